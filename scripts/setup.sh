@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything shotgen needs on a fresh Debian 12 machine, then configures and builds.
+# Idempotent: packages already present are skipped by apt, the build is incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libsqlite3-dev sqlite3
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  libtorch-dev libopenblas0-pthread
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  libpng-dev
+  libgtest-dev
+  python3 python3-jsonschema python3-torch python3-numpy
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's libtorch multiplies matrices through whatever libblas.so.3 is selected; the reference
+# BLAS is ~25x slower than OpenBLAS here, so select OpenBLAS explicitly.
+if command -v update-alternatives >/dev/null; then
+  blas=$(update-alternatives --list libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep openblas-pthread | head -n1 || true)
+  if [ -n "$blas" ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO update-alternatives --set libblas.so.3-x86_64-linux-gnu "$blas" >/dev/null
+  fi
+  lapack=$(update-alternatives --list liblapack.so.3-x86_64-linux-gnu 2>/dev/null | grep openblas-pthread | head -n1 || true)
+  if [ -n "$lapack" ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO update-alternatives --set liblapack.so.3-x86_64-linux-gnu "$lapack" >/dev/null
+  fi
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$(nproc)"

@@ -1,0 +1,40 @@
+// shotgen: a project manager for AI video shot generation. The CLI is one client of the core
+// libraries; this file only wires subcommands and turns failures into exit codes.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  using namespace shotgen::cli;
+  CLI::App app{"shotgen: film workspaces, prompt assembly and shot rendering"};
+  app.set_version_flag("--version", std::string("shotgen ") + SHOTGEN_VERSION);
+  app.require_subcommand(1);
+
+  GlobalOptions global;
+  app.add_option("-C,--workspace", global.workspace, "Workspace directory (default: current directory)");
+
+  setup_init(app, global);
+  setup_sync(app, global);
+  setup_export(app, global);
+  setup_prompt(app, global);
+  setup_lint(app, global);
+  setup_audit(app, global);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors (unknown option, missing argument) are bad input too: exit 2, not CLI11's 106+.
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  } catch (const ExitCode& exit) {
+    return exit.code;
+  } catch (const shotgen::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}

@@ -1,0 +1,98 @@
+#include "support/test_support.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace shotgen::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("shotgen-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+std::string drain(int fd) {
+  std::string out;
+  std::array<char, 4096> buf{};
+  ssize_t n;
+  while ((n = ::read(fd, buf.data(), buf.size())) > 0) out.append(buf.data(), static_cast<std::size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  // stdout and stderr go to temp files rather than pipes so a chatty child cannot deadlock us.
+  TempDir capture;
+  auto out_path = capture.path() / "out";
+  auto err_path = capture.path() / "err";
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    ::dup2(null_fd, 0);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(program.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_text(out_path);
+  result.err = read_text(err_path);
+  return result;
+}
+
+CommandResult run_shotgen(const std::vector<std::string>& args) { return run_program(SHOTGEN_BINARY, args); }
+
+fs::path source_dir() { return fs::path(SHOTGEN_SOURCE_DIR); }
+fs::path projects_dir() { return source_dir() / "projects"; }
+
+fs::path copy_project(const std::string& name, const fs::path& dest) {
+  auto target = dest / name;
+  fs::copy(projects_dir() / name, target, fs::copy_options::recursive);
+  // A copied workspace starts without database or renders, as a fresh checkout would.
+  for (const auto* leftover : {"shotgen.db", "shotgen.db-wal", "shotgen.db-shm"}) fs::remove(target / leftover);
+  fs::remove_all(target / "renders");
+  return target;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+}  // namespace shotgen::testing

@@ -1,0 +1,44 @@
+#pragma once
+// Helpers shared by every test executable.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace shotgen::testing {
+
+// A fresh directory under the system temp dir, removed when the object goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs build/shotgen with `args` (no shell; arguments passed as-is), capturing both streams.
+CommandResult run_shotgen(const std::vector<std::string>& args);
+
+// Runs any program with arguments (no shell), capturing both streams.
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args);
+
+// Repository root and the example projects.
+std::filesystem::path source_dir();
+std::filesystem::path projects_dir();
+
+// Copies a whole example project into `dest` (so tests never modify the tracked one).
+std::filesystem::path copy_project(const std::string& name, const std::filesystem::path& dest);
+
+std::string read_text(const std::filesystem::path& path);
+void write_text(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace shotgen::testing
