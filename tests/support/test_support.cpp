@@ -4,7 +4,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <atomic>
 #include <fstream>
 #include <random>
@@ -26,18 +25,6 @@ TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
 }
-
-namespace {
-
-std::string drain(int fd) {
-  std::string out;
-  std::array<char, 4096> buf{};
-  ssize_t n;
-  while ((n = ::read(fd, buf.data(), buf.size())) > 0) out.append(buf.data(), static_cast<std::size_t>(n));
-  return out;
-}
-
-}  // namespace
 
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
   // stdout and stderr go to temp files rather than pipes so a chatty child cannot deadlock us.
