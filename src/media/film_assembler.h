@@ -1,0 +1,54 @@
+#pragma once
+// Joining the chosen take of every shot into the film.
+//
+// Timing (all in frames at the film's fps):
+// - cut i lasts frames_i = round(duration_seconds * fps) frames (at least 1), taken from the
+//   start of its take; a take shorter than that holds its last frame, a take at another frame
+//   rate is resampled by time (nearest earlier frame);
+// - a crossfade into cut i overlaps the last n_i frames of cut i-1 with the first n_i frames of
+//   cut i, n_i = round(crossfade_seconds * fps), clamped so it never exceeds cut i or the part of
+//   cut i-1 not already used by its own crossfade in. The overlap SHORTENS the film:
+//   total_frames = sum(frames_i) - sum(n_i);
+// - overlap frame k (0-based) is the linear blend (1-a)*outgoing + a*incoming with
+//   a = (k+1)/(n_i+1), so no overlap frame repeats either clip unchanged.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "media/video_encoder.h"
+
+namespace shotgen {
+
+struct FilmCut {
+  std::filesystem::path clip;      // the take's MP4
+  double duration_seconds = 0;     // how long the cut plays (> 0)
+  bool crossfade_in = false;       // blend from the previous cut instead of a hard cut
+  double crossfade_seconds = 0;
+  std::string shot_id;
+  int take = 0;
+};
+
+struct PlannedCut {
+  int frames = 0;            // frames of the take this cut uses
+  int crossfade_frames = 0;  // overlap with the previous cut (0: hard cut)
+  int start_frame = 0;       // first film frame showing this cut (the start of its crossfade)
+};
+
+struct FilmPlan {
+  std::vector<PlannedCut> cuts;
+  int total_frames = 0;
+};
+
+// The timing above, without touching any file. Throws shotgen::Error for a non-positive
+// duration or fps, naming the shot.
+FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps);
+
+// Decodes each take in order and encodes the film to `out` (H.264 MP4 through VideoWriter, so it
+// appears complete or not at all) at options.fps and options.out_width x out_height (0: the
+// first take's size; every take is scaled to the film size). Frames are streamed: memory holds one
+// crossfade's worth of frames, not the film. Throws shotgen::Error naming the offending take or
+// the output.
+void assemble_film(const std::vector<FilmCut>& cuts, const std::filesystem::path& out,
+                   const EncodeOptions& options);
+
+}  // namespace shotgen

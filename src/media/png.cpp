@@ -1,0 +1,159 @@
+#include "media/png.h"
+
+#include <png.h>
+
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace shotgen {
+namespace {
+
+// Writing uses libpng's simplified API: it reports errors through png_image::message instead of
+// longjmp, which keeps C++ objects on this stack safe. png_image_free releases whatever a failed call left.
+struct PngImage {
+  png_image image{};
+  PngImage() { image.version = PNG_IMAGE_VERSION; }
+  ~PngImage() { png_image_free(&image); }
+  PngImage(const PngImage&) = delete;
+  PngImage& operator=(const PngImage&) = delete;
+};
+
+// The decoded samples of a PNG: 8-bit RGB (3 channels) or RGBA (4).
+struct PngDecoded {
+  std::vector<std::uint8_t> samples;
+  std::vector<png_bytep> rows;  // into `samples`, as png_read_image wants them
+  png_uint_32 width = 0;
+  png_uint_32 height = 0;
+  int channels = 0;
+  char message[200] = "";
+};
+
+struct MemoryInput {
+  const char* data;
+  std::size_t size;
+  std::size_t offset;
+};
+
+void read_from_memory(png_structp png, png_bytep out, png_size_t length) {
+  auto* input = static_cast<MemoryInput*>(png_get_io_ptr(png));
+  if (length > input->size - input->offset) png_error(png, "file is truncated");
+  std::memcpy(out, input->data + input->offset, length);
+  input->offset += length;
+}
+
+[[noreturn]] void on_png_error(png_structp png, png_const_charp message) {
+  auto* decoded = static_cast<PngDecoded*>(png_get_error_ptr(png));
+  std::snprintf(decoded->message, sizeof decoded->message, "%s", message);
+  std::longjmp(png_jmpbuf(png), 1);
+}
+
+void on_png_warning(png_structp, png_const_charp) {}  // benign (e.g. unknown chunks): ignored
+
+// The classic libpng API, because its transforms reduce 16-bit samples by plain scaling; the
+// simplified API takes 16-bit files without a gAMA chunk as linear light and brightens them.
+// libpng reports errors by longjmp, so this function holds no C++ object with a destructor
+// between setjmp and the calls that may jump: the output lives in *decoded, owned by the caller.
+bool decode_png_rgb8(const std::string& bytes, PngDecoded* decoded) {
+  if (bytes.size() < 8 || png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0) {
+    std::snprintf(decoded->message, sizeof decoded->message, "no PNG signature");
+    return false;
+  }
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, decoded, on_png_error, on_png_warning);
+  if (!png) {
+    std::snprintf(decoded->message, sizeof decoded->message, "out of memory");
+    return false;
+  }
+  png_infop info = png_create_info_struct(png);
+  if (!info) {
+    std::snprintf(decoded->message, sizeof decoded->message, "out of memory");
+    png_destroy_read_struct(&png, nullptr, nullptr);
+    return false;
+  }
+  MemoryInput input{bytes.data(), bytes.size(), 0};
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &info, nullptr);
+    return false;
+  }
+  png_set_read_fn(png, &input, read_from_memory);
+  png_read_info(png, info);
+  const png_uint_32 width = png_get_image_width(png, info);
+  const png_uint_32 height = png_get_image_height(png, info);
+  if (width > (1u << 15) || height > (1u << 15)) png_error(png, "image larger than 32768 pixels per side");
+  png_set_expand(png);          // palette -> RGB, gray < 8 bits -> 8 bits, tRNS -> alpha
+  png_set_scale_16(png);        // 16 -> 8 bits, rounded
+  png_set_gray_to_rgb(png);
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+  decoded->width = width;
+  decoded->height = height;
+  decoded->channels = png_get_channels(png, info);
+  if (decoded->channels != 3 && decoded->channels != 4) png_error(png, "unexpected channel count");
+  const std::size_t row_bytes = png_get_rowbytes(png, info);
+  decoded->samples.resize(row_bytes * height);
+  for (png_uint_32 y = 0; y < height; ++y) decoded->rows.push_back(decoded->samples.data() + y * row_bytes);
+  png_read_image(png, decoded->rows.data());
+  png_read_end(png, nullptr);
+  png_destroy_read_struct(&png, &info, nullptr);
+  return true;
+}
+
+}  // namespace
+
+void write_png(const std::filesystem::path& path, const Image& image) {
+  if (image.width <= 0 || image.height <= 0 ||
+      image.rgb.size() != static_cast<std::size_t>(image.width) * image.height * 3) {
+    throw Error("cannot write an empty or inconsistent image (" + std::to_string(image.width) + "x" +
+                    std::to_string(image.height) + ", " + std::to_string(image.rgb.size()) + " bytes)",
+                path.string(), "this is a bug in the caller: pass a filled RGB image");
+  }
+  PngImage png;
+  png.image.width = static_cast<png_uint_32>(image.width);
+  png.image.height = static_cast<png_uint_32>(image.height);
+  png.image.format = PNG_FORMAT_RGB;
+
+  // First call sizes the encoded file, second one fills it; the bytes then go through the
+  // atomic writer so a crash never leaves a half-written PNG under the real name.
+  png_alloc_size_t size = 0;
+  const int row_stride = image.width * 3;
+  if (!png_image_write_to_memory(&png.image, nullptr, &size, 0, image.rgb.data(), row_stride, nullptr)) {
+    throw Error(std::string("cannot encode PNG: ") + png.image.message, path.string());
+  }
+  std::string bytes(size, '\0');
+  if (!png_image_write_to_memory(&png.image, bytes.data(), &size, 0, image.rgb.data(), row_stride,
+                                 nullptr)) {
+    throw Error(std::string("cannot encode PNG: ") + png.image.message, path.string());
+  }
+  bytes.resize(size);
+  write_file_atomic(path, bytes);
+}
+
+Image read_png(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  PngDecoded decoded;
+  if (!decode_png_rgb8(bytes, &decoded)) {
+    throw Error(std::string("not a readable PNG file: ") + decoded.message, path.string(),
+                "replace it with a valid PNG file");
+  }
+  Image image(static_cast<int>(decoded.width), static_cast<int>(decoded.height));
+  const std::size_t pixels = static_cast<std::size_t>(image.width) * image.height;
+  if (decoded.channels == 3) {
+    image.rgb = std::move(decoded.samples);
+  } else {
+    // Composite over black: premultiplying by alpha is exactly that.
+    for (std::size_t i = 0; i < pixels; ++i) {
+      const unsigned alpha = decoded.samples[i * 4 + 3];
+      for (int c = 0; c < 3; ++c) {
+        image.rgb[i * 3 + c] = static_cast<std::uint8_t>((decoded.samples[i * 4 + c] * alpha + 127) / 255);
+      }
+    }
+  }
+  return image;
+}
+
+}  // namespace shotgen
