@@ -1,0 +1,19 @@
+#pragma once
+// Per-pixel planes the analyzers share: luma and HSV of a frame as floats in [0, 1].
+#include <vector>
+
+#include "core/image.h"
+#include "world/color.h"
+
+namespace shotgen::analyze {
+
+struct Planes {
+  int width = 0, height = 0;
+  std::vector<float> luma;
+  std::vector<world::Hsv> hsv;
+  float at(int x, int y) const { return luma[static_cast<std::size_t>(y) * width + x]; }
+};
+
+Planes planes_of(const Image& frame);
+
+}  // namespace shotgen::analyze

@@ -1,0 +1,23 @@
+#pragma once
+// One training example from the world: what the trainer streams.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/image.h"
+#include "world/attributes.h"
+#include "world/captions.h"
+
+namespace shotgen::world {
+
+struct WorldSample {
+  Clip clip;
+  std::string caption;
+  ClipAttributes attributes;
+  std::optional<ReferenceExample> reference;  // present in about half of the samples
+};
+
+// Deterministic: the same arguments give the same sample.
+WorldSample sample(std::uint64_t seed, int frames, int width, int height);
+
+}  // namespace shotgen::world
