@@ -1,0 +1,145 @@
+// shotgen generate: renders one clip from a prompt outside any project, as PNG frames
+// (DIR/frame_0000.png …), with a progress bar on stderr when it is a terminal.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "media/png.h"
+
+namespace shotgen::cli {
+namespace {
+
+struct GenerateOptions {
+  std::string prompt;
+  std::string negative;
+  std::uint64_t seed = 0;
+  int steps = 20;
+  int frames = 16;
+  std::string size = "64x32";
+  std::string out;
+  double guidance = 5.0;
+  std::optional<double> negative_scale;
+  double shift = 1.0;
+  std::string sampler = "euler";
+  std::string model;
+  std::string device = "auto";
+  std::vector<std::string> references;
+};
+
+std::pair<int, int> parse_size(const std::string& text) {
+  int width = 0, height = 0;
+  char x = 0;
+  std::istringstream in(text);
+  if (!(in >> width >> x >> height) || x != 'x' || !in.eof() || width <= 0 || height <= 0 || width % 16 != 0 ||
+      height % 16 != 0)
+    throw Error("bad size '" + text + "'", "--size", "give WxH, both multiples of 16, e.g. 64x32");
+  return {width, height};
+}
+
+// "PATH.png" or "PATH.png:ignore=lighting,texture".
+engine::ReferenceImage parse_reference(const std::string& spec) {
+  engine::ReferenceImage reference;
+  std::string path = spec;
+  if (const auto at = spec.find(":ignore="); at != std::string::npos) {
+    path = spec.substr(0, at);
+    std::istringstream names(spec.substr(at + 8));
+    for (std::string name; std::getline(names, name, ',');)
+      if (!name.empty()) reference.ignore.push_back(name);
+  }
+  if (!std::filesystem::exists(path))
+    throw Error("reference image not found", path, "give an existing PNG, optionally followed by :ignore=lighting,...");
+  reference.image = read_png(path);
+  return reference;
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  void update(int step, int total, int window, int windows) {
+    if (!enabled_) return;
+    const int done = (window - 1) * total + step, all = windows * total;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double eta = done > 0 ? elapsed / done * (all - done) : 0.0;
+    const int width = 30, filled = width * done / all;
+    std::fprintf(stderr, "\r[%s%s] step %d/%d window %d/%d  %.1fs elapsed, ETA %.1fs ",
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(), step, total, window, windows,
+                 elapsed, eta);
+    if (done == all) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+void run_generate(const GenerateOptions& options) {
+  const auto [width, height] = parse_size(options.size);
+  if (options.frames < 1) throw Error("frames must be at least 1", "--frames", "pass --frames 1 or more");
+  engine::GenerationRequest request;
+  request.positive = options.prompt;
+  request.negative = options.negative;
+  request.seed = options.seed;
+  request.frames = options.frames;
+  request.width = width;
+  request.height = height;
+  for (const std::string& spec : options.references) request.references.push_back(parse_reference(spec));
+
+  engine::SamplerSettings settings;
+  settings.steps = options.steps;
+  settings.guidance = options.guidance;
+  settings.negative_scale = options.negative_scale;
+  settings.shift = options.shift;
+  settings.method = engine::parse_sampler_method(options.sampler);
+
+  const std::filesystem::path model_dir = options.model.empty() ? engine::default_model_dir() : std::filesystem::path(options.model);
+  engine::Engine engine = engine::Engine::load(model_dir, engine::parse_device_choice(options.device));
+  ProgressBar bar(isatty(STDERR_FILENO) != 0);
+  const std::vector<Clip> clips =
+      engine.generate({request}, settings, [&](int step, int total, int window, int windows) {
+        bar.update(step, total, window, windows);
+      });
+
+  const std::filesystem::path out = options.out;
+  std::filesystem::create_directories(out);
+  const Clip& clip = clips.front();
+  for (int i = 0; i < clip.frame_count(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%04d.png", i);
+    write_png(out / name, clip.frames[static_cast<std::size_t>(i)]);  // each file: temp name + rename
+  }
+  std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") to " << out.string()
+            << "\n";
+}
+
+}  // namespace
+
+void setup_generate(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<GenerateOptions>();
+  CLI::App* sub = app.add_subcommand("generate", "Render one clip from a prompt (PNG frames), outside any project");
+  sub->add_option("--prompt", options->prompt, "Positive prompt (weighting syntax: (term:1.3))")->required();
+  sub->add_option("--negative", options->negative, "Negative prompt (replaces the unconditional branch)");
+  sub->add_option("--seed", options->seed, "Noise seed")->capture_default_str();
+  sub->add_option("--steps", options->steps, "Sampler steps")->capture_default_str();
+  sub->add_option("--frames", options->frames, "Frames in the clip (longer than the model's window: generated in overlapping windows)")
+      ->capture_default_str();
+  sub->add_option("--size", options->size, "WxH, multiples of 16")->capture_default_str();
+  sub->add_option("--out", options->out, "Output directory for frame_0000.png …")->required();
+  sub->add_option("--guidance", options->guidance, "Guidance scale s")->capture_default_str();
+  sub->add_option("--negative-scale", options->negative_scale,
+                  "Separate negative strength n (three-branch guidance: v_unc + s(v_pos-v_unc) - n(v_neg-v_unc))");
+  sub->add_option("--shift", options->shift, "Timestep shift")->capture_default_str();
+  sub->add_option("--sampler", options->sampler, "euler or heun")->capture_default_str();
+  sub->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
+  sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
+  sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
+  sub->callback([options] { run_generate(*options); });
+}
+
+}  // namespace shotgen::cli

@@ -1,0 +1,62 @@
+// shotgen model eval: renders the fixed, seeded prompt suite with a model and reports prompt
+// adherence, negative effect, reference bleed-through, flicker and speed (train/evaluation.h).
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "train/evaluation.h"
+
+namespace shotgen::cli {
+namespace {
+
+struct EvalCommand {
+  train::EvaluationOptions options;
+  std::string model;
+  std::string size = "64x32";
+  bool json = false;
+  bool no_speed = false;
+};
+
+void run_eval(EvalCommand& command) {
+  train::EvaluationOptions& options = command.options;
+  options.model_dir = command.model;
+  char x = 0;
+  if (std::sscanf(command.size.c_str(), "%dx%d%c", &options.width, &options.height, &x) != 2)
+    throw Error("bad size '" + command.size + "'", "--size", "give WxH, e.g. 64x32");
+  options.measure_speed = !command.no_speed;
+  const train::EvaluationReport report = train::evaluate_model(options, [](const std::string& stage, int done, int total) {
+    std::fprintf(stderr, "\r%-22s %4d/%d clips", stage.c_str(), done, total);
+    if (done == total) std::fprintf(stderr, "\n");
+  });
+  std::fprintf(stderr, "\n");
+  if (command.json)
+    std::cout << train::to_json(report).dump(2) << "\n";
+  else
+    std::cout << train::format_report(report);
+}
+
+}  // namespace
+
+void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
+  auto command = std::make_shared<EvalCommand>();
+  train::EvaluationOptions& o = command->options;
+  CLI::App* sub = model.add_subcommand("eval", "Measure prompt adherence, negatives, reference bleed and flicker");
+  sub->add_option("--model", command->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
+  sub->add_option("--steps", o.steps, "Sampler steps")->capture_default_str();
+  sub->add_option("--guidance", o.guidance, "Guidance scale")->capture_default_str();
+  sub->add_option("--clips-per-cell", o.clips_per_cell, "Clips per prompt value / test cell")->capture_default_str();
+  sub->add_option("--seed", o.seed, "Seed of the prompt suite")->capture_default_str();
+  sub->add_option("--frames", o.frames, "Frames per suite clip")->capture_default_str();
+  sub->add_option("--size", command->size, "Clip size WxH")->capture_default_str();
+  sub->add_option("--batch", o.batch, "Requests per engine call")->capture_default_str();
+  sub->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
+  sub->add_flag("--no-speed", command->no_speed, "Skip timing one 16-frame shot");
+  sub->add_flag("--json", command->json, "Print JSON");
+  sub->callback([command]() { run_eval(*command); });
+  (void)global;
+}
+
+}  // namespace shotgen::cli

@@ -1,0 +1,69 @@
+#pragma once
+// The hyperparameters of the shot model, as stored in a model directory's config.json (+ vocab.txt).
+// Torch-free: the CLI, the render pipeline and the trainer read it without seeing libtorch.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace shotgen::engine {
+
+struct FrameSize {
+  int width = 0;
+  int height = 0;
+  bool operator==(const FrameSize&) const = default;
+};
+
+// config.json keys are the field names below (see docs/ENGINE.md). Token ids: 0 = padding,
+// 1 = start token, 2.. = vocabulary words in vocab.txt order, then `hash_buckets` ids for
+// unknown words.
+struct ModelConfig {
+  std::string architecture = "shotgen-videodit";
+  // Denoiser (VideoDiT): pixel-space, patchified.
+  int patch_size = 4;
+  int width = 128;
+  int depth = 4;
+  int heads = 4;
+  double mlp_ratio = 2.0;
+  // Text encoder.
+  int text_width = 128;
+  int text_depth = 2;
+  int text_heads = 4;
+  int max_tokens = 77;  // including the start token
+  std::string vocab_file = "vocab.txt";
+  std::vector<std::string> vocabulary;  // contents of vocab_file, one word per line
+  int hash_buckets = 1024;
+  // Clips.
+  int window_frames = 8;   // frames the model sees at once (the trained window)
+  int overlap_frames = 2;  // frames a long shot's next window takes clean from the previous one
+  std::vector<FrameSize> trained_sizes{{64, 32}};
+  // References: each reference image becomes `reference_tokens_per_group` tokens per group.
+  std::vector<std::string> reference_groups{"palette", "lighting", "texture", "composition"};
+  int reference_tokens_per_group = 2;
+  int max_references = 4;  // reference slots per shot (the context has a fixed length)
+  // Free-form JSON object describing how the weights were trained (kept verbatim, may be empty).
+  std::string training_json;
+
+  int vocabulary_size() const { return 2 + static_cast<int>(vocabulary.size()) + hash_buckets; }
+  int reference_token_count() const {
+    return max_references * static_cast<int>(reference_groups.size()) * reference_tokens_per_group;
+  }
+  // Text tokens followed by every reference slot's tokens.
+  int context_length() const { return max_tokens + reference_token_count(); }
+
+  // Throws shotgen::Error naming `where` and the offending key when a value is out of range.
+  void validate(const std::string& where) const;
+};
+
+// Reads DIR/config.json and the vocabulary file it names. Throws shotgen::Error (file, key, fix).
+ModelConfig load_model_config(const std::filesystem::path& model_dir);
+
+// Writes DIR/config.json and DIR/<vocab_file> atomically (creates DIR).
+void save_model_config(const ModelConfig& config, const std::filesystem::path& model_dir);
+
+// config.json text for `config` (vocabulary excluded; it lives in its own file).
+std::string model_config_json(const ModelConfig& config);
+
+// Reference dimensions the model knows features for, in their canonical order.
+const std::vector<std::string>& known_reference_groups();
+
+}  // namespace shotgen::engine

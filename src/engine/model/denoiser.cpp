@@ -1,0 +1,116 @@
+#include "engine/model/denoiser.h"
+
+#include <cmath>
+
+namespace shotgen::engine {
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor layer_norm(const torch::Tensor& x) {
+  return F::layer_norm(x, F::LayerNormFuncOptions({x.size(-1)}).eps(1e-6));
+}
+
+// x [B,T,N,D]; shift/scale [B,D] → broadcast over T, N.
+torch::Tensor modulate(const torch::Tensor& x, const torch::Tensor& shift, const torch::Tensor& scale) {
+  return layer_norm(x) * (1 + scale.unsqueeze(1).unsqueeze(1)) + shift.unsqueeze(1).unsqueeze(1);
+}
+
+torch::Tensor gated(const torch::Tensor& gate, const torch::Tensor& y) { return gate.unsqueeze(1).unsqueeze(1) * y; }
+
+// [h·w, D]: first half of the channels encode the row, second half the column.
+torch::Tensor spatial_positions(int h, int w, int dim, const torch::TensorOptions& options) {
+  torch::Tensor rows = torch::arange(h, options).view({h, 1}).expand({h, w}).reshape({h * w});
+  torch::Tensor cols = torch::arange(w, options).view({1, w}).expand({h, w}).reshape({h * w});
+  return torch::cat({sinusoidal_embedding(rows, dim / 2), sinusoidal_embedding(cols, dim / 2)}, 1);
+}
+
+}  // namespace
+
+torch::Tensor sinusoidal_embedding(const torch::Tensor& positions, int dim) {
+  const int half = dim / 2;
+  auto options = positions.options().dtype(torch::kFloat32);
+  torch::Tensor frequencies = torch::exp(torch::arange(half, options) * (-std::log(10000.0) / half));
+  torch::Tensor angles = positions.to(torch::kFloat32).unsqueeze(-1) * frequencies;
+  return torch::cat({torch::cos(angles), torch::sin(angles)}, -1);
+}
+
+DiTBlockImpl::DiTBlockImpl(int dim, int heads, int hidden, int context_dim) {
+  modulation = register_module("modulation", torch::nn::Linear(dim, 12 * dim));
+  spatial_attention = register_module("spatial_attention", SelfAttention(dim, heads));
+  temporal_attention = register_module("temporal_attention", SelfAttention(dim, heads));
+  cross_attention = register_module("cross_attention", CrossAttention(dim, context_dim, heads));
+  mlp = register_module("mlp", Mlp(dim, hidden));
+}
+
+torch::Tensor DiTBlockImpl::forward(const torch::Tensor& x_in, const torch::Tensor& conditioning,
+                                    const torch::Tensor& context, const torch::Tensor& context_bias) {
+  const auto b = x_in.size(0), t = x_in.size(1), n = x_in.size(2), d = x_in.size(3);
+  // Chunks: spatial (shift, scale, gate), temporal (…), cross (…), mlp (…).
+  auto m = modulation->forward(torch::silu(conditioning)).chunk(12, 1);
+  torch::Tensor x = x_in;
+
+  torch::Tensor h = modulate(x, m[0], m[1]).reshape({b * t, n, d});
+  x = x + gated(m[2], spatial_attention->forward(h).view({b, t, n, d}));
+
+  h = modulate(x, m[3], m[4]).transpose(1, 2).reshape({b * n, t, d});
+  x = x + gated(m[5], temporal_attention->forward(h).view({b, n, t, d}).transpose(1, 2));
+
+  h = modulate(x, m[6], m[7]).reshape({b, t * n, d});
+  x = x + gated(m[8], cross_attention->forward(h, context, context_bias).view({b, t, n, d}));
+
+  return x + gated(m[11], mlp->forward(modulate(x, m[9], m[10])));
+}
+
+DenoiserImpl::DenoiserImpl(const ModelConfig& config) : patch(config.patch_size), dim(config.width) {
+  const int hidden = static_cast<int>(config.width * config.mlp_ratio);
+  patch_embed = register_module("patch_embed", torch::nn::Linear(7 * patch * patch, dim));
+  time_embed = register_module("time_embed", torch::nn::Sequential());
+  time_embed->push_back("fc1", torch::nn::Linear(kFrequencyEmbeddingSize, dim));
+  time_embed->push_back("act", torch::nn::SiLU());
+  time_embed->push_back("fc2", torch::nn::Linear(dim, dim));
+  pooled_embed = register_module("pooled_embed", torch::nn::Linear(config.text_width, dim));
+  context_norm = register_module("context_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.text_width})));
+  blocks = register_module("blocks", torch::nn::ModuleList());
+  for (int i = 0; i < config.depth; ++i) blocks->push_back(DiTBlock(dim, config.heads, hidden, config.text_width));
+  final_modulation = register_module("final_modulation", torch::nn::Linear(dim, 2 * dim));
+  final_linear = register_module("final_linear", torch::nn::Linear(dim, 3 * patch * patch));
+}
+
+torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
+                                    const torch::Tensor& cond_mask, const torch::Tensor& context_in,
+                                    const torch::Tensor& context_bias) {
+  const auto b = x_t.size(0), frames = x_t.size(2), height = x_t.size(3), width = x_t.size(4);
+  const auto h = height / patch, w = width / patch, n = h * w;
+  torch::Tensor mask = cond_mask.to(x_t.scalar_type()).expand({b, 1, frames, height, width});
+  torch::Tensor input = torch::cat({x_t, cond_frames * mask, mask}, 1);  // [B,7,T,H,W]
+
+  // Patchify: [B,C,T,h,p,w,p] → [B,T,h,w,C,p,p] → [B,T,N,C·p·p].
+  const auto c = input.size(1);
+  torch::Tensor tokens = input.view({b, c, frames, h, patch, w, patch})
+                             .permute({0, 2, 3, 5, 1, 4, 6})
+                             .reshape({b, frames, n, c * patch * patch});
+  torch::Tensor x = patch_embed->forward(tokens);
+  auto float_options = x_t.options().dtype(torch::kFloat32);
+  torch::Tensor positions = spatial_positions(static_cast<int>(h), static_cast<int>(w), dim, float_options).view({1, 1, n, dim}) +
+                            sinusoidal_embedding(torch::arange(frames, float_options), dim).view({1, frames, 1, dim});
+  x = x + positions.to(x.scalar_type());
+
+  torch::Tensor context = context_norm->forward(context_in);
+  // Pooled context with the prompt weights: exp(bias) is the token's weight (0 when absent).
+  torch::Tensor token_weights = torch::exp(context_bias.to(torch::kFloat32));
+  torch::Tensor pooled = (context.to(torch::kFloat32) * token_weights.unsqueeze(-1)).sum(1) /
+                         token_weights.sum(1, true).clamp_min(1e-6);
+  torch::Tensor conditioning = time_embed->forward(sinusoidal_embedding(t * 1000.0, kFrequencyEmbeddingSize)) +
+                               pooled_embed->forward(pooled.to(context.scalar_type()));
+
+  torch::Tensor attention_bias = context_bias.view({b, 1, 1, context_bias.size(1)});
+  for (const auto& block : *blocks) x = block->as<DiTBlock>()->forward(x, conditioning, context, attention_bias);
+
+  auto final_mod = final_modulation->forward(torch::silu(conditioning)).chunk(2, 1);
+  torch::Tensor out = final_linear->forward(modulate(x, final_mod[0], final_mod[1]));  // [B,T,N,3·p·p]
+  // Unpatchify: [B,T,h,w,3,p,p] → [B,3,T,h,p,w,p].
+  return out.view({b, frames, h, w, 3, patch, patch}).permute({0, 4, 1, 2, 5, 3, 6}).reshape({b, 3, frames, height, width});
+}
+
+}  // namespace shotgen::engine

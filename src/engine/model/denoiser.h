@@ -1,0 +1,64 @@
+#pragma once
+// The video denoiser: a DiT over space-time patches, predicting the rectified-flow velocity
+// v = ε − x0 of a noisy clip. Private to engine + train (exposes libtorch).
+//
+// Input channels: the noisy clip x_t (3), the clean conditioning frames × mask (3) and the mask (1).
+// Patchify (p × p, per frame) → tokens [B, T, h·w, D] + 2D sinusoidal spatial position + sinusoidal
+// temporal position (so any T ≤ window and any H, W multiple of 16 work). Timestep t ∈ [0,1] →
+// sinusoidal(1000·t) → MLP, plus the weighted mean of the context tokens → adaLN-Zero modulation.
+// Each block: spatial self-attention within each frame, temporal self-attention across frames at
+// each spatial location (frame consistency), cross-attention to the context (text tokens ++
+// reference tokens), MLP; each sub-layer is LayerNorm → (1+scale)·x+shift → layer → gate·residual.
+//
+// Prompt weights: the context bias (one value per context token) is added to every cross-attention
+// logit of that key: 0 = normal, ln w for a token of weight w (its unnormalised attention mass is
+// multiplied by w), -inf = absent (padding, ignored reference groups). The pooled context uses the
+// same weights: Σ wᵢ·cᵢ / Σ wᵢ.
+//
+// Parameters: patch_embed, time_embed.{fc1,fc2}, pooled_embed, context_norm,
+// blocks.{i}.{modulation, spatial_attention.{qkv,out}, temporal_attention.{qkv,out},
+// cross_attention.{q,kv,out}, mlp.{fc1,fc2}}, final_modulation, final_linear (all .weight/.bias).
+#include <torch/torch.h>
+
+#include "engine/model/attention.h"
+#include "engine/model/config.h"
+
+namespace shotgen::engine {
+
+inline constexpr int kFrequencyEmbeddingSize = 256;
+
+// Sinusoidal embedding of `positions` (any shape) → [..., dim]: first half cos, second half sin,
+// frequencies 10000^(-i/(dim/2)).
+torch::Tensor sinusoidal_embedding(const torch::Tensor& positions, int dim);
+
+struct DiTBlockImpl : torch::nn::Module {
+  DiTBlockImpl(int dim, int heads, int hidden, int context_dim);
+  // x [B, T, N, D]; conditioning [B, D]; context [B, Lc, Dt]; context_bias [B, 1, 1, Lc].
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& conditioning, const torch::Tensor& context,
+                        const torch::Tensor& context_bias);
+  torch::nn::Linear modulation{nullptr};
+  SelfAttention spatial_attention{nullptr}, temporal_attention{nullptr};
+  CrossAttention cross_attention{nullptr};
+  Mlp mlp{nullptr};
+};
+TORCH_MODULE(DiTBlock);
+
+struct DenoiserImpl : torch::nn::Module {
+  explicit DenoiserImpl(const ModelConfig& config);
+  // x_t, cond_frames [B,3,T,H,W] in [-1,1]; cond_mask [B,1,T,1,1] (1 = frame given); t [B] in [0,1];
+  // context [B, Lc, text_width]; context_bias [B, Lc] → velocity [B,3,T,H,W].
+  torch::Tensor forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
+                        const torch::Tensor& cond_mask, const torch::Tensor& context,
+                        const torch::Tensor& context_bias);
+
+  int patch, dim;
+  torch::nn::Linear patch_embed{nullptr};
+  torch::nn::Sequential time_embed{nullptr};
+  torch::nn::Linear pooled_embed{nullptr};
+  torch::nn::LayerNorm context_norm{nullptr};
+  torch::nn::ModuleList blocks{nullptr};
+  torch::nn::Linear final_modulation{nullptr}, final_linear{nullptr};
+};
+TORCH_MODULE(Denoiser);
+
+}  // namespace shotgen::engine

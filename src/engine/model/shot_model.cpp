@@ -1,0 +1,126 @@
+#include "engine/model/shot_model.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <limits>
+
+namespace shotgen::engine {
+namespace {
+
+constexpr float kNegativeInfinity = -std::numeric_limits<float>::infinity();
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+ShotModelImpl::ShotModelImpl(ModelConfig config_) : config(std::move(config_)) {
+  config.validate("model config");
+  text_encoder = register_module("text_encoder", TextEncoder(config));
+  reference_encoder = register_module("reference_encoder", ReferenceEncoder(config));
+  denoiser = register_module("denoiser", Denoiser(config));
+}
+
+Context ShotModelImpl::encode_context(const ContextInputs& inputs) {
+  const auto batch = inputs.token_ids.size(0);
+  const auto device = inputs.token_ids.device();
+  torch::Tensor text = text_encoder->forward(inputs.token_ids);
+  torch::Tensor weights = inputs.token_weights.to(torch::kFloat32);
+  torch::Tensor text_bias = torch::log(weights.clamp_min(0.0))  // weight 0 or below → -inf (term removed)
+                                .masked_fill(inputs.token_ids == kPadToken, kNegativeInfinity);
+
+  const int slots = config.max_references;
+  const int groups = static_cast<int>(config.reference_groups.size());
+  const int per_slot = groups * config.reference_tokens_per_group;
+  if (slots == 0) return {text, text_bias};
+
+  torch::Tensor reference_tokens, reference_bias;
+  if (inputs.reference_images.defined()) {
+    torch::Tensor images = inputs.reference_images.reshape({batch * slots, 3, kReferenceSize, kReferenceSize});
+    reference_tokens = reference_encoder->forward(images).reshape({batch, slots * per_slot, -1});
+    reference_bias = torch::zeros({batch, slots, groups}, weights.options())
+                         .masked_fill(inputs.reference_present.logical_not(), kNegativeInfinity)
+                         .unsqueeze(-1)
+                         .expand({batch, slots, groups, config.reference_tokens_per_group})
+                         .reshape({batch, slots * per_slot});
+  } else {
+    reference_tokens = torch::zeros({batch, slots * per_slot, config.text_width}, text.options());
+    reference_bias = torch::full({batch, slots * per_slot}, kNegativeInfinity, weights.options());
+  }
+  return {torch::cat({text, reference_tokens.to(text.scalar_type())}, 1), torch::cat({text_bias, reference_bias}, 1).to(device)};
+}
+
+torch::Tensor ShotModelImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
+                                     const torch::Tensor& cond_mask, const Context& context) {
+  return denoiser->forward(x_t, t, cond_frames, cond_mask, context.tokens, context.bias);
+}
+
+std::pair<torch::Tensor, torch::Tensor> token_tensors(const std::vector<TokenizedPrompt>& prompts, int max_tokens) {
+  const auto batch = static_cast<std::int64_t>(prompts.size());
+  torch::Tensor ids = torch::full({batch, max_tokens}, kPadToken, torch::kLong);
+  torch::Tensor weights = torch::ones({batch, max_tokens}, torch::kFloat32);
+  auto id_access = ids.accessor<std::int64_t, 2>();
+  auto weight_access = weights.accessor<float, 2>();
+  for (std::int64_t i = 0; i < batch; ++i) {
+    const TokenizedPrompt& prompt = prompts[static_cast<std::size_t>(i)];
+    for (std::size_t j = 0; j < prompt.ids.size() && static_cast<int>(j) < max_tokens; ++j) {
+      id_access[i][static_cast<std::int64_t>(j)] = prompt.ids[j];
+      weight_access[i][static_cast<std::int64_t>(j)] = static_cast<float>(prompt.weights[j]);
+    }
+  }
+  return {ids, weights};
+}
+
+std::vector<std::string> present_reference_groups(const torch::Tensor& context_bias_row, const ModelConfig& config) {
+  torch::Tensor bias = context_bias_row.to(torch::kCPU, torch::kFloat32).contiguous();
+  auto access = bias.accessor<float, 1>();
+  std::vector<std::string> present;
+  const int tokens = config.reference_tokens_per_group;
+  for (int slot = 0; slot < config.max_references; ++slot)
+    for (std::size_t g = 0; g < config.reference_groups.size(); ++g) {
+      const auto first = config.max_tokens + (slot * static_cast<int>(config.reference_groups.size()) + static_cast<int>(g)) * tokens;
+      bool any = false;
+      for (int k = 0; k < tokens; ++k) any = any || std::isfinite(access[first + k]);
+      if (any) present.push_back(std::to_string(slot) + ":" + config.reference_groups[g]);
+    }
+  return present;
+}
+
+void initialize_parameters(ShotModelImpl& model, InitMode mode, std::uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (const auto& item : model.named_parameters()) {
+    const std::string& name = item.key();
+    torch::Tensor value = torch::empty(item.value().sizes(), torch::kFloat32);
+    const bool adaln_zero = starts_with(name, "denoiser.final_linear.") || ends_with(name, ".modulation.weight") ||
+                            ends_with(name, ".modulation.bias") || starts_with(name, "denoiser.final_modulation.");
+    const bool is_norm = name.find("norm") != std::string::npos;
+    if (is_norm) {
+      value.fill_(ends_with(name, ".weight") ? 1.0 : 0.0);
+    } else if (ends_with(name, "embedding") || ends_with(name, "embedding.weight")) {
+      value.normal_(0.0, 0.02, generator);
+    } else if (ends_with(name, ".bias")) {
+      if (mode == InitMode::Random) value.uniform_(-0.02, 0.02, generator);
+      else value.zero_();
+    } else if (adaln_zero && mode == InitMode::Training) {
+      value.zero_();
+    } else {
+      const double fan_out = static_cast<double>(value.size(0)), fan_in = static_cast<double>(value.size(1));
+      const double bound = std::sqrt(6.0 / (fan_in + fan_out));
+      value.uniform_(-bound, bound, generator);
+    }
+    item.value().copy_(value);
+  }
+}
+
+std::int64_t parameter_count(const torch::nn::Module& module) {
+  std::int64_t count = 0;
+  for (const auto& p : module.parameters()) count += p.numel();
+  return count;
+}
+
+}  // namespace shotgen::engine

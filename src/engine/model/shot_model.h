@@ -1,0 +1,66 @@
+#pragma once
+// The whole network: text encoder + reference encoder + denoiser, and the assembly of the
+// cross-attention context. Private to engine + train (exposes libtorch); the trainer builds on it.
+//
+// Context layout (fixed length, so a request's result does not depend on what else is in its batch):
+//   [ max_tokens text tokens | reference slot 0: groups × tokens_per_group | slot 1 | … ]
+// Context bias per token: text → ln(weight) (-inf for padding and weights ≤ 0); reference tokens →
+// 0 when the slot holds a reference and the group is not ignored, -inf otherwise.
+// Safetensors names: text_encoder.*, reference_encoder.*, denoiser.* (see the sub-module headers).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/model/config.h"
+#include "engine/model/denoiser.h"
+#include "engine/model/reference_encoder.h"
+#include "engine/text/text_encoder.h"
+#include "engine/text/tokenizer.h"
+
+namespace shotgen::engine {
+
+struct ContextInputs {
+  torch::Tensor token_ids;         // [B, max_tokens] int64, padded with kPadToken
+  torch::Tensor token_weights;     // [B, max_tokens] float (ignored at padding)
+  torch::Tensor reference_images;  // [B, max_references, 3, 32, 32] in [0,1]; undefined = no references
+  torch::Tensor reference_present; // [B, max_references, groups] bool (slot holds a reference and
+                                   // the group is not ignored); undefined = no references
+};
+
+struct Context {
+  torch::Tensor tokens;  // [B, context_length, text_width]
+  torch::Tensor bias;    // [B, context_length] float: 0, ln w or -inf
+};
+
+struct ShotModelImpl : torch::nn::Module {
+  explicit ShotModelImpl(ModelConfig config);
+  Context encode_context(const ContextInputs& inputs);
+  torch::Tensor forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
+                        const torch::Tensor& cond_mask, const Context& context);
+
+  ModelConfig config;
+  TextEncoder text_encoder{nullptr};
+  ReferenceEncoder reference_encoder{nullptr};
+  Denoiser denoiser{nullptr};
+};
+TORCH_MODULE(ShotModel);
+
+// Tokenized prompts → ids [B, max_tokens] and weights [B, max_tokens] (CPU tensors).
+std::pair<torch::Tensor, torch::Tensor> token_tensors(const std::vector<TokenizedPrompt>& prompts, int max_tokens);
+
+// The reference slots whose tokens take part in cross-attention for one row of a context bias,
+// as "<slot>:<group>" labels (e.g. "0:palette"), in context order.
+std::vector<std::string> present_reference_groups(const torch::Tensor& context_bias_row, const ModelConfig& config);
+
+enum class InitMode {
+  Training,  // DiT recipe: Xavier linears, zero biases, adaLN-Zero (modulation and final layer zero)
+  Random,    // every parameter random (tests: every path influences the output)
+};
+// Deterministic for a given seed, independent of torch's global RNG.
+void initialize_parameters(ShotModelImpl& model, InitMode mode, std::uint64_t seed);
+
+std::int64_t parameter_count(const torch::nn::Module& module);
+
+}  // namespace shotgen::engine

@@ -1,0 +1,354 @@
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "core/error.h"
+#include "engine/io/weights.h"
+#include "engine/runtime/engine_impl.h"
+
+namespace shotgen::engine {
+namespace {
+
+torch::Device resolve_device(DeviceChoice choice) {
+  switch (choice) {
+    case DeviceChoice::Cpu: return torch::kCPU;
+    case DeviceChoice::Cuda:
+      if (!torch::cuda::is_available())
+        throw Error("CUDA was requested but no CUDA device is available to libtorch", "--device cuda",
+                    "use --device cpu or auto, or a libtorch built with CUDA");
+      return {torch::kCUDA, 0};
+    case DeviceChoice::Auto: break;
+  }
+  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+// Intra-op threads: $SHOTGEN_THREADS, else one per hardware thread (the default models are small,
+// their matrices too narrow for hyper-threads to hurt).
+void configure_threads() {
+  static const bool configured = [] {
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (const char* env = std::getenv("SHOTGEN_THREADS"); env && std::atoi(env) > 0) threads = std::atoi(env);
+    torch::set_num_threads(threads);
+    return true;
+  }();
+  (void)configured;
+}
+
+DType parse_dtype_name(const std::string& text) {
+  if (text == "F32") return DType::F32;
+  if (text == "F16") return DType::F16;
+  if (text == "BF16") return DType::BF16;
+  throw Error("unknown weights dtype '" + text + "'", "model save", "use F32, F16 or BF16");
+}
+
+void validate_batch(const ModelConfig& config, const std::vector<GenerationRequest>& batch,
+                    const SamplerSettings& settings) {
+  if (batch.empty()) throw Error("empty batch", "generate", "pass at least one request");
+  const GenerationRequest& first = batch.front();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const GenerationRequest& r = batch[i];
+    const std::string where = "request " + std::to_string(i);
+    if (r.frames != first.frames || r.width != first.width || r.height != first.height)
+      throw Error("requests of one batch must share frames and size (" + std::to_string(r.frames) + " frames " +
+                      std::to_string(r.width) + "x" + std::to_string(r.height) + " vs " + std::to_string(first.frames) +
+                      " frames " + std::to_string(first.width) + "x" + std::to_string(first.height) + ")",
+                  where, "batch only shots of the same size and length");
+    if (r.frames < 1) throw Error("frames must be at least 1", where, "pass --frames 1 or more");
+    if (r.width < 16 || r.height < 16 || r.width % 16 != 0 || r.height % 16 != 0)
+      throw Error("size " + std::to_string(r.width) + "x" + std::to_string(r.height) + " is not a multiple of 16",
+                  where, "use a size such as 64x32 or 128x64");
+    if (r.references.size() > static_cast<std::size_t>(config.max_references))
+      throw Error(std::to_string(r.references.size()) + " references, the model takes at most " +
+                      std::to_string(config.max_references),
+                  where, "use fewer references per shot");
+    if (r.conditioning_frames.size() != r.conditioning_indices.size())
+      throw Error("conditioning_frames and conditioning_indices differ in length", where,
+                  "give one index per conditioning frame");
+    for (std::size_t k = 0; k < r.conditioning_frames.size(); ++k) {
+      const Image& frame = r.conditioning_frames[k];
+      const int index = r.conditioning_indices[k];
+      if (index < 0 || index >= r.frames)
+        throw Error("conditioning index " + std::to_string(index) + " is outside the clip's " +
+                        std::to_string(r.frames) + " frames",
+                    where, "use indices in [0, frames)");
+      if (frame.width != r.width || frame.height != r.height ||
+          frame.rgb.size() != static_cast<std::size_t>(frame.width) * frame.height * 3)
+        throw Error("conditioning frame " + std::to_string(index) + " is " + std::to_string(frame.width) + "x" +
+                        std::to_string(frame.height) + ", the clip is " + std::to_string(r.width) + "x" +
+                        std::to_string(r.height),
+                    where, "resize the conditioning frame to the clip's size");
+    }
+  }
+  if (settings.steps < 1) throw Error("steps must be at least 1", "sampler settings", "pass --steps 1 or more");
+  if (!std::isfinite(settings.guidance)) throw Error("guidance must be a finite number", "sampler settings", "pass e.g. --guidance 5");
+  if (settings.negative_scale && !std::isfinite(*settings.negative_scale))
+    throw Error("negative scale must be a finite number", "sampler settings", "pass e.g. --negative-scale 2");
+}
+
+}  // namespace
+
+Engine::Impl::Impl(ModelConfig config_, torch::Device device_)
+    : config(std::move(config_)),
+      tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens),
+      device(device_),
+      model(config) {}
+
+std::vector<FrameWindow> plan_windows(int frames, int window, int overlap) {
+  std::vector<FrameWindow> windows;
+  int start = 0;
+  while (true) {
+    const int length = std::min(window, frames - start);
+    windows.push_back({start, length});
+    if (start + length >= frames) break;
+    start = start + length - overlap;
+  }
+  return windows;
+}
+
+torch::Tensor image_to_tensor(const Image& image) {
+  return torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3}, torch::kUInt8)
+      .permute({2, 0, 1})
+      .to(torch::kFloat32)
+      .div(127.5)
+      .sub(1.0);
+}
+
+Image tensor_to_image(const torch::Tensor& frame) {
+  torch::Tensor bytes = frame.to(torch::kCPU, torch::kFloat32)
+                            .add(1.0)
+                            .mul(127.5)
+                            .round()
+                            .clamp(0, 255)
+                            .to(torch::kUInt8)
+                            .permute({1, 2, 0})
+                            .contiguous();
+  Image image(static_cast<int>(frame.size(2)), static_cast<int>(frame.size(1)));
+  std::memcpy(image.rgb.data(), bytes.data_ptr<std::uint8_t>(), image.rgb.size());
+  return image;
+}
+
+CudaAutocast::CudaAutocast(bool enable) : enabled_(enable) {
+  if (!enabled_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  previous_ = at::autocast::is_autocast_enabled(at::kCUDA);
+  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+  previous_ = at::autocast::is_enabled();
+  at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+  at::autocast::set_enabled(true);
+#endif
+}
+
+CudaAutocast::~CudaAutocast() {
+  if (!enabled_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  at::autocast::set_autocast_enabled(at::kCUDA, previous_);
+#else
+  at::autocast::set_enabled(previous_);
+#endif
+  at::autocast::clear_cache();
+}
+
+torch::Tensor ShotVelocityModel::velocity(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
+                                          const torch::Tensor& cond_mask) {
+  return model_->forward(x_t, t, cond_frames, cond_mask, context_);
+}
+
+ContextInputs build_context_inputs(const Engine::Impl& impl, const std::vector<GenerationRequest>& batch, int branches) {
+  const ModelConfig& config = impl.config;
+  const auto requests = static_cast<std::int64_t>(batch.size());
+  std::vector<TokenizedPrompt> prompts;
+  for (int branch = 0; branch < branches; ++branch)
+    for (const GenerationRequest& request : batch)
+      prompts.push_back(impl.tokenizer.tokenize(branch == 0 ? request.positive : branch == 1 ? request.negative : ""));
+  auto [ids, weights] = token_tensors(prompts, config.max_tokens);
+  ContextInputs inputs{ids, weights, {}, {}};
+
+  const bool any_references =
+      std::any_of(batch.begin(), batch.end(), [](const GenerationRequest& r) { return !r.references.empty(); });
+  if (!any_references || config.max_references == 0) return inputs;
+  const auto groups = static_cast<std::int64_t>(config.reference_groups.size());
+  inputs.reference_images = torch::zeros({requests * branches, config.max_references, 3, kReferenceSize, kReferenceSize});
+  inputs.reference_present = torch::zeros({requests * branches, config.max_references, groups}, torch::kBool);
+  for (std::int64_t r = 0; r < requests; ++r) {  // positive rows are the first `requests` rows
+    const auto& references = batch[static_cast<std::size_t>(r)].references;
+    for (std::size_t slot = 0; slot < references.size(); ++slot) {
+      const auto s = static_cast<std::int64_t>(slot);
+      inputs.reference_images[r][s].copy_(reference_image_tensor(references[slot].image));
+      for (std::int64_t g = 0; g < groups; ++g) {
+        const std::string& group = config.reference_groups[static_cast<std::size_t>(g)];
+        const auto& ignore = references[slot].ignore;
+        inputs.reference_present[r][s][g] = std::find(ignore.begin(), ignore.end(), group) == ignore.end();
+      }
+    }
+  }
+  return inputs;
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+Engine::~Engine() = default;
+
+Engine Engine::load(const std::filesystem::path& model_dir, DeviceChoice choice) {
+  configure_threads();
+  ModelConfig config = load_model_config(model_dir);
+  auto impl = std::make_unique<Impl>(std::move(config), resolve_device(choice));
+  const std::filesystem::path weights_path = model_dir / "weights.safetensors";
+  if (!std::filesystem::exists(weights_path))
+    throw Error("weights file not found", weights_path.string(), "the model directory must hold weights.safetensors");
+  SafetensorsFile weights = read_safetensors(weights_path);
+  load_weights(*impl->model, weights, weights_path.string());
+  if (!weights.tensors.empty()) impl->weights_dtype = std::string(dtype_name(weights.tensors.begin()->second.dtype));
+  impl->model->to(impl->device);
+  impl->model->eval();
+  impl->model_dir = model_dir;
+  return Engine(std::move(impl));
+}
+
+Engine Engine::create_random(const ModelConfig& config, std::uint64_t seed, DeviceChoice choice) {
+  configure_threads();
+  auto impl = std::make_unique<Impl>(config, resolve_device(choice));
+  initialize_parameters(*impl->model, InitMode::Random, seed);
+  impl->model->to(impl->device);
+  impl->model->eval();
+  return Engine(std::move(impl));
+}
+
+ModelInfo Engine::info() const {
+  const ModelConfig& config = impl_->config;
+  ModelInfo info;
+  info.architecture = config.architecture;
+  info.parameter_count = parameter_count(*impl_->model);
+  info.vocabulary_words = static_cast<int>(config.vocabulary.size());
+  info.hash_buckets = config.hash_buckets;
+  info.vocabulary_size = config.vocabulary_size();
+  info.window_frames = config.window_frames;
+  info.trained_sizes = config.trained_sizes;
+  info.weights_dtype = impl_->weights_dtype;
+  info.compute_dtype = impl_->uses_autocast() ? "bfloat16 autocast" : "float32";
+  info.device = impl_->device.str();
+  info.model_dir = impl_->model_dir;
+  info.config = config;
+  return info;
+}
+
+void Engine::save(const std::filesystem::path& model_dir, const std::string& dtype) const {
+  const DType file_dtype = parse_dtype_name(dtype);
+  save_model_config(impl_->config, model_dir);
+  save_weights(*impl_->model, model_dir / "weights.safetensors", file_dtype,
+               {{"format", "pt"}, {"architecture", impl_->config.architecture}});
+}
+
+std::vector<Clip> Engine::generate(const std::vector<GenerationRequest>& batch, const SamplerSettings& settings,
+                                   const ProgressCallback& progress, const CancelToken* cancel) {
+  Impl& impl = *impl_;
+  validate_batch(impl.config, batch, settings);
+  c10::InferenceMode inference_mode;
+  const Guidance guidance{settings.guidance, settings.negative_scale};
+  const GenerationRequest& shape = batch.front();
+  const auto requests = static_cast<std::int64_t>(batch.size());
+  const auto device = impl.device;
+
+  ContextInputs context_inputs = build_context_inputs(impl, batch, guidance.branches());
+  context_inputs.token_ids = context_inputs.token_ids.to(device);
+  context_inputs.token_weights = context_inputs.token_weights.to(device);
+  if (context_inputs.reference_images.defined()) {
+    context_inputs.reference_images = context_inputs.reference_images.to(device);
+    context_inputs.reference_present = context_inputs.reference_present.to(device);
+  }
+  Context context;
+  {
+    CudaAutocast autocast(impl.uses_autocast());
+    context = impl.model->encode_context(context_inputs);
+  }
+  ShotVelocityModel velocity_model(impl.model, context);
+
+  // Each request's noise for the whole clip comes from its own seed, drawn on the CPU, so results
+  // do not depend on the device's RNG or on the other requests in the batch.
+  std::vector<torch::Tensor> noises;
+  for (const GenerationRequest& request : batch) {
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed);
+    noises.push_back(torch::randn({3, shape.frames, shape.height, shape.width}, generator, torch::kFloat32));
+  }
+  const torch::Tensor noise = torch::stack(noises).to(device);
+
+  // The clip's given frames (request conditioning), as a tensor and a per-frame mask.
+  torch::Tensor given_frames = torch::zeros({requests, 3, shape.frames, shape.height, shape.width});
+  torch::Tensor given_mask = torch::zeros({requests, 1, shape.frames, 1, 1}, torch::kBool);
+  for (std::int64_t r = 0; r < requests; ++r) {
+    const GenerationRequest& request = batch[static_cast<std::size_t>(r)];
+    for (std::size_t k = 0; k < request.conditioning_frames.size(); ++k) {
+      const int index = request.conditioning_indices[k];
+      given_frames[r].select(1, index).copy_(image_to_tensor(request.conditioning_frames[k]));
+      given_mask[r][0][index] = true;
+    }
+  }
+  given_frames = given_frames.to(device);
+  given_mask = given_mask.to(device);
+
+  const std::vector<FrameWindow> windows = plan_windows(shape.frames, impl.config.window_frames, impl.config.overlap_frames);
+  torch::Tensor clip = torch::empty({requests, 3, shape.frames, shape.height, shape.width}, noise.options());
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    const FrameWindow& window = windows[w];
+    SamplingInputs inputs;
+    inputs.noise = noise.narrow(2, window.start, window.length);
+    inputs.cond_frames = given_frames.narrow(2, window.start, window.length).clone();
+    inputs.cond_mask = given_mask.narrow(2, window.start, window.length).clone();
+    if (w > 0) {
+      // The overlap with the previous window is given clean: the new window continues it seamlessly.
+      const int overlap = windows[w - 1].start + windows[w - 1].length - window.start;
+      inputs.cond_frames.narrow(2, 0, overlap).copy_(clip.narrow(2, window.start, overlap));
+      inputs.cond_mask.narrow(2, 0, overlap).fill_(true);
+    }
+    SamplingHooks hooks;
+    hooks.before_step = [cancel] {
+      if (cancel && cancel->is_cancelled()) throw Cancelled();
+    };
+    const int window_number = static_cast<int>(w) + 1, window_count = static_cast<int>(windows.size());
+    if (progress)
+      hooks.after_step = [&progress, window_number, window_count](int step, int total) {
+        progress(step, total, window_number, window_count);
+      };
+    torch::Tensor result;
+    {
+      CudaAutocast autocast(impl.uses_autocast());
+      result = sample(velocity_model, inputs, settings, hooks);
+    }
+    clip.narrow(2, window.start, window.length).copy_(result);
+  }
+
+  torch::Tensor cpu_clip = clip.to(torch::kCPU);
+  std::vector<Clip> clips(static_cast<std::size_t>(requests));
+  for (std::int64_t r = 0; r < requests; ++r)
+    for (int f = 0; f < shape.frames; ++f)
+      clips[static_cast<std::size_t>(r)].frames.push_back(tensor_to_image(cpu_clip[r].select(1, f)));
+  return clips;
+}
+
+std::filesystem::path default_model_dir() {
+  if (const char* env = std::getenv("SHOTGEN_MODEL_DIR"); env && *env) return env;
+  return std::filesystem::path(SHOTGEN_SOURCE_DIR) / "models" / "default";
+}
+
+DeviceChoice parse_device_choice(const std::string& text) {
+  if (text == "auto") return DeviceChoice::Auto;
+  if (text == "cpu") return DeviceChoice::Cpu;
+  if (text == "cuda") return DeviceChoice::Cuda;
+  throw Error("unknown device '" + text + "'", "--device", "use auto, cpu or cuda");
+}
+
+SamplerSettings::Method parse_sampler_method(const std::string& text) {
+  if (text == "euler") return SamplerSettings::Method::Euler;
+  if (text == "heun") return SamplerSettings::Method::Heun;
+  throw Error("unknown sampler '" + text + "'", "--sampler", "use euler or heun");
+}
+
+}  // namespace shotgen::engine

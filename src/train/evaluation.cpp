@@ -1,0 +1,441 @@
+#include "train/evaluation.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "analyze/clip_analysis.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "world/attributes.h"
+#include "world/rng.h"
+#include "world/world.h"
+
+namespace shotgen::train {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const char* const kGreenNegative = "green tones";
+const char* const kPhotorealNegative = "photorealistic, live action, 3D render";
+const char* const kDuplicateNegative = "duplicate characters";
+
+// One prompt of the suite: the attributes it asks for and which of them it names.
+struct SuitePrompt {
+  world::ClipAttributes attributes;
+  bool names_palette = true;
+  std::uint64_t seed = 0;
+};
+
+// The caption order of the world (style, action, camera, lens, lighting, palette, composition,
+// atmosphere) with canonical words.
+std::string prompt_text(const SuitePrompt& p) {
+  const world::ClipAttributes& a = p.attributes;
+  std::vector<std::string_view> parts{world::word(a.style), world::word(a.characters), world::word(a.camera),
+                                      world::word(a.lens),  world::word(a.lighting)};
+  if (p.names_palette) parts.push_back(world::word(a.palette));
+  parts.push_back(world::word(a.composition));
+  parts.push_back(world::word(a.atmosphere));
+  std::string text;
+  for (std::string_view part : parts) text += (text.empty() ? "" : ", ") + std::string(part);
+  return text;
+}
+
+template <class Values>
+auto cycle(const Values& values, int i) {
+  return values[static_cast<std::size_t>(i) % values.size()];
+}
+
+// Each dimension cycles through its values with a different stride, so the combinations vary.
+std::vector<SuitePrompt> adherence_suite(const EvaluationOptions& o) {
+  world::Rng rng(o.seed * 0x9E3779B97F4A7C15ull + 1);
+  std::vector<SuitePrompt> suite;
+  const int count = o.clips_per_cell * 7;  // 7 = the most values of a measured dimension (camera)
+  for (int i = 0; i < count; ++i) {
+    SuitePrompt p{world::sample_attributes(rng), true, rng.next()};
+    p.attributes.palette = cycle(world::kPalettes, i);
+    p.attributes.lighting = cycle(world::kLightings, i * 3 + i / 5);
+    p.attributes.camera = cycle(world::kCameraMoves, i);
+    p.attributes.style = cycle(world::kStyles, i + i / 3);
+    p.attributes.characters = cycle(world::kCharacters, i * 2 + i / 3);
+    p.attributes.mood = world::mood_for(p.attributes.lighting, p.attributes.palette, p.attributes.atmosphere);
+    suite.push_back(p);
+  }
+  return suite;
+}
+
+std::vector<SuitePrompt> negative_suite(const EvaluationOptions& o, std::uint64_t salt,
+                                        const std::function<void(SuitePrompt&)>& shape) {
+  world::Rng rng(o.seed * 0x9E3779B97F4A7C15ull + salt);
+  std::vector<SuitePrompt> suite;
+  for (int i = 0; i < o.clips_per_cell * 3; ++i) {
+    SuitePrompt p{world::sample_attributes(rng), true, rng.next()};
+    shape(p);
+    suite.push_back(p);
+  }
+  return suite;
+}
+
+engine::GenerationRequest request_for(const SuitePrompt& p, const std::string& negative, const EvaluationOptions& o) {
+  engine::GenerationRequest request;
+  request.positive = prompt_text(p);
+  request.negative = negative;
+  request.seed = p.seed;
+  request.frames = o.frames;
+  request.width = o.width;
+  request.height = o.height;
+  return request;
+}
+
+class Renderer {
+ public:
+  Renderer(engine::Engine& engine, const EvaluationOptions& options, const EvaluationProgress& progress, int total)
+      : engine_(engine), options_(options), progress_(progress), total_(total) {
+    settings_.steps = options.steps;
+    settings_.guidance = options.guidance;
+  }
+
+  std::vector<Clip> render(const std::vector<engine::GenerationRequest>& requests, const std::string& stage) {
+    std::vector<Clip> clips;
+    for (std::size_t first = 0; first < requests.size(); first += static_cast<std::size_t>(options_.batch)) {
+      const std::size_t last = std::min(requests.size(), first + static_cast<std::size_t>(options_.batch));
+      std::vector<engine::GenerationRequest> batch(requests.begin() + static_cast<std::ptrdiff_t>(first),
+                                                   requests.begin() + static_cast<std::ptrdiff_t>(last));
+      for (Clip& clip : engine_.generate(batch, settings_)) clips.push_back(std::move(clip));
+      done_ += static_cast<int>(batch.size());
+      if (progress_) progress_(stage, done_, total_);
+    }
+    return clips;
+  }
+
+  const engine::SamplerSettings& settings() const { return settings_; }
+
+ private:
+  engine::Engine& engine_;
+  const EvaluationOptions& options_;
+  const EvaluationProgress& progress_;
+  engine::SamplerSettings settings_;
+  int total_;
+  int done_ = 0;
+};
+
+std::vector<analyze::ClipAnalysis> analyze_all(const std::vector<Clip>& clips) {
+  std::vector<analyze::ClipAnalysis> out;
+  for (const Clip& clip : clips) out.push_back(analyze::analyze_clip(clip));
+  return out;
+}
+
+template <class F>
+double mean_of(const std::vector<analyze::ClipAnalysis>& all, F value) {
+  if (all.empty()) return 0.0;
+  double sum = 0.0;
+  for (const auto& a : all) sum += value(a);
+  return sum / static_cast<double>(all.size());
+}
+
+// 4×4 mean luma of a frame, for the composition (layout) comparison.
+std::vector<double> luma_layout(const Image& frame) {
+  std::vector<double> cells(16, 0.0), counts(16, 0.0);
+  for (int y = 0; y < frame.height; ++y)
+    for (int x = 0; x < frame.width; ++x) {
+      const std::uint8_t* p = frame.pixel(x, y);
+      const int cell = (y * 4 / frame.height) * 4 + x * 4 / frame.width;
+      cells[cell] += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+      counts[cell] += 1.0;
+    }
+  for (int i = 0; i < 16; ++i) cells[i] /= std::max(1.0, counts[i]);
+  return cells;
+}
+
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) ma += a[i] / n, mb += b[i] / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
+}
+
+std::string percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f%%", share * 100.0);
+  return text;
+}
+
+std::string fixed(double value, int digits) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+}  // namespace
+
+void EvaluationOptions::validate() const {
+  auto require = [](bool ok, const std::string& what, const std::string& option) {
+    if (!ok) throw Error(what, option, "see `shotgen model eval --help`");
+  };
+  require(steps >= 1, "must be at least 1", "--steps");
+  require(clips_per_cell >= 1, "must be at least 1", "--clips-per-cell");
+  require(frames >= 2, "must be at least 2 (motion and flicker need frame pairs)", "--frames");
+  require(speed_frames >= 1, "must be at least 1", "--speed-frames");
+  require(width > 0 && height > 0 && width % 16 == 0 && height % 16 == 0, "must be multiples of 16", "--size");
+  require(batch >= 1, "must be at least 1", "--batch");
+  require(guidance > 0.0, "must be positive", "--guidance");
+}
+
+std::vector<std::string> evaluation_prompt_texts() {
+  return {kGreenNegative, kPhotorealNegative, kDuplicateNegative};
+}
+
+EvaluationReport evaluate_model(const EvaluationOptions& options, const EvaluationProgress& progress) {
+  options.validate();
+  const std::filesystem::path dir = options.model_dir.empty() ? engine::default_model_dir() : options.model_dir;
+  engine::Engine engine = engine::Engine::load(dir, engine::parse_device_choice(options.device));
+  EvaluationReport report = evaluate_engine(engine, options, progress);
+  report.model = dir.string();
+  return report;
+}
+
+EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions& options,
+                                 const EvaluationProgress& progress) {
+  options.validate();
+  const auto started = Clock::now();
+  EvaluationReport report;
+  report.options = options;
+  report.model = engine.info().model_dir.string();
+
+  const std::vector<SuitePrompt> adherence = adherence_suite(options);
+  const auto green = negative_suite(options, 2, [](SuitePrompt& p) { p.names_palette = false; });
+  const auto flat = negative_suite(options, 3, [](SuitePrompt& p) { p.attributes.style = world::Style::Flat2D; });
+  const auto single = negative_suite(options, 4, [](SuitePrompt& p) { p.attributes.characters = world::Characters::One; });
+  // Reference suite: the reference differs from the prompt in lighting and composition.
+  world::Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 5);
+  std::vector<SuitePrompt> referenced;
+  std::vector<world::ClipAttributes> reference_attributes;
+  std::vector<Image> reference_images;
+  for (int i = 0; i < options.clips_per_cell * 3; ++i) {
+    SuitePrompt p{world::sample_attributes(rng), false, rng.next()};
+    world::ClipAttributes ref = world::sample_attributes(rng);
+    ref.camera = world::CameraMove::Static;
+    ref.lighting = cycle(world::kLightings, static_cast<int>(static_cast<std::size_t>(p.attributes.lighting) + 1 + rng.below(4)));
+    ref.composition =
+        cycle(world::kCompositions, static_cast<int>(static_cast<std::size_t>(p.attributes.composition) + 1 + rng.below(4)));
+    ref.mood = world::mood_for(ref.lighting, ref.palette, ref.atmosphere);
+    reference_images.push_back(world::render_clip(ref, 1, options.width, options.height, rng.next()).frames.front());
+    reference_attributes.push_back(ref);
+    referenced.push_back(p);
+  }
+
+  const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
+                                     2 * referenced.size());
+  Renderer renderer(engine, options, progress, total);
+  auto requests = [&](const std::vector<SuitePrompt>& suite, const std::string& negative) {
+    std::vector<engine::GenerationRequest> out;
+    for (const SuitePrompt& p : suite) out.push_back(request_for(p, negative, options));
+    return out;
+  };
+
+  // Adherence and temporal consistency.
+  const auto generated = analyze_all(renderer.render(requests(adherence, ""), "adherence"));
+  std::vector<analyze::ClipAnalysis> world_clips;
+  for (const SuitePrompt& p : adherence)
+    world_clips.push_back(analyze::analyze_clip(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed)));
+  struct Dimension {
+    const char* name;
+    std::function<bool(const analyze::ClipAnalysis&, const world::ClipAttributes&)> matches;
+  };
+  const std::vector<Dimension> dimensions{
+      {"palette", [](const auto& m, const auto& a) { return m.palette.palette == a.palette; }},
+      {"lighting", [](const auto& m, const auto& a) { return m.key.lighting == a.lighting; }},
+      {"camera", [](const auto& m, const auto& a) { return m.motion.camera == a.camera; }},
+      {"style", [](const auto& m, const auto& a) { return m.style.style == a.style; }},
+      {"characters", [](const auto& m, const auto& a) { return m.characters.characters == a.characters; }},
+  };
+  for (const Dimension& d : dimensions) {
+    AdherenceRow row{d.name, static_cast<int>(adherence.size())};
+    for (std::size_t i = 0; i < adherence.size(); ++i) {
+      row.matches += d.matches(generated[i], adherence[i].attributes);
+      row.world_matches += d.matches(world_clips[i], adherence[i].attributes);
+    }
+    report.adherence.push_back(row);
+  }
+  report.generated_flicker = mean_of(generated, [](const auto& a) { return a.motion.flicker; });
+  report.world_flicker = mean_of(world_clips, [](const auto& a) { return a.motion.flicker; });
+
+  // Negative effect: the same prompts and seeds without and with the negative.
+  auto with_and_without = [&](const std::vector<SuitePrompt>& suite, const char* negative, const char* stage) {
+    return std::pair{analyze_all(renderer.render(requests(suite, ""), stage)),
+                     analyze_all(renderer.render(requests(suite, negative), stage))};
+  };
+  {
+    auto [without, with] = with_and_without(green, kGreenNegative, "negative: green");
+    auto share = [](const analyze::ClipAnalysis& a) { return a.palette.green_share; };
+    report.negatives.push_back({kGreenNegative, "mean green share", static_cast<int>(green.size()),
+                                mean_of(without, share), mean_of(with, share)});
+  }
+  {
+    auto [without, with] = with_and_without(flat, kPhotorealNegative, "negative: photoreal");
+    auto photoreal = [](const analyze::ClipAnalysis& a) { return a.style.style == world::Style::Photoreal ? 1.0 : 0.0; };
+    report.negatives.push_back({kPhotorealNegative, "flat 2D prompts measured photoreal", static_cast<int>(flat.size()),
+                                mean_of(without, photoreal), mean_of(with, photoreal)});
+  }
+  {
+    auto [without, with] = with_and_without(single, kDuplicateNegative, "negative: duplicates");
+    auto not_one = [](const analyze::ClipAnalysis& a) {
+      return a.characters.characters != world::Characters::One ? 1.0 : 0.0;
+    };
+    auto count = [](const analyze::ClipAnalysis& a) { return a.characters.count; };
+    report.negatives.push_back({kDuplicateNegative, "\"one figure\" prompts not measured as one",
+                                static_cast<int>(single.size()), mean_of(without, not_one), mean_of(with, not_one)});
+    report.negatives.push_back({kDuplicateNegative, "mean figure count on \"one figure\" prompts",
+                                static_cast<int>(single.size()), mean_of(without, count), mean_of(with, count)});
+  }
+
+  // Reference bleed-through.
+  auto reference_requests = [&](bool ignore) {
+    std::vector<engine::GenerationRequest> out;
+    for (std::size_t i = 0; i < referenced.size(); ++i) {
+      engine::GenerationRequest request = request_for(referenced[i], "", options);
+      engine::ReferenceImage reference{reference_images[i], {}};
+      if (ignore) reference.ignore = {"lighting", "composition"};
+      request.references.push_back(std::move(reference));
+      out.push_back(std::move(request));
+    }
+    return out;
+  };
+  const auto kept_clips = renderer.render(reference_requests(false), "reference");
+  const auto ignored_clips = renderer.render(reference_requests(true), "reference");
+  const auto kept = analyze_all(kept_clips), ignored = analyze_all(ignored_clips);
+  std::vector<analyze::ClipAnalysis> reference_measures;
+  for (const Image& image : reference_images) reference_measures.push_back(analyze::analyze_clip(Clip{{image}}));
+  report.reference_clips = static_cast<int>(referenced.size());
+  auto bleed = [&](const std::vector<analyze::ClipAnalysis>& measured, const std::vector<Clip>& clips,
+                   int which) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+      const analyze::ClipAnalysis& ref = reference_measures[i];
+      switch (which) {
+        case 0: sum += measured[i].key.lighting == reference_attributes[i].lighting; break;
+        case 1: sum += std::abs(measured[i].key.key - ref.key.key); break;
+        case 2: {
+          const Clip& clip = clips[i];
+          sum += correlation(luma_layout(clip.frames[clip.frames.size() / 2]), luma_layout(reference_images[i]));
+          break;
+        }
+        default: sum += measured[i].palette.palette == reference_attributes[i].palette; break;
+      }
+    }
+    return measured.empty() ? 0.0 : sum / static_cast<double>(measured.size());
+  };
+  const char* const bleed_names[] = {"lighting class is the reference's (leak)", "|key - reference key| (higher = less leak)",
+                                     "4x4 layout correlation with the reference (leak)",
+                                     "palette is the reference's (wanted)"};
+  for (int which = 0; which < 4; ++which)
+    report.reference_bleed.push_back({bleed_names[which], bleed(kept, kept_clips, which), bleed(ignored, ignored_clips, which)});
+
+  if (options.measure_speed) {
+    engine::GenerationRequest shot;
+    shot.positive = "photoreal, one figure, pan left, normal lens, golden hour, warm palette, centered composition, clear";
+    shot.seed = options.seed;
+    shot.frames = options.speed_frames;
+    shot.width = options.width;
+    shot.height = options.height;
+    const auto before = Clock::now();
+    engine.generate({shot}, renderer.settings());
+    report.seconds_per_shot = std::chrono::duration<double>(Clock::now() - before).count();
+  }
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return report;
+}
+
+json to_json(const EvaluationReport& r) {
+  json adherence = json::array(), negatives = json::array(), bleed = json::array();
+  for (const AdherenceRow& row : r.adherence)
+    adherence.push_back({{"dimension", row.dimension},
+                         {"clips", row.clips},
+                         {"matches", row.matches},
+                         {"share", row.share()},
+                         {"world_share", row.world_share()}});
+  for (const NegativeRow& row : r.negatives)
+    negatives.push_back({{"negative", row.negative},
+                         {"measure", row.measure},
+                         {"clips", row.clips},
+                         {"without", row.without},
+                         {"with", row.with},
+                         {"relative_change", row.relative_change()}});
+  for (const BleedRow& row : r.reference_bleed)
+    bleed.push_back({{"measure", row.measure}, {"kept", row.kept}, {"ignored", row.ignored}});
+  const EvaluationOptions& o = r.options;
+  json out = {{"model", r.model},
+              {"settings",
+               {{"steps", o.steps},
+                {"guidance", o.guidance},
+                {"clips_per_cell", o.clips_per_cell},
+                {"seed", o.seed},
+                {"frames", o.frames},
+                {"width", o.width},
+                {"height", o.height}}},
+              {"adherence", adherence},
+              {"negatives", negatives},
+              {"reference_bleed", {{"clips", r.reference_clips}, {"ignore", {"lighting", "composition"}}, {"rows", bleed}}},
+              {"temporal",
+               {{"generated_flicker", r.generated_flicker},
+                {"world_flicker", r.world_flicker},
+                {"ratio", r.world_flicker > 0 ? json(r.generated_flicker / r.world_flicker) : json(nullptr)}}},
+              {"seconds", r.seconds}};
+  out["seconds_per_shot"] = r.seconds_per_shot ? json(*r.seconds_per_shot) : json(nullptr);
+  out["speed_frames"] = o.speed_frames;
+  return out;
+}
+
+std::string format_report(const EvaluationReport& r) {
+  const EvaluationOptions& o = r.options;
+  std::ostringstream out;
+  char line[256];
+  out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, guidance "
+      << fixed(o.guidance, 1) << ", " << o.frames << " frames " << o.width << "x" << o.height << ", seed " << o.seed
+      << ", " << o.clips_per_cell << " clips per cell\n\n";
+  std::snprintf(line, sizeof line, "%-36s %10s %14s\n", "adherence (measured = prompt)", "model", "world clips");
+  out << line;
+  for (const AdherenceRow& row : r.adherence) {
+    std::snprintf(line, sizeof line, "  %-34s %4s %2d/%-3d %13s\n", row.dimension.c_str(), percent(row.share()).c_str(),
+                  row.matches, row.clips, percent(row.world_share()).c_str());
+    out << line;
+  }
+  std::snprintf(line, sizeof line, "\n%-50s %9s %9s %8s\n", "negative effect (same prompts and seeds)", "without",
+                "with", "change");
+  out << line;
+  for (const NegativeRow& row : r.negatives) {
+    out << "  \"" << row.negative << "\": " << row.measure << " (" << row.clips << " clips)\n";
+    std::snprintf(line, sizeof line, "  %-48s %9s %9s %8s\n", "", fixed(row.without, 3).c_str(), fixed(row.with, 3).c_str(),
+                  row.without != 0.0 ? (fixed(row.relative_change() * 100.0, 0) + "%").c_str() : "n/a");
+    out << line;
+  }
+  std::snprintf(line, sizeof line, "\n%-50s %9s %9s\n", "reference bleed (palette-only reference)", "kept", "ignored");
+  out << line;
+  out << "  (" << r.reference_clips << " clips; ignored = ignore lighting, composition)\n";
+  for (const BleedRow& row : r.reference_bleed) {
+    std::snprintf(line, sizeof line, "  %-48s %9s %9s\n", row.measure.c_str(), fixed(row.kept, 3).c_str(),
+                  fixed(row.ignored, 3).c_str());
+    out << line;
+  }
+  out << "\ntemporal consistency: flicker " << fixed(r.generated_flicker, 2) << " generated vs "
+      << fixed(r.world_flicker, 2) << " world";
+  if (r.world_flicker > 0) out << " (" << fixed(r.generated_flicker / r.world_flicker, 2) << "x)";
+  out << "\n";
+  if (r.seconds_per_shot)
+    out << "speed: one " << o.speed_frames << "-frame " << o.width << "x" << o.height << " shot at " << o.steps
+        << " steps: " << fixed(*r.seconds_per_shot, 1) << " s\n";
+  out << "evaluation took " << fixed(r.seconds, 0) << " s\n";
+  return out.str();
+}
+
+}  // namespace shotgen::train

@@ -1,0 +1,111 @@
+#pragma once
+// `shotgen model eval`: renders a fixed, seeded prompt suite through the engine's public API and
+// measures the clips with the analyzers (analyze/clip_analysis.h). Torch-free.
+//
+// Suites (every prompt is built from the world's canonical words in caption order, so each asks
+// for exactly the attributes the analyzers measure; the other attributes are drawn from the seed):
+//   adherence   clips_per_cell × 7 prompts; the value of each dimension cycles through all its
+//               values. Per dimension (palette, lighting, camera move, style, characters): the
+//               share of clips whose measured attribute equals the prompt's. The same measurement
+//               on the world's own clips of the same attributes is reported beside it: the
+//               analyzers' ceiling.
+//   negatives   clips_per_cell × 3 prompts each, rendered with the same seeds without and with:
+//               "green tones" on prompts that leave the palette open (mean green share; target:
+//               cut ≥ 50%); "photorealistic, live action, 3D render" on flat 2D prompts (share
+//               measured photoreal; target: at least halved); "duplicate characters" on "one
+//               figure" prompts (share not measured as one figure, and mean count).
+//   reference   clips_per_cell × 3 prompts with a reference image from the world that differs from
+//               the prompt in lighting and composition, used for its palette: rendered with all
+//               reference groups kept vs with ignore = lighting, composition. Leak measures: share
+//               whose lighting class is the reference's, |key − reference key| (larger = less
+//               leak), correlation of the 4×4 luma layout with the reference's (composition), and
+//               the share whose palette is the reference's (what the reference is for).
+//   temporal    mean flicker of the adherence clips vs the world's clips of the same attributes
+//               (target ≤ 1.5×).
+//   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
+//               the 2-core CPU machine).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace shotgen::engine {
+class Engine;
+}
+
+namespace shotgen::train {
+
+struct EvaluationOptions {
+  std::filesystem::path model_dir;  // empty: engine::default_model_dir()
+  std::string device = "cpu";       // auto, cpu or cuda
+  int steps = 20;                   // sampler steps (the engine's default)
+  double guidance = 5.0;
+  int clips_per_cell = 2;
+  std::uint64_t seed = 1;
+  int frames = 8;  // frames of the suite's clips (one model window)
+  int width = 64;
+  int height = 32;
+  int batch = 8;             // requests per Engine::generate call
+  bool measure_speed = true;
+  int speed_frames = 16;
+
+  void validate() const;  // throws shotgen::Error naming the option
+};
+
+struct AdherenceRow {
+  std::string dimension;  // "palette", "lighting", "camera", "style", "characters"
+  int clips = 0;
+  int matches = 0;        // generated clips measured as the prompt asked
+  int world_matches = 0;  // the world's own clips of the same attributes, same analyzer
+  double share() const { return clips ? static_cast<double>(matches) / clips : 0.0; }
+  double world_share() const { return clips ? static_cast<double>(world_matches) / clips : 0.0; }
+};
+
+struct NegativeRow {
+  std::string negative;  // the negative prompt
+  std::string measure;   // what is measured, e.g. "mean green share"
+  int clips = 0;
+  double without = 0.0;
+  double with = 0.0;
+  // (with − without) / without; 0 when `without` is 0.
+  double relative_change() const { return without != 0.0 ? (with - without) / without : 0.0; }
+};
+
+struct BleedRow {
+  std::string measure;
+  double kept = 0.0;     // reference with all groups
+  double ignored = 0.0;  // ignore = lighting, composition
+};
+
+struct EvaluationReport {
+  EvaluationOptions options;
+  std::string model;
+  std::vector<AdherenceRow> adherence;
+  std::vector<NegativeRow> negatives;
+  std::vector<BleedRow> reference_bleed;
+  int reference_clips = 0;
+  double generated_flicker = 0.0;
+  double world_flicker = 0.0;
+  std::optional<double> seconds_per_shot;  // speed_frames-frame shot, when measured
+  double seconds = 0.0;                    // whole evaluation
+};
+
+using EvaluationProgress = std::function<void(const std::string& stage, int done, int total)>;
+
+// Loads options.model_dir and evaluates it.
+EvaluationReport evaluate_model(const EvaluationOptions& options, const EvaluationProgress& progress = {});
+// Evaluates an engine already loaded (tests use a random one).
+EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions& options,
+                                 const EvaluationProgress& progress = {});
+
+nlohmann::json to_json(const EvaluationReport& report);
+std::string format_report(const EvaluationReport& report);  // the table, one row per measure
+
+// Every prompt and negative the suite can use (for the training vocabulary).
+std::vector<std::string> evaluation_prompt_texts();
+
+}  // namespace shotgen::train

@@ -1,0 +1,443 @@
+#include "train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "engine/io/safetensors.h"
+#include "engine/io/weights.h"
+#include "engine/model/shot_model.h"
+#include "engine/runtime/engine_impl.h"
+#include "train/adamw.h"
+#include "train/training_batch.h"
+
+namespace shotgen::train {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr double kLossSmoothing = 0.98;
+
+std::atomic<bool> stop_requested{false};
+extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+
+// SIGINT/SIGTERM finish the current step, then checkpoint and stop; the previous handlers come
+// back when training ends.
+class StopSignals {
+ public:
+  StopSignals() {
+    stop_requested.store(false);
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_int_);
+    sigaction(SIGTERM, &action, &previous_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &previous_int_, nullptr);
+    sigaction(SIGTERM, &previous_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+
+torch::Device pick_device(const std::string& choice) {
+  if (choice == "cpu") return torch::kCPU;
+  if (choice == "cuda") {
+    if (!torch::cuda::is_available())
+      throw Error("CUDA was requested but is not available", "--device cuda", "use --device cpu or auto");
+    return torch::kCUDA;
+  }
+  return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+// Hyperparameters that define the run (stored in state.json; a resumed run keeps them).
+json hyperparameters(const TrainOptions& o) {
+  return {{"batch_size", o.batch_size},
+          {"frames", o.frames},
+          {"learning_rate", o.learning_rate},
+          {"final_learning_rate_fraction", o.final_learning_rate_fraction},
+          {"warmup_steps", o.warmup_steps},
+          {"weight_decay", o.weight_decay},
+          {"ema_decay", o.ema_decay},
+          {"gradient_clip", o.gradient_clip},
+          {"conditioning_probability", o.conditioning_probability},
+          {"seed", o.seed}};
+}
+
+void apply_hyperparameters(const json& h, TrainOptions& o) {
+  o.batch_size = h.at("batch_size").get<int>();
+  o.frames = h.at("frames").get<int>();
+  o.learning_rate = h.at("learning_rate").get<double>();
+  o.final_learning_rate_fraction = h.at("final_learning_rate_fraction").get<double>();
+  o.warmup_steps = h.at("warmup_steps").get<int>();
+  o.weight_decay = h.at("weight_decay").get<double>();
+  o.ema_decay = h.at("ema_decay").get<double>();
+  o.gradient_clip = h.at("gradient_clip").get<double>();
+  o.conditioning_probability = h.at("conditioning_probability").get<double>();
+  o.seed = h.at("seed").get<std::uint64_t>();
+}
+
+struct RunState {
+  std::int64_t step = 0;
+  std::uint64_t clips_seen = 0;
+  double seconds = 0.0;
+  double ema_loss = 0.0;
+  double last_loss = 0.0;
+  std::string device;
+};
+
+fs::path checkpoint_dir(const fs::path& out) { return out / "checkpoint"; }
+
+// A checkpoint that a crash interrupted between its two renames survives as checkpoint.old.
+fs::path existing_checkpoint(const fs::path& out) {
+  if (fs::exists(checkpoint_dir(out) / "state.json")) return checkpoint_dir(out);
+  if (fs::exists(out / "checkpoint.old" / "state.json")) return out / "checkpoint.old";
+  return {};
+}
+
+json read_json_file(const fs::path& path) {
+  try {
+    return json::parse(read_file(path));
+  } catch (const json::exception& e) {
+    throw Error(std::string("invalid JSON: ") + e.what(), path.string(), "delete the checkpoint and train again");
+  }
+}
+
+void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, engine::ShotModelImpl& model,
+                      engine::ShotModelImpl& ema, const AdamW& optimizer, const TrainOptions& options,
+                      const RunState& state) {
+  const fs::path staging = out / "checkpoint.tmp";
+  const fs::path target = checkpoint_dir(out);
+  const fs::path previous = out / "checkpoint.old";
+  fs::remove_all(staging);
+  fs::create_directories(staging);
+  engine::save_model_config(config, staging);
+  engine::save_weights(model, staging / "model.safetensors", engine::DType::F32);
+  engine::save_weights(ema, staging / "ema.safetensors", engine::DType::F32);
+  engine::write_safetensors(staging / "optimizer.safetensors", optimizer.state());
+  json state_json = {{"step", state.step},
+                     {"clips_seen", state.clips_seen},
+                     {"seconds", state.seconds},
+                     {"ema_loss", state.ema_loss},
+                     {"last_loss", state.last_loss},
+                     {"device", state.device},
+                     {"command_line", options.command_line},
+                     {"hyperparameters", hyperparameters(options)}};
+  write_file_atomic(staging / "state.json", state_json.dump(2) + "\n");
+  fs::remove_all(previous);
+  if (fs::exists(target)) fs::rename(target, previous);
+  fs::rename(staging, target);
+  fs::remove_all(previous);
+}
+
+RunState read_state(const fs::path& dir, TrainOptions& options) {
+  const json state = read_json_file(dir / "state.json");
+  RunState run;
+  try {
+    run.step = state.at("step").get<std::int64_t>();
+    run.clips_seen = state.at("clips_seen").get<std::uint64_t>();
+    run.seconds = state.at("seconds").get<double>();
+    run.ema_loss = state.at("ema_loss").get<double>();
+    run.last_loss = state.at("last_loss").get<double>();
+    run.device = state.value("device", std::string("cpu"));
+    apply_hyperparameters(state.at("hyperparameters"), options);
+    // The command that started the run is what reproduces it, not the one that resumed it.
+    if (state.contains("command_line")) options.command_line = state["command_line"].get<std::string>();
+  } catch (const json::exception& e) {
+    throw Error(std::string("checkpoint state is incomplete: ") + e.what(), (dir / "state.json").string(),
+                "delete the checkpoint and train again");
+  }
+  return run;
+}
+
+// loss.csv keeps the rows up to the checkpoint a run resumes from (a killed run may have logged
+// steps past its last checkpoint; they are trained again).
+std::ofstream open_loss_log(const fs::path& path, std::int64_t resume_step, bool resume) {
+  std::string kept = "step,loss,ema_loss,lr,seconds\n";
+  if (resume && fs::exists(path)) {
+    std::istringstream lines(read_file(path));
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      if (line.empty()) continue;
+      const std::int64_t step = std::stoll(line.substr(0, line.find(',')));
+      if (step <= resume_step) kept += line + "\n";
+    }
+  }
+  write_file_atomic(path, kept);
+  std::ofstream log(path, std::ios::app);
+  if (!log) throw Error("cannot append to the loss log", path.string(), "check the output directory's permissions");
+  return log;
+}
+
+void copy_parameters(engine::ShotModelImpl& from, engine::ShotModelImpl& to) {
+  torch::NoGradGuard no_grad;
+  auto source = from.named_parameters();
+  for (auto& item : to.named_parameters()) item.value().copy_(source[item.key()]);
+}
+
+// EMA with a warm-up: the decay is min(ema_decay, (1 + k) / (10 + k)) at update k, so a short run's
+// EMA follows the fast-moving early weights instead of staying near the initialisation.
+void update_ema(engine::ShotModelImpl& ema, engine::ShotModelImpl& model, double ema_decay, std::int64_t update) {
+  torch::NoGradGuard no_grad;
+  const double k = static_cast<double>(update);
+  const double decay = std::min(ema_decay, (1.0 + k) / (10.0 + k));
+  auto current = model.named_parameters();
+  for (auto& item : ema.named_parameters()) item.value().mul_(decay).add_(current[item.key()], 1.0 - decay);
+}
+
+engine::ContextInputs context_on(const engine::ContextInputs& inputs, const torch::Device& device) {
+  engine::ContextInputs moved;
+  moved.token_ids = inputs.token_ids.to(device);
+  moved.token_weights = inputs.token_weights.to(device);
+  if (inputs.reference_images.defined()) {
+    moved.reference_images = inputs.reference_images.to(device);
+    moved.reference_present = inputs.reference_present.to(device);
+  }
+  return moved;
+}
+
+// One optimisation step; returns the loss.
+double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const TrainingBatch& batch, double lr,
+                     double gradient_clip, const torch::Device& device) {
+  torch::Tensor clean = batch.clean.to(device), noise = batch.noise.to(device);
+  torch::Tensor t = batch.t.to(device), given = batch.given.to(device);
+  torch::Tensor t5 = t.view({-1, 1, 1, 1, 1});
+  // Given frames enter clean, as the sampler holds them; the loss ignores them.
+  torch::Tensor x_t = given * clean + (1 - given) * ((1 - t5) * clean + t5 * noise);
+  torch::Tensor target = noise - clean;
+
+  model.zero_grad();
+  torch::Tensor velocity;
+  {
+    engine::CudaAutocast autocast(device.is_cuda());  // bf16 forward on CUDA, f32 on the CPU
+    engine::Context context = model.encode_context(context_on(batch.context, device));
+    velocity = model.forward(x_t, t, clean, given, context);
+  }
+  torch::Tensor weight = 1 - given;  // [B,1,T,1,1]
+  const double elements_per_frame = 3.0 * static_cast<double>(clean.size(3) * clean.size(4));
+  torch::Tensor loss = ((velocity.to(torch::kFloat32) - target).pow(2) * weight).sum() /
+                       (weight.sum() * elements_per_frame);
+  loss.backward();
+  const double value = loss.item<double>();
+  if (!std::isfinite(value))
+    throw Error("training loss became " + std::to_string(value), "model train",
+                "lower --lr or raise --warmup, then train again from the last good checkpoint");
+  torch::nn::utils::clip_grad_norm_(model.parameters(), gradient_clip);
+  optimizer.step(lr);
+  return value;
+}
+
+std::string format_seconds(double seconds) {
+  std::ostringstream text;
+  text.setf(std::ios::fixed);
+  text.precision(1);
+  text << seconds;
+  return text.str();
+}
+
+}  // namespace
+
+void TrainOptions::validate() const {
+  auto require = [](bool ok, const std::string& what, const std::string& option) {
+    if (!ok) throw Error(what, option, "see `shotgen model train --help`");
+  };
+  require(!out_dir.empty(), "an output directory is required", "--out");
+  require(max_steps >= 0, "must not be negative", "--steps");
+  require(minutes >= 0.0, "must not be negative", "--minutes");
+  require(max_steps > 0 || minutes > 0.0, "training needs a step limit or a time budget", "--steps/--minutes");
+  require(batch_size >= 1, "must be at least 1", "--batch");
+  require(frames >= 1, "must be at least 1", "--frames");
+  require(learning_rate > 0.0, "must be positive", "--lr");
+  require(final_learning_rate_fraction >= 0.0 && final_learning_rate_fraction <= 1.0, "must be in [0, 1]",
+          "--final-lr-fraction");
+  require(warmup_steps >= 0, "must not be negative", "--warmup");
+  require(weight_decay >= 0.0, "must not be negative", "--weight-decay");
+  require(ema_decay >= 0.0 && ema_decay < 1.0, "must be in [0, 1)", "--ema-decay");
+  require(gradient_clip > 0.0, "must be positive", "--clip");
+  require(conditioning_probability >= 0.0 && conditioning_probability <= 1.0, "must be in [0, 1]",
+          "--conditioning-probability");
+  require(checkpoint_every >= 0, "must not be negative", "--checkpoint-every");
+  require(log_every >= 1, "must be at least 1", "--log-every");
+  require(threads >= 0, "must not be negative", "--threads");
+  require(device == "auto" || device == "cpu" || device == "cuda", "must be auto, cpu or cuda", "--device");
+}
+
+double learning_rate_at(const TrainOptions& options, std::int64_t step, double progress) {
+  if (step < options.warmup_steps)
+    return options.learning_rate * static_cast<double>(step + 1) / static_cast<double>(options.warmup_steps + 1);
+  const double p = std::clamp(progress, 0.0, 1.0);
+  const double floor = options.final_learning_rate_fraction;
+  return options.learning_rate * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(M_PI * p)));
+}
+
+TrainSummary train(const TrainOptions& requested, const std::function<void(const TrainProgress&)>& on_log) {
+  requested.validate();
+  TrainOptions options = requested;
+  torch::set_num_threads(options.threads > 0 ? options.threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const torch::Device device = pick_device(options.device);
+  const fs::path out = options.out_dir;
+  fs::create_directories(out);
+
+  engine::ModelConfig config;
+  RunState run;
+  fs::path resume_from;
+  if (options.resume) {
+    resume_from = existing_checkpoint(out);
+    if (resume_from.empty())
+      throw Error("no checkpoint to resume from", checkpoint_dir(out).string(),
+                  "train without --resume first, or pass the --out of an earlier run");
+    config = engine::load_model_config(resume_from);
+    run = read_state(resume_from, options);
+    options.validate();
+  } else {
+    if (!existing_checkpoint(out).empty())
+      throw Error("the output directory already holds a checkpoint", out.string(),
+                  "pass --resume to continue it, or choose another --out");
+    config = options.config;
+    config.validate("model config");
+  }
+  if (options.frames > config.window_frames)
+    throw Error("--frames " + std::to_string(options.frames) + " exceeds the model's window of " +
+                    std::to_string(config.window_frames) + " frames",
+                "--frames", "train with at most window_frames frames");
+  run.device = device.str();
+
+  engine::ShotModel model(config), ema(config);
+  engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
+  if (!resume_from.empty()) {
+    engine::load_weights(*model, resume_from / "model.safetensors");
+    engine::load_weights(*ema, resume_from / "ema.safetensors");
+  } else {
+    copy_parameters(*model, *ema);
+  }
+  model->to(device);
+  ema->to(device);
+  model->train();
+  AdamW optimizer(model->named_parameters(), {.weight_decay = options.weight_decay});
+  if (!resume_from.empty())
+    optimizer.load_state(engine::read_safetensors(resume_from / "optimizer.safetensors"),
+                         (resume_from / "optimizer.safetensors").string());
+
+  const engine::Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
+  std::ofstream loss_log = open_loss_log(out / "loss.csv", run.step, options.resume);
+  StopSignals signals;
+
+  auto make_batch = [&, options](std::int64_t step) {
+    BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
+                   options.conditioning_probability, options.seed};
+    return make_training_batch(config, tokenizer, spec, mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
+                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));
+  };
+  auto budget_reached = [&]() {
+    if (options.max_steps > 0 && run.step >= options.max_steps) return std::string("steps");
+    if (options.minutes > 0.0 && run.seconds >= options.minutes * 60.0) return std::string("minutes");
+    if (stop_requested.load()) return std::string("signal");
+    return std::string();
+  };
+  auto progress = [&]() {
+    double p = 0.0;
+    if (options.max_steps > 0) p = std::max(p, static_cast<double>(run.step) / static_cast<double>(options.max_steps));
+    if (options.minutes > 0.0) p = std::max(p, run.seconds / (options.minutes * 60.0));
+    return p;
+  };
+
+  // The next batch is built on a background thread while the current step trains.
+  std::future<TrainingBatch> next;
+  std::string stop_reason = budget_reached();
+  if (stop_reason.empty()) next = std::async(std::launch::async, make_batch, run.step);
+  std::int64_t last_checkpoint = run.step;
+  auto session_start = Clock::now();
+  const double seconds_before = run.seconds;
+  while (stop_reason.empty()) {
+    TrainingBatch batch = next.get();
+    if (!(options.max_steps > 0 && run.step + 1 >= options.max_steps))
+      next = std::async(std::launch::async, make_batch, run.step + 1);
+    const double lr = learning_rate_at(options, run.step, progress());
+    const double loss = training_step(*model, optimizer, batch, lr, options.gradient_clip, device);
+    update_ema(*ema, *model, options.ema_decay, run.step);
+    run.ema_loss = run.step == 0 ? loss : kLossSmoothing * run.ema_loss + (1.0 - kLossSmoothing) * loss;
+    run.last_loss = loss;
+    ++run.step;
+    run.clips_seen += static_cast<std::uint64_t>(options.batch_size);
+    run.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - session_start).count();
+
+    loss_log << run.step << ',' << loss << ',' << run.ema_loss << ',' << lr << ',' << format_seconds(run.seconds)
+             << '\n'
+             << std::flush;
+    stop_reason = budget_reached();
+    if (on_log && (run.step % options.log_every == 0 || !stop_reason.empty()))
+      on_log({run.step, loss, run.ema_loss, lr, run.seconds});
+    if (stop_reason.empty()) stop_reason = budget_reached();  // a signal during the callback
+    if (stop_reason.empty() && options.checkpoint_every > 0 && run.step - last_checkpoint >= options.checkpoint_every) {
+      write_checkpoint(out, config, *model, *ema, optimizer, options, run);
+      last_checkpoint = run.step;
+    }
+  }
+  if (next.valid()) next.wait();  // a prefetched batch that will not be used
+  if (run.step != last_checkpoint || !fs::exists(checkpoint_dir(out) / "state.json"))
+    write_checkpoint(out, config, *model, *ema, optimizer, options, run);
+
+  TrainSummary summary;
+  summary.steps = run.step;
+  summary.clips_seen = static_cast<std::int64_t>(run.clips_seen);
+  summary.seconds = run.seconds;
+  summary.final_loss = run.ema_loss;
+  summary.stop_reason = stop_reason;
+  summary.device = run.device;
+  if (options.export_at_end) {
+    summary.exported = options.export_dir.value_or(out / "model");
+    export_model(checkpoint_dir(out), summary.exported);
+  }
+  return summary;
+}
+
+void export_model(const fs::path& checkpoint, const fs::path& export_dir) {
+  if (!fs::exists(checkpoint / "state.json"))
+    throw Error("not a training checkpoint (no state.json)", checkpoint.string(),
+                "pass the checkpoint/ directory of a `shotgen model train` output");
+  engine::ModelConfig config = engine::load_model_config(checkpoint);
+  TrainOptions options;
+  const RunState run = read_state(checkpoint, options);
+  engine::ShotModel ema(config);
+  engine::load_weights(*ema, checkpoint / "ema.safetensors");
+
+  const json stored = read_json_file(checkpoint / "state.json");
+  json training = {{"steps", run.step},
+                   {"clips_seen", run.clips_seen},
+                   {"batch_size", options.batch_size},
+                   {"frames", options.frames},
+                   {"wall_seconds", std::round(run.seconds)},
+                   {"device", run.device},
+                   {"final_loss", run.ema_loss},
+                   {"parameters", engine::parameter_count(*ema)},
+                   {"weights", "EMA, f16"},
+                   {"hyperparameters", stored.at("hyperparameters")}};
+  if (!options.command_line.empty()) training["command"] = options.command_line;
+  config.training_json = training.dump();
+  fs::create_directories(export_dir);
+  engine::save_model_config(config, export_dir);
+  engine::save_weights(*ema, export_dir / "weights.safetensors", engine::DType::F16,
+                       {{"format", "shotgen"}, {"weights", "ema"}, {"steps", std::to_string(run.step)}});
+}
+
+}  // namespace shotgen::train

@@ -1,0 +1,97 @@
+#pragma once
+// The trainer of the shot model: rectified flow on clips streamed from the procedural film world.
+// Torch-free public interface (the implementation uses libtorch).
+//
+// Objective (rectified flow): x_t = (1 − t)·x0 + t·ε, the model predicts v = ε − x0, loss = MSE
+// over the frames that are not given. t is drawn from a logit-normal distribution
+// (t = sigmoid(n), n ~ N(0, 1)): it concentrates the steps on mid noise levels, where the
+// velocity is hardest to predict and the sampler spends its decisive steps, while still
+// covering both ends (the SD3 recipe, which beat uniform t in its ablations).
+//
+// Data: clip i of the stream is world::sample(mix_seed(seed, i), ...), so nothing is stored and
+// a resumed run continues the stream exactly where it stopped. Every clip's caption (≈10% empty:
+// the unconditional branch) is the text; a sample's reference example is fed with only its
+// shared dimensions' token groups (the other groups are ignored, as `ignore` does at inference);
+// with probability `conditioning_probability` the first 1–2 frames are given clean through the
+// mask (image-to-video, windowed extension) and excluded from the loss.
+//
+// Output directory layout:
+//   checkpoint/        config.json, vocab.txt, model.safetensors, ema.safetensors,
+//                      optimizer.safetensors, state.json — replaced as a whole (written to
+//                      checkpoint.tmp/ then renamed), so a crash never leaves a half checkpoint
+//   loss.csv           step,loss,ema_loss,lr,seconds
+//   model/ (or --export DIR)  the shipped model: config.json (+ training summary), vocab.txt,
+//                      weights.safetensors (EMA weights in f16)
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "engine/model/config.h"
+
+namespace shotgen::train {
+
+struct TrainOptions {
+  std::filesystem::path out_dir;                    // checkpoint/, loss.csv
+  std::optional<std::filesystem::path> export_dir;  // shipped model; default out_dir/model
+  engine::ModelConfig config;                       // architecture of a fresh run (ignored on resume)
+  bool resume = false;       // continue from out_dir/checkpoint (error if there is none)
+  std::int64_t max_steps = 0;  // stop after this many steps in total (0 = no step limit)
+  double minutes = 0.0;        // stop after this much training wall time in total (0 = none)
+  int batch_size = 16;
+  int frames = 8;              // frames per training clip (≤ config.window_frames)
+  double learning_rate = 3e-4;
+  double final_learning_rate_fraction = 0.1;  // cosine decay to lr × this at the end
+  int warmup_steps = 50;
+  double weight_decay = 0.01;
+  double ema_decay = 0.999;
+  double gradient_clip = 1.0;
+  double conditioning_probability = 0.25;
+  std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
+  int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
+  std::uint64_t seed = 1;
+  int threads = 0;                      // torch intra-op threads; 0 = hardware concurrency
+  std::string device = "auto";          // "auto", "cpu" or "cuda"
+  bool export_at_end = true;
+  std::string command_line;             // recorded in the exported training summary
+
+  // Throws shotgen::Error naming the option when a value is out of range.
+  void validate() const;
+};
+
+// What a stderr log line says (also handed to the progress callback).
+struct TrainProgress {
+  std::int64_t step = 0;
+  double loss = 0.0;       // this step's loss
+  double ema_loss = 0.0;   // exponential moving average of the loss (smoothing 0.98)
+  double learning_rate = 0.0;
+  double seconds = 0.0;    // training wall time so far, resumed runs included
+};
+
+struct TrainSummary {
+  std::int64_t steps = 0;
+  std::int64_t clips_seen = 0;
+  double seconds = 0.0;
+  double final_loss = 0.0;   // ema_loss at the end
+  std::string stop_reason;   // "steps", "minutes" or "signal"
+  std::string device;
+  std::filesystem::path exported;  // empty when nothing was exported
+};
+
+// The learning rate at `step` (0-based) given the run's progress in [0, 1]: linear warm-up, then a
+// cosine from learning_rate down to learning_rate × final_learning_rate_fraction. Progress is the
+// larger of step / max_steps and seconds / (60 × minutes), so a wall-clock-budgeted run still
+// decays to the end.
+double learning_rate_at(const TrainOptions& options, std::int64_t step, double progress);
+
+// Trains until max_steps, the minutes budget, or SIGINT/SIGTERM, checkpoints (every
+// checkpoint_every steps and at the end) and, if export_at_end, exports the EMA weights.
+// `on_log` is called every log_every steps (and on the last step).
+TrainSummary train(const TrainOptions& options, const std::function<void(const TrainProgress&)>& on_log = {});
+
+// Writes the shipped model from a checkpoint directory: config.json (with the training summary
+// under "training"), vocab.txt and weights.safetensors (EMA weights, f16).
+void export_model(const std::filesystem::path& checkpoint_dir, const std::filesystem::path& export_dir);
+
+}  // namespace shotgen::train

@@ -1,0 +1,93 @@
+#include "train/training_batch.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cstring>
+#include <string>
+
+#include "engine/model/reference_encoder.h"
+#include "world/sample.h"
+
+namespace shotgen::train {
+namespace {
+
+// Frames (8-bit RGB) → [3, T, H, W] in [-1, 1].
+torch::Tensor clip_tensor(const Clip& clip) {
+  const int frames = clip.frame_count(), height = clip.height(), width = clip.width();
+  torch::Tensor bytes = torch::empty({frames, height, width, 3}, torch::kUInt8);
+  std::uint8_t* out = bytes.data_ptr<std::uint8_t>();
+  const std::size_t frame_bytes = static_cast<std::size_t>(height) * width * 3;
+  for (int f = 0; f < frames; ++f) std::memcpy(out + f * frame_bytes, clip.frames[f].rgb.data(), frame_bytes);
+  return bytes.permute({3, 0, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
+}
+
+int group_index(const engine::ModelConfig& config, std::string_view name) {
+  for (std::size_t i = 0; i < config.reference_groups.size(); ++i)
+    if (config.reference_groups[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace
+
+std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = a * 0x9E3779B97F4A7C15ull + b + 0x632BE59BD9B4E019ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+engine::FrameSize size_for_step(const engine::ModelConfig& config, std::uint64_t seed, std::int64_t step) {
+  const auto count = static_cast<std::uint64_t>(config.trained_sizes.size());
+  return config.trained_sizes[mix_seed(seed ^ 0x5157E5ull, static_cast<std::uint64_t>(step)) % count];
+}
+
+TrainingBatch make_training_batch(const engine::ModelConfig& config, const engine::Tokenizer& tokenizer,
+                                  const BatchSpec& spec, std::uint64_t step_seed, std::uint64_t first_clip) {
+  const int b = spec.batch_size, frames = spec.frames;
+  const int slots = config.max_references, groups = static_cast<int>(config.reference_groups.size());
+  TrainingBatch batch;
+  std::vector<torch::Tensor> clips;
+  std::vector<engine::TokenizedPrompt> prompts;
+  torch::Tensor reference_images = torch::zeros({b, std::max(slots, 1), 3, engine::kReferenceSize, engine::kReferenceSize});
+  torch::Tensor reference_present = torch::zeros({b, std::max(slots, 1), std::max(groups, 1)}, torch::kBool);
+  for (int i = 0; i < b; ++i) {
+    const std::uint64_t clip_seed = mix_seed(spec.stream_seed, first_clip + static_cast<std::uint64_t>(i));
+    world::WorldSample sample = world::sample(clip_seed, frames, spec.size.width, spec.size.height);
+    clips.push_back(clip_tensor(sample.clip));
+    prompts.push_back(tokenizer.tokenize(sample.caption));
+    // The unconditional branch at inference has neither text nor references: an empty caption
+    // trains exactly that, so its reference is dropped too.
+    if (slots > 0 && sample.reference && !sample.caption.empty()) {
+      reference_images[i][0].copy_(engine::reference_image_tensor(sample.reference->image));
+      for (world::ReferenceDimension dimension : sample.reference->shared) {
+        const int g = group_index(config, world::word(dimension));
+        if (g >= 0) reference_present[i][0][g] = true;
+      }
+      ++batch.references;
+    }
+  }
+  batch.clean = torch::stack(clips);
+  auto [ids, weights] = engine::token_tensors(prompts, config.max_tokens);
+  batch.context.token_ids = ids;
+  batch.context.token_weights = weights;
+  if (slots > 0) {
+    batch.context.reference_images = reference_images;
+    batch.context.reference_present = reference_present;
+  }
+
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(step_seed);
+  batch.noise = torch::randn(batch.clean.sizes(), generator, torch::kFloat32);
+  batch.t = torch::sigmoid(torch::randn({b}, generator, torch::kFloat32));
+  // With probability p the first one or two frames are given clean (image-to-video, the overlap
+  // of a long shot's next window); never all frames, so every clip has something to learn.
+  torch::Tensor draws = torch::rand({b, 2}, generator, torch::kFloat32);
+  batch.given = torch::zeros({b, 1, frames, 1, 1});
+  for (int i = 0; i < b; ++i) {
+    if (frames < 2 || draws[i][0].item<float>() >= spec.conditioning_probability) continue;
+    const int count = (frames > 2 && draws[i][1].item<float>() < 0.5f) ? 2 : 1;
+    batch.given[i].slice(1, 0, count).fill_(1.0);
+  }
+  return batch;
+}
+
+}  // namespace shotgen::train

@@ -1,0 +1,41 @@
+#pragma once
+// One training batch built on the fly from the world's sample stream. Private to train (libtorch).
+#include <torch/torch.h>
+
+#include <cstdint>
+
+#include "engine/model/config.h"
+#include "engine/model/shot_model.h"
+#include "engine/text/tokenizer.h"
+
+namespace shotgen::train {
+
+struct BatchSpec {
+  int batch_size = 16;
+  int frames = 8;
+  engine::FrameSize size{64, 32};
+  double conditioning_probability = 0.25;
+  std::uint64_t stream_seed = 1;  // the data stream's seed (clip i is world::sample(stream_seed(seed, i)))
+};
+
+struct TrainingBatch {
+  torch::Tensor clean;   // x0 [B,3,T,H,W] in [-1,1]
+  torch::Tensor noise;   // ε  [B,3,T,H,W] ~ N(0,1)
+  torch::Tensor t;       // [B] in (0,1), logit-normal
+  torch::Tensor given;   // [B,1,T,1,1] float: 1 = frame given clean (excluded from the loss)
+  engine::ContextInputs context;
+  int references = 0;    // clips that carry a reference
+};
+
+// Clips first_clip … first_clip + batch_size − 1 of the stream; `step_seed` drives t, ε, the
+// conditioning frames (all CPU tensors). The same arguments give the same batch.
+TrainingBatch make_training_batch(const engine::ModelConfig& config, const engine::Tokenizer& tokenizer,
+                                  const BatchSpec& spec, std::uint64_t step_seed, std::uint64_t first_clip);
+
+// The batch's clip size for `step`: one of config.trained_sizes, chosen per step from the seed.
+engine::FrameSize size_for_step(const engine::ModelConfig& config, std::uint64_t seed, std::int64_t step);
+
+// SplitMix64 finaliser of (a, b): the seed of stream element b under seed a.
+std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b);
+
+}  // namespace shotgen::train

@@ -1,0 +1,103 @@
+// shotgen generate / shotgen model info, run as a user would, on a tiny random-weight model
+// committed under tests/data/engine/tiny_model (window 4 frames, trained size 32x16).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace shotgen {
+namespace {
+namespace fs = std::filesystem;
+
+std::string tiny_model() { return std::string(SHOTGEN_TEST_DATA) + "/engine/tiny_model"; }
+
+std::vector<std::string> generate_args(const fs::path& out, const std::string& seed) {
+  return {"generate", "--model", tiny_model(), "--prompt", "green (sky:1.3)", "--negative", "red",
+          "--seed", seed, "--steps", "3", "--frames", "6", "--size", "32x16", "--out", out.string()};
+}
+
+TEST(CliGenerate, WritesPngFramesDeterministicallyFromTheSeed) {
+  testing::TempDir tmp;
+  auto result = testing::run_shotgen(generate_args(tmp.path() / "a", "7"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("wrote 6 frames"), std::string::npos) << result.out;
+  for (int i = 0; i < 6; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%04d.png", i);
+    const std::string bytes = testing::read_text(tmp.path() / "a" / name);
+    ASSERT_GT(bytes.size(), 8u);
+    EXPECT_EQ(bytes.substr(1, 3), "PNG");
+  }
+  EXPECT_FALSE(fs::exists(tmp.path() / "a" / "frame_0006.png"));
+  ASSERT_EQ(testing::run_shotgen(generate_args(tmp.path() / "b", "7")).exit_code, 0);
+  ASSERT_EQ(testing::run_shotgen(generate_args(tmp.path() / "c", "8")).exit_code, 0);
+  EXPECT_EQ(testing::read_text(tmp.path() / "a" / "frame_0003.png"), testing::read_text(tmp.path() / "b" / "frame_0003.png"));
+  EXPECT_NE(testing::read_text(tmp.path() / "a" / "frame_0003.png"), testing::read_text(tmp.path() / "c" / "frame_0003.png"));
+}
+
+TEST(CliGenerate, AcceptsReferencesWithIgnoreAndThreeBranchGuidance) {
+  testing::TempDir tmp;
+  ASSERT_EQ(testing::run_shotgen(generate_args(tmp.path() / "a", "1")).exit_code, 0);
+  auto args = generate_args(tmp.path() / "b", "1");
+  for (const std::string& extra : std::vector<std::string>{"--reference", (tmp.path() / "a" / "frame_0000.png").string() + ":ignore=lighting,background",
+                            "--negative-scale", "2", "--sampler", "heun"})
+    args.push_back(extra);
+  auto result = testing::run_shotgen(args);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(tmp.path() / "b" / "frame_0005.png"));
+}
+
+TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
+  testing::TempDir tmp;
+  auto expect_bad = [&](std::vector<std::string> args, const std::string& fragment) {
+    auto result = testing::run_shotgen(args);
+    EXPECT_EQ(result.exit_code, 2) << fragment;
+    EXPECT_NE(result.err.find(fragment), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(tmp.path() / "out")) << fragment;  // nothing written
+  };
+  auto with = [&](std::string option, std::string value) {
+    auto args = generate_args(tmp.path() / "out", "1");
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+      if (args[i] == option) {
+        args[i + 1] = value;
+        return args;
+      }
+    args.push_back(option);
+    args.push_back(value);
+    return args;
+  };
+  expect_bad(with("--size", "30x16"), "--size: bad size '30x16'");
+  expect_bad(with("--model", (tmp.path() / "none").string()), "model config not found");
+  expect_bad(with("--reference", (tmp.path() / "missing.png").string()), "reference image not found");
+  expect_bad(with("--sampler", "ddim"), "unknown sampler 'ddim'");
+  expect_bad(with("--device", "tpu"), "unknown device 'tpu'");
+  expect_bad(with("--steps", "0"), "steps must be at least 1");
+}
+
+TEST(CliModelInfo, PrintsArchitectureSizeVocabularyAndWindow) {
+  auto text = testing::run_shotgen({"model", "info", "--model", tiny_model()});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* fragment : {"shotgen-videodit", "parameters:   70832", "15 ids (5 words + 8 hash buckets",
+                               "window:       4 frames", "trained at:   32x16", "weights:      F16"})
+    EXPECT_NE(text.out.find(fragment), std::string::npos) << fragment << "\n" << text.out;
+
+  auto json = testing::run_shotgen({"model", "info", "--model", tiny_model(), "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto info = nlohmann::json::parse(json.out);
+  EXPECT_EQ(info["parameters"], 70832);
+  EXPECT_EQ(info["vocabulary_size"], 15);
+  EXPECT_EQ(info["window_frames"], 4);
+  EXPECT_EQ(info["trained_sizes"][0]["width"], 32);
+  EXPECT_EQ(info["device"], "cpu");
+  EXPECT_EQ(info["config"]["patch_size"], 4);
+}
+
+TEST(CliModelInfo, MissingModelIsExitCode2) {
+  auto result = testing::run_shotgen({"model", "info", "--model", "/nonexistent/model"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("/nonexistent/model/config.json"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace shotgen

@@ -1,0 +1,50 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "engine/model/config.h"
+#include "support/test_support.h"
+#include "tiny_model.h"
+
+using namespace shotgen;
+using namespace shotgen::engine;
+
+TEST(ModelConfigFile, RoundTripsThroughConfigJsonAndVocab) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  config.training_json = R"({"steps":100})";
+  save_model_config(config, dir.path());
+  const ModelConfig back = load_model_config(dir.path());
+  EXPECT_EQ(model_config_json(back), model_config_json(config));
+  EXPECT_EQ(back.vocabulary, config.vocabulary);
+  EXPECT_EQ(back.trained_sizes, config.trained_sizes);
+  EXPECT_EQ(back.context_length(), 16 + 2 * 4 * 2);
+}
+
+TEST(ModelConfigFile, UnknownKeyWrongTypeAndBadValuesAreErrors) {
+  shotgen::testing::TempDir dir;
+  save_model_config(test_models::tiny_config(), dir.path());
+  auto expect_error = [&](const std::string& json, const std::string& fragment) {
+    shotgen::testing::write_text(dir.path() / "config.json", json);
+    try {
+      load_model_config(dir.path());
+      FAIL() << "expected error with " << fragment;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
+    }
+  };
+  expect_error(R"({"widht": 64})", "unknown key 'widht'");
+  expect_error(R"({"width": "wide"})", "key 'width' has the wrong type");
+  expect_error(R"({"width": 30, "heads": 4})", "width must be");
+  expect_error(R"({"reference_groups": ["palette", "mood"]})", "unknown reference group 'mood'");
+  expect_error("{oops", "invalid JSON");
+}
+
+TEST(ModelConfigFile, MissingDirectoryNamesTheFix) {
+  try {
+    load_model_config("/nonexistent/model");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--model"), std::string::npos);
+  }
+}

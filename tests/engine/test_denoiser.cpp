@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "engine/model/shot_model.h"
+#include "tiny_model.h"
+
+using namespace shotgen::engine;
+
+namespace {
+
+struct Fixture {
+  ModelConfig config = test_models::tiny_config();
+  ShotModel model{nullptr};
+  Fixture() {
+    config.window_frames = 8;
+    model = ShotModel(config);
+    initialize_parameters(*model, InitMode::Random, 3);
+    model->eval();
+  }
+  Context context(std::int64_t batch) {
+    Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
+    std::vector<TokenizedPrompt> prompts(static_cast<std::size_t>(batch), tokenizer.tokenize("green sky"));
+    auto [ids, weights] = token_tensors(prompts, config.max_tokens);
+    return model->encode_context({ids, weights, {}, {}});
+  }
+};
+
+}  // namespace
+
+TEST(Denoiser, ForwardShapesForSeveralLengthsAndSizes) {
+  torch::NoGradGuard no_grad;
+  Fixture f;
+  for (int frames : {1, 5, 8})
+    for (auto [width, height] : std::vector<std::pair<int, int>>{{32, 32}, {64, 32}, {48, 16}}) {
+      const std::int64_t batch = 2;
+      torch::Tensor x = torch::randn({batch, 3, frames, height, width});
+      torch::Tensor mask = torch::zeros({batch, 1, frames, 1, 1});
+      torch::Tensor v = f.model->forward(x, torch::full({batch}, 0.5), torch::zeros_like(x), mask, f.context(batch));
+      EXPECT_EQ(v.sizes(), x.sizes()) << frames << " " << width << "x" << height;
+      EXPECT_TRUE(torch::isfinite(v).all().item<bool>());
+    }
+}
+
+TEST(Denoiser, TemporalAttentionCouplesFramesAndTimestepMatters) {
+  torch::NoGradGuard no_grad;
+  Fixture f;
+  torch::Tensor x = torch::randn({1, 3, 4, 16, 16});
+  torch::Tensor mask = torch::zeros({1, 1, 4, 1, 1});
+  const Context context = f.context(1);
+  torch::Tensor v = f.model->forward(x, torch::full({1}, 0.5), torch::zeros_like(x), mask, context);
+  torch::Tensor changed = x.clone();
+  changed.select(2, 0).add_(1.0);  // only frame 0 changes
+  torch::Tensor v2 = f.model->forward(changed, torch::full({1}, 0.5), torch::zeros_like(x), mask, context);
+  EXPECT_GT((v2.select(2, 3) - v.select(2, 3)).abs().max().item<double>(), 1e-6);  // frame 3 sees frame 0
+  torch::Tensor v3 = f.model->forward(x, torch::full({1}, 0.9), torch::zeros_like(x), mask, context);
+  EXPECT_GT((v3 - v).abs().max().item<double>(), 1e-6);
+}
+
+TEST(Denoiser, TrainingInitStartsAtZeroVelocity) {
+  torch::NoGradGuard no_grad;
+  Fixture f;
+  initialize_parameters(*f.model, InitMode::Training, 5);
+  torch::Tensor x = torch::randn({1, 3, 2, 16, 32});
+  torch::Tensor v = f.model->forward(x, torch::full({1}, 0.3), torch::zeros_like(x), torch::zeros({1, 1, 2, 1, 1}),
+                                     f.context(1));
+  EXPECT_EQ(v.abs().max().item<double>(), 0.0);  // adaLN-Zero: gates and final layer start at zero
+}
+
+TEST(Denoiser, PromptWeightIsALogBiasAndZeroWeightRemovesTheToken) {
+  torch::NoGradGuard no_grad;
+  Fixture f;
+  Tokenizer tokenizer(f.config.vocabulary, f.config.hash_buckets, f.config.max_tokens);
+  auto [ids, weights] = token_tensors({tokenizer.tokenize("green (sky:1.5) (red:0)")}, f.config.max_tokens);
+  const Context context = f.model->encode_context({ids, weights, {}, {}});
+  EXPECT_FLOAT_EQ(context.bias[0][1].item<float>(), 0.0f);
+  EXPECT_FLOAT_EQ(context.bias[0][2].item<float>(), std::log(1.5f));
+  EXPECT_TRUE(std::isinf(context.bias[0][3].item<float>()));   // weight 0
+  EXPECT_TRUE(std::isinf(context.bias[0][4].item<float>()));   // padding
+  EXPECT_TRUE(std::isinf(context.bias[0][f.config.max_tokens].item<float>()));  // no reference
+}

@@ -1,0 +1,184 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "engine/engine.h"
+#include "engine/runtime/engine_impl.h"
+#include "support/test_support.h"
+#include "tiny_model.h"
+
+using namespace shotgen;
+using namespace shotgen::engine;
+
+namespace {
+
+GenerationRequest small_request(std::string positive, std::uint64_t seed, int frames = 3) {
+  GenerationRequest request;
+  request.positive = std::move(positive);
+  request.negative = "red figure";
+  request.seed = seed;
+  request.frames = frames;
+  request.width = 32;
+  request.height = 16;
+  return request;
+}
+
+SamplerSettings few_steps() {
+  SamplerSettings settings;
+  settings.steps = 3;
+  settings.guidance = 4.0;
+  return settings;
+}
+
+Image gradient_image(int w, int h) {
+  Image image(w, h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      image.pixel(x, y)[0] = static_cast<std::uint8_t>(x * 7);
+      image.pixel(x, y)[1] = static_cast<std::uint8_t>(y * 13);
+      image.pixel(x, y)[2] = static_cast<std::uint8_t>(255 - x * 3);
+    }
+  return image;
+}
+
+}  // namespace
+
+TEST(Engine, GeneratesClipsEndToEndOnTheCpu) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 1);
+  const std::vector<Clip> clips = engine.generate({small_request("green sky", 5)}, few_steps());
+  ASSERT_EQ(clips.size(), 1u);
+  ASSERT_EQ(clips[0].frame_count(), 3);
+  EXPECT_EQ(clips[0].width(), 32);
+  EXPECT_EQ(clips[0].height(), 16);
+  EXPECT_NE(clips[0].frames[0], clips[0].frames[1]);
+  const ModelInfo info = engine.info();
+  EXPECT_EQ(info.device, "cpu");
+  EXPECT_EQ(info.vocabulary_size, 2 + 5 + 8);
+  EXPECT_EQ(info.window_frames, 4);
+  EXPECT_GT(info.parameter_count, 1000);
+}
+
+TEST(Engine, BitIdenticalForTheSameSeedAloneOrInABatch) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 2);
+  const GenerationRequest request = small_request("green (sky:1.3)", 42);
+  const Clip first = engine.generate({request}, few_steps())[0];
+  const Clip again = engine.generate({request}, few_steps())[0];
+  EXPECT_EQ(first, again);
+
+  GenerationRequest other = small_request("painted figure", 7);
+  other.references.push_back({gradient_image(20, 20), {"texture"}});
+  const std::vector<Clip> batch = engine.generate({other, request, other}, few_steps());
+  EXPECT_EQ(batch[1], first);
+  EXPECT_NE(batch[0], first);
+
+  const Clip different_seed = engine.generate({small_request("green (sky:1.3)", 43)}, few_steps())[0];
+  EXPECT_NE(different_seed, first);
+}
+
+TEST(Engine, NegativePromptAndThreeBranchGuidanceChangeTheResult) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 3);
+  GenerationRequest request = small_request("green sky", 9);
+  const Clip base = engine.generate({request}, few_steps())[0];
+  request.negative = "";
+  EXPECT_NE(engine.generate({request}, few_steps())[0], base);
+  SamplerSettings three = few_steps();
+  three.negative_scale = 1.5;
+  request.negative = "red figure";
+  EXPECT_NE(engine.generate({request}, three)[0], base);
+}
+
+TEST(Engine, LongShotsAreGeneratedInOverlappingWindows) {
+  EXPECT_EQ(plan_windows(10, 4, 1).size(), 3u);  // [0,4) [3,7) [6,10)
+  const auto windows = plan_windows(10, 4, 1);
+  EXPECT_EQ(windows[1].start, 3);
+  EXPECT_EQ(windows[2].start, 6);
+  EXPECT_EQ(windows[2].length, 4);
+  EXPECT_EQ(plan_windows(3, 4, 1).size(), 1u);
+  EXPECT_EQ(plan_windows(5, 4, 2).back().start, 2);
+
+  Engine engine = Engine::create_random(test_models::tiny_config(), 4);
+  std::vector<std::pair<int, int>> seen;  // (window, windows) per step
+  const Clip clip = engine.generate({small_request("sky", 1, 10)}, few_steps(),
+                                    [&](int step, int total, int window, int windows) {
+                                      EXPECT_EQ(total, 3);
+                                      seen.emplace_back(window, windows);
+                                    })[0];
+  EXPECT_EQ(clip.frame_count(), 10);
+  ASSERT_EQ(seen.size(), 9u);
+  EXPECT_EQ(seen.back(), (std::pair<int, int>{3, 3}));
+}
+
+TEST(Engine, ConditioningFramesComeOutExactlyAsGiven) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 5);
+  GenerationRequest request = small_request("green sky", 3, 9);
+  const Image first = gradient_image(32, 16);
+  Image late = gradient_image(32, 16);
+  std::reverse(late.rgb.begin(), late.rgb.end());
+  request.conditioning_frames = {first, late};
+  request.conditioning_indices = {0, 7};  // frame 7 lies in the last window of the long shot
+  SamplerSettings settings = few_steps();
+  settings.method = SamplerSettings::Method::Heun;
+  const Clip clip = engine.generate({request}, settings)[0];
+  EXPECT_EQ(clip.frames[0], first);
+  EXPECT_EQ(clip.frames[7], late);
+  EXPECT_NE(clip.frames[1], first);
+}
+
+TEST(Engine, CancellationThrowsCancelled) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 6);
+  CancelToken token;
+  int steps = 0;
+  EXPECT_THROW(engine.generate({small_request("sky", 1)}, few_steps(),
+                               [&](int, int, int, int) {
+                                 if (++steps == 1) token.cancel();
+                               },
+                               &token),
+               Cancelled);
+  EXPECT_EQ(steps, 1);
+}
+
+TEST(Engine, SaveAndLoadGiveTheSameModel) {
+  shotgen::testing::TempDir dir;
+  Engine engine = Engine::create_random(test_models::tiny_config(), 8);
+  engine.save(dir.path() / "model");
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "model" / "config.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "model" / "vocab.txt"));
+  Engine loaded = Engine::load(dir.path() / "model", DeviceChoice::Cpu);
+  const GenerationRequest request = small_request("green sky", 4);
+  EXPECT_EQ(loaded.generate({request}, few_steps()), engine.generate({request}, few_steps()));
+  EXPECT_EQ(loaded.info().parameter_count, engine.info().parameter_count);
+  EXPECT_EQ(loaded.info().weights_dtype, "F32");
+  engine.save(dir.path() / "half", "F16");
+  EXPECT_EQ(Engine::load(dir.path() / "half", DeviceChoice::Cpu).info().weights_dtype, "F16");
+}
+
+TEST(Engine, BadRequestsAreClearErrors) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 9);
+  auto expect_error = [&](std::vector<GenerationRequest> batch, const std::string& fragment) {
+    try {
+      engine.generate(batch, few_steps());
+      FAIL() << "expected " << fragment;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  GenerationRequest bad_size = small_request("sky", 1);
+  bad_size.width = 40;
+  expect_error({bad_size}, "not a multiple of 16");
+  GenerationRequest longer = small_request("sky", 1, 5);
+  expect_error({small_request("sky", 1), longer}, "must share frames and size");
+  GenerationRequest many = small_request("sky", 1);
+  many.references.assign(3, ReferenceImage{gradient_image(8, 8), {}});
+  expect_error({many}, "at most 2");
+  GenerationRequest index = small_request("sky", 1);
+  index.conditioning_frames = {gradient_image(32, 16)};
+  index.conditioning_indices = {3};
+  expect_error({index}, "outside the clip");
+  GenerationRequest wrong_frame = small_request("sky", 1);
+  wrong_frame.conditioning_frames = {gradient_image(16, 16)};
+  wrong_frame.conditioning_indices = {0};
+  expect_error({wrong_frame}, "resize the conditioning frame");
+  expect_error({}, "empty batch");
+  EXPECT_THROW(Engine::load("/nonexistent/model"), Error);
+  EXPECT_THROW(parse_device_choice("tpu"), Error);
+  EXPECT_THROW(parse_sampler_method("ddim"), Error);
+}

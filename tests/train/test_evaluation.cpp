@@ -1,0 +1,117 @@
+#include "train/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "engine/engine.h"
+#include "train/tiny_config.h"
+
+namespace shotgen::train {
+namespace {
+
+EvaluationOptions tiny_options() {
+  EvaluationOptions options;
+  options.steps = 1;
+  options.clips_per_cell = 1;
+  options.frames = 2;
+  options.width = 32;
+  options.height = 16;
+  options.batch = 16;
+  options.speed_frames = 4;
+  return options;
+}
+
+TEST(Evaluation, RandomModelGivesAWellFormedReport) {
+  engine::ModelConfig config = testing::tiny_model_config();
+  config.window_frames = 4;
+  engine::Engine engine = engine::Engine::create_random(config, 3);
+  int last_done = 0, last_total = 0;
+  EvaluationReport report = evaluate_engine(engine, tiny_options(), [&](const std::string&, int done, int total) {
+    EXPECT_GT(done, last_done);
+    last_done = done;
+    last_total = total;
+  });
+  EXPECT_EQ(last_done, last_total);
+  EXPECT_EQ(last_total, 7 + 2 * (3 + 3 + 3) + 2 * 3);
+
+  ASSERT_EQ(report.adherence.size(), 5u);
+  const std::vector<std::string> dimensions{"palette", "lighting", "camera", "style", "characters"};
+  for (std::size_t i = 0; i < dimensions.size(); ++i) {
+    const AdherenceRow& row = report.adherence[i];
+    EXPECT_EQ(row.dimension, dimensions[i]);
+    EXPECT_EQ(row.clips, 7);
+    EXPECT_GE(row.matches, 0);
+    EXPECT_LE(row.matches, row.clips);
+    EXPECT_LE(row.world_matches, row.clips);
+  }
+  // The world's own clips mostly measure as they were made (the analyzers' ceiling).
+  int world_total = 0;
+  for (const AdherenceRow& row : report.adherence) world_total += row.world_matches;
+  EXPECT_GT(world_total, 5 * 7 / 2);
+
+  ASSERT_EQ(report.negatives.size(), 4u);
+  EXPECT_EQ(report.negatives[0].negative, "green tones");
+  for (const NegativeRow& row : report.negatives) {
+    EXPECT_EQ(row.clips, 3);
+    EXPECT_GE(row.without, 0.0);
+    EXPECT_GE(row.with, 0.0);
+  }
+  EXPECT_LE(report.negatives[0].without, 1.0);  // a share
+  EXPECT_LE(report.negatives[1].with, 1.0);
+  ASSERT_EQ(report.reference_bleed.size(), 4u);
+  for (const BleedRow& row : report.reference_bleed) {
+    EXPECT_GE(row.kept, -1.0);
+    EXPECT_LE(row.kept, 1.0);
+    EXPECT_GE(row.ignored, -1.0);
+    EXPECT_LE(row.ignored, 1.0);
+  }
+  EXPECT_GE(report.generated_flicker, 0.0);
+  EXPECT_GE(report.world_flicker, 0.0);
+  ASSERT_TRUE(report.seconds_per_shot.has_value());
+  EXPECT_GT(*report.seconds_per_shot, 0.0);
+
+  const nlohmann::json json = to_json(report);
+  EXPECT_EQ(json["adherence"].size(), 5u);
+  EXPECT_EQ(json["negatives"][1]["negative"], "photorealistic, live action, 3D render");
+  EXPECT_EQ(json["reference_bleed"]["rows"].size(), 4u);
+  EXPECT_TRUE(json["temporal"].contains("generated_flicker"));
+  const std::string table = format_report(report);
+  for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "speed"})
+    EXPECT_NE(table.find(part), std::string::npos) << part;
+}
+
+TEST(Evaluation, SameSeedSameReport) {
+  engine::Engine engine = engine::Engine::create_random(testing::tiny_model_config(), 5);
+  EvaluationOptions options = tiny_options();
+  options.measure_speed = false;
+  const nlohmann::json a = to_json(evaluate_engine(engine, options));
+  const nlohmann::json b = to_json(evaluate_engine(engine, options));
+  EXPECT_EQ(a["adherence"], b["adherence"]);
+  EXPECT_EQ(a["negatives"], b["negatives"]);
+  EXPECT_EQ(a["reference_bleed"], b["reference_bleed"]);
+}
+
+TEST(Evaluation, RejectsBadOptions) {
+  EvaluationOptions options = tiny_options();
+  options.width = 30;
+  EXPECT_THROW(options.validate(), Error);
+  options = tiny_options();
+  options.frames = 1;
+  EXPECT_THROW(options.validate(), Error);
+  options = tiny_options();
+  options.clips_per_cell = 0;
+  EXPECT_THROW(options.validate(), Error);
+}
+
+TEST(Evaluation, SuiteWordsAreInTheTrainingVocabulary) {
+  const std::vector<std::string> texts = evaluation_prompt_texts();
+  EXPECT_EQ(texts.size(), 3u);
+  const std::vector<std::string> words = training_vocabulary(texts);
+  for (const char* word : {"duplicate", "render", "3d", "green", "tones"})
+    EXPECT_TRUE(std::binary_search(words.begin(), words.end(), std::string(word))) << word;
+}
+
+}  // namespace
+}  // namespace shotgen::train

@@ -1,0 +1,156 @@
+#include "train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "engine/io/safetensors.h"
+#include "support/test_support.h"
+#include "train/tiny_config.h"
+
+namespace shotgen::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+TrainOptions tiny_options(const fs::path& out, std::int64_t steps) {
+  TrainOptions options;
+  options.out_dir = out;
+  options.config = testing::tiny_model_config();
+  options.max_steps = steps;
+  options.batch_size = 2;
+  options.frames = 4;
+  options.warmup_steps = 1;
+  options.learning_rate = 1e-3;
+  options.checkpoint_every = 0;
+  options.threads = 1;
+  options.device = "cpu";
+  options.conditioning_probability = 0.5;
+  return options;
+}
+
+TEST(Trainer, TrainsWritesCheckpointLossLogAndExport) {
+  testing::TempDir dir;
+  int logs = 0;
+  TrainSummary summary = train(tiny_options(dir.path(), 3), [&](const TrainProgress& p) {
+    ++logs;
+    EXPECT_TRUE(std::isfinite(p.loss));
+  });
+  EXPECT_EQ(summary.steps, 3);
+  EXPECT_EQ(summary.clips_seen, 6);
+  EXPECT_EQ(summary.stop_reason, "steps");
+  EXPECT_TRUE(std::isfinite(summary.final_loss));
+  EXPECT_GT(summary.final_loss, 0.0);
+  EXPECT_EQ(logs, 1);  // log_every 10: only the last step
+
+  const std::string csv = read_file(dir.path() / "loss.csv");
+  EXPECT_EQ(csv.rfind("step,loss,ema_loss,lr,seconds\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+
+  // Training changed the weights away from the EMA's starting point (the initialisation).
+  auto model = engine::read_safetensors(dir.path() / "checkpoint" / "model.safetensors");
+  auto ema = engine::read_safetensors(dir.path() / "checkpoint" / "ema.safetensors");
+  int differing = 0;
+  for (const auto& [name, tensor] : model.tensors) differing += tensor.bytes != ema.tensors.at(name).bytes;
+  EXPECT_GT(differing, 0);
+
+  // The export is f16, loadable by the engine, and carries the training summary.
+  auto shipped = engine::read_safetensors(summary.exported / "weights.safetensors");
+  for (const auto& [name, tensor] : shipped.tensors) EXPECT_EQ(tensor.dtype, engine::DType::F16) << name;
+  auto config = nlohmann::json::parse(read_file(summary.exported / "config.json"));
+  EXPECT_EQ(config["training"]["steps"], 3);
+  EXPECT_EQ(config["training"]["batch_size"], 2);
+  engine::Engine engine = engine::Engine::load(summary.exported, engine::DeviceChoice::Cpu);
+  EXPECT_EQ(engine.info().weights_dtype, "F16");
+  engine::GenerationRequest request;
+  request.positive = "flat 2D animation, pan left";
+  request.frames = 4;
+  request.width = 16;
+  request.height = 16;
+  engine::SamplerSettings settings;
+  settings.steps = 2;
+  auto clips = engine.generate({request}, settings);
+  ASSERT_EQ(clips.size(), 1u);
+  EXPECT_EQ(clips[0].frame_count(), 4);
+}
+
+TEST(Trainer, InterruptedBySignalThenResumedEqualsAnUninterruptedRun) {
+  testing::TempDir straight, split;
+  train(tiny_options(straight.path(), 4));
+  TrainOptions first = tiny_options(split.path(), 4);
+  first.export_at_end = false;
+  first.log_every = 1;
+  TrainSummary stopped = train(first, [](const TrainProgress& p) {
+    if (p.step == 2) std::raise(SIGTERM);  // finishes the step, checkpoints, stops
+  });
+  EXPECT_EQ(stopped.stop_reason, "signal");
+  EXPECT_EQ(stopped.steps, 2);
+  TrainOptions second = tiny_options(split.path(), 4);
+  second.resume = true;
+  second.learning_rate = 5.0;  // ignored: a resumed run keeps its checkpoint's hyperparameters
+  TrainSummary summary = train(second);
+  EXPECT_EQ(summary.steps, 4);
+  EXPECT_EQ(summary.clips_seen, 8);
+
+  for (const char* file : {"model.safetensors", "ema.safetensors", "optimizer.safetensors"}) {
+    EXPECT_TRUE(read_file(straight.path() / "checkpoint" / file) == read_file(split.path() / "checkpoint" / file))
+        << file << " differs";
+  }
+  auto state_a = nlohmann::json::parse(read_file(straight.path() / "checkpoint" / "state.json"));
+  auto state_b = nlohmann::json::parse(read_file(split.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(state_a["clips_seen"], state_b["clips_seen"]);
+  EXPECT_EQ(state_a["step"], state_b["step"]);
+  EXPECT_DOUBLE_EQ(state_a["ema_loss"].get<double>(), state_b["ema_loss"].get<double>());
+  // The loss log continues without repeating steps.
+  const std::string csv = read_file(split.path() / "loss.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
+}
+
+TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {
+  testing::TempDir dir;
+  TrainOptions options = tiny_options(dir.path(), 1);
+  options.resume = true;
+  EXPECT_THROW(train(options), Error);
+  options.resume = false;
+  options.export_at_end = false;
+  train(options);
+  EXPECT_THROW(train(options), Error);
+}
+
+TEST(Trainer, ValidatesOptions) {
+  TrainOptions options = tiny_options("out", 1);
+  options.max_steps = 0;
+  EXPECT_THROW(options.validate(), Error);  // neither steps nor minutes
+  options.minutes = 1.0;
+  EXPECT_NO_THROW(options.validate());
+  options.ema_decay = 1.0;
+  EXPECT_THROW(options.validate(), Error);
+  options.ema_decay = 0.999;
+  options.device = "tpu";
+  EXPECT_THROW(options.validate(), Error);
+  TrainOptions too_many_frames = tiny_options("out", 1);
+  too_many_frames.frames = 9;  // window is 4
+  testing::TempDir dir;
+  too_many_frames.out_dir = dir.path();
+  EXPECT_THROW(train(too_many_frames), Error);
+}
+
+TEST(Trainer, LearningRateWarmsUpThenDecaysByCosine) {
+  TrainOptions options;
+  options.learning_rate = 1e-3;
+  options.warmup_steps = 9;
+  options.final_learning_rate_fraction = 0.1;
+  EXPECT_DOUBLE_EQ(learning_rate_at(options, 0, 0.0), 1e-4);
+  EXPECT_DOUBLE_EQ(learning_rate_at(options, 9, 0.0), 1e-3);
+  EXPECT_NEAR(learning_rate_at(options, 100, 0.5), 1e-3 * (0.1 + 0.9 * 0.5), 1e-12);
+  EXPECT_NEAR(learning_rate_at(options, 1000, 1.0), 1e-4, 1e-12);
+  EXPECT_NEAR(learning_rate_at(options, 1000, 2.0), 1e-4, 1e-12);  // past the budget: the floor
+}
+
+}  // namespace
+}  // namespace shotgen::train
