@@ -20,6 +20,16 @@ int main(int argc, char** argv) {
   setup_prompt(app, global);
   setup_lint(app, global);
   setup_audit(app, global);
+  setup_analyze(app, global);
+  setup_world(app, global);
+  setup_render(app, global);
+  setup_queue(app, global);
+  setup_take(app, global);
+  setup_assemble(app, global);
+  setup_generate(app, global);
+  CLI::App& model = setup_model(app, global);
+  setup_model_train(model, global);
+  setup_model_eval(model, global);
 
   try {
     app.parse(argc, argv);

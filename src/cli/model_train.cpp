@@ -96,7 +96,7 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints (0 = end only)")->capture_default_str();
   sub->add_option("--log-every", o.log_every, "Steps between stderr log lines")->capture_default_str();
   sub->add_option("--seed", o.seed, "Seed of the initialisation and the data stream")->capture_default_str();
-  sub->add_option("--threads", o.threads, "Torch threads (0 = hardware concurrency)")->capture_default_str();
+  sub->add_option("--threads", o.threads, "Torch threads (0 = $SHOTGEN_THREADS, else hardware threads; BLAS threads: $SHOTGEN_BLAS_THREADS, else 1)")->capture_default_str();
   sub->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
   // Architecture of a fresh run (a resumed run keeps its checkpoint's config).
   sub->add_option("--width", c.width, "Denoiser width")->capture_default_str();

@@ -12,7 +12,7 @@
 #include "film/workspace.h"
 #include "prompt/assembler.h"
 #include "prompt/backend_caps.h"
-#include "prompt/nearest_name.h"
+#include "core/nearest_name.h"
 #include "prompt/weighting.h"
 
 namespace shotgen::cli {
@@ -50,7 +50,7 @@ void run_prompt(const GlobalOptions& global, const PromptOptions& options) {
   if (!caps) {
     std::vector<std::string> names;
     for (const auto& c : caps_list) names.push_back(c.name);
-    throw Error("unknown backend '" + options.backend + "'", "--backend", prompt::did_you_mean(options.backend, names, ""));
+    throw Error("unknown backend '" + options.backend + "'", "--backend", did_you_mean(options.backend, names, ""));
   }
   auto workspace = film::Workspace::open(global.workspace_path());
   auto film = film::load_film_file(workspace.film_toml());
@@ -66,7 +66,7 @@ void run_prompt(const GlobalOptions& global, const PromptOptions& options) {
     for (const auto& scene : film.scenes)
       for (const auto& s : scene.shots) ids.push_back(s.id);
     throw Error("unknown shot '" + options.shot + "'", workspace.film_toml().string(),
-                prompt::did_you_mean(options.shot, ids, "the film has no shots yet"));
+                did_you_mean(options.shot, ids, "the film has no shots yet"));
   }
   // Assemble everything before touching the database: bad input changes nothing on disk.
   std::vector<prompt::AssembledPrompt> prompts;

@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/nearest_name.h"
 
 namespace shotgen::film {
 namespace {
@@ -88,42 +89,6 @@ const KeySpec* find_spec(std::string_view table, std::string_view key) {
   for (const auto& spec : accepted_keys())
     if (spec.table == table && spec.key == key) return &spec;
   return nullptr;
-}
-
-// Edit distance counting an adjacent transposition as one edit ("fsp" -> "fps"), ignoring case.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
-struct Nearest {
-  std::string name;
-  std::size_t distance = std::numeric_limits<std::size_t>::max();
-};
-
-Nearest nearest_of(std::string_view word, const std::vector<std::string>& candidates) {
-  Nearest best;
-  for (const auto& c : candidates) {
-    std::size_t d = edit_distance(word, c);
-    if (d < best.distance) best = {c, d};
-  }
-  return best;
-}
-
-// Close enough to be a typo rather than a different word.
-bool is_plausible_typo(std::string_view word, const Nearest& nearest) {
-  return !nearest.name.empty() && nearest.distance <= std::max<std::size_t>(2, word.size() / 3);
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -331,7 +296,7 @@ std::string Loader::suggest_key(std::string_view spec_table, std::string_view ke
   std::vector<std::string> own;
   for (const auto& spec : accepted_keys())
     if (spec.table == spec_table) own.push_back(spec.key);
-  Nearest best_own = nearest_of(key, own);
+  NameMatch best_own = nearest_match(key, own).value_or(NameMatch{{}, std::numeric_limits<std::size_t>::max()});
 
   // A key of a top-level table written above its header ("title" before [film]).
   if (spec_table.empty())
@@ -344,7 +309,7 @@ std::string Loader::suggest_key(std::string_view spec_table, std::string_view ke
   if (find_spec(spec_table, "look")) {
     std::vector<std::string> look_keys;
     for (LookField f : all_look_fields()) look_keys.emplace_back(look_field_key(f));
-    Nearest best_look = nearest_of(key, look_keys);
+    NameMatch best_look = nearest_match(key, look_keys).value_or(NameMatch{{}, std::numeric_limits<std::size_t>::max()});
     if (is_plausible_typo(key, best_look) && best_look.distance < best_own.distance) {
       std::string where_look = spec_table.empty() ? "the [look] table" : "look = { " + best_look.name + " = \"...\" }";
       return "did you mean '" + best_look.name + "'? look fields go in " + where_look;
@@ -504,7 +469,7 @@ Reference Loader::read_reference(const toml::table& t, const std::string& path) 
     for (std::size_t i = 0; i < array->size(); ++i) {
       const std::string& dim = (*array)[i].as_string()->get();
       if (is_reference_dimension(dim)) continue;
-      Nearest near = nearest_of(dim, reference_dimensions());
+      NameMatch near = nearest_match(dim, reference_dimensions()).value_or(NameMatch{{}, std::numeric_limits<std::size_t>::max()});
       std::string fix = is_plausible_typo(dim, near) ? "did you mean '" + near.name + "'? " : "";
       fail((*array)[i].source(), "unknown reference dimension '" + dim + "' at '" + indexed(path + "." + list, i) + "'",
            fix + "known dimensions: " + join(reference_dimensions()));

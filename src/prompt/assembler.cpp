@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
-#include "prompt/nearest_name.h"
+#include "core/nearest_name.h"
 #include "prompt/weighting.h"
 
 namespace shotgen::prompt {

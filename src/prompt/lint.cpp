@@ -6,7 +6,7 @@
 
 #include "prompt/assembler.h"
 #include "prompt/backend_caps.h"
-#include "prompt/nearest_name.h"
+#include "core/nearest_name.h"
 #include "prompt/weighting.h"
 
 namespace shotgen::prompt {

@@ -1,8 +1,8 @@
-#include "prompt/nearest_name.h"
+#include "core/nearest_name.h"
 
 #include <gtest/gtest.h>
 
-namespace shotgen::prompt {
+namespace shotgen {
 namespace {
 
 TEST(NearestName, PicksSmallestEditDistance) {
@@ -19,4 +19,19 @@ TEST(NearestName, NoCandidates) {
 }
 
 }  // namespace
-}  // namespace shotgen::prompt
+}  // namespace shotgen
+
+namespace shotgen {
+namespace {
+
+TEST(NearestName, TranspositionIsOneEdit) {
+  EXPECT_EQ(edit_distance("fsp", "fps"), 1u);
+  EXPECT_EQ(edit_distance("Lightning", "lighting"), 1u);
+  auto match = nearest_match("lightning", {"lens", "lighting"});
+  ASSERT_TRUE(match.has_value());
+  EXPECT_TRUE(is_plausible_typo("lightning", *match));
+  EXPECT_FALSE(is_plausible_typo("zzz", *nearest_match("zzz", {"palette"})));
+}
+
+}  // namespace
+}  // namespace shotgen

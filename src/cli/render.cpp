@@ -1,0 +1,116 @@
+// shotgen render: plans one job per shot × take and renders them into takes (see
+// render/render_runner.h). Ctrl-C (or TERM/HUP) cancels the running batch cleanly; a second one kills.
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "render/render_runner.h"
+
+namespace shotgen::cli {
+namespace {
+
+engine::CancelToken* g_cancel = nullptr;
+
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+void set_stop_handlers(void (*handler)(int)) {
+  for (int signal : kStopSignals) std::signal(signal, handler);
+}
+
+// Ctrl-C, kill (TERM) and a closed terminal (HUP) all stop the render cleanly.
+extern "C" void on_interrupt(int) {
+  if (g_cancel) g_cancel->cancel();
+  set_stop_handlers(SIG_DFL);  // a second signal stops at once
+}
+
+struct RenderCliOptions {
+  std::vector<std::string> shots;
+  std::string scene;
+  bool all = false;
+  int takes = 0;
+  std::optional<std::uint64_t> seed;
+  std::string backend;
+  std::string mode = "final";
+  bool json = false;
+  std::string model;
+  std::string device = "auto";
+  int batch = 4;
+};
+
+void print_summary(const render::RenderSummary& s) {
+  std::cout << "render: " << s.rendered << " take(s) rendered, " << s.already_done << " already done, " << s.rerouted
+            << " re-routed, " << s.failed << " failed, " << s.cancelled << " cancelled";
+  if (s.recovered_jobs || s.removed_files || s.bad_takes)
+    std::cout << "; recovered " << s.recovered_jobs << " job(s) of a dead render, removed " << s.removed_files
+              << " leftover file(s), found " << s.bad_takes << " bad take file(s)";
+  std::cout << "\n";
+  if (s.batches > 0)
+    std::cout << "time: " << s.wall_seconds << " s wall, " << s.model_seconds << " s in the model (" << s.batches
+              << " batch(es)), " << s.encode_seconds << " s encoding (overlapped)\n";
+  for (const auto& failure : s.failures) std::cout << "  failed: " << failure << "\n";
+  if (s.interrupted) std::cout << "interrupted: run the same command again to finish\n";
+}
+
+}  // namespace
+
+void setup_render(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<RenderCliOptions>();
+  auto* cmd = app.add_subcommand("render", "Render shots into takes (one job per shot x take, resumable)");
+  cmd->add_option("shots", options->shots, "Shot ids to render");
+  cmd->add_option("--scene", options->scene, "Render every shot of this scene");
+  cmd->add_flag("--all", options->all, "Render every shot of the film");
+  cmd->add_option("--takes", options->takes, "Takes per shot (default: each shot's `takes`)")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", options->seed, "Base seed for every shot (take n uses seed + n - 1)");
+  cmd->add_option("--backend", options->backend, "Render on this backend only (final, turbo)");
+  cmd->add_option("--mode", options->mode, "draft or final: selects [[routing.rules]] with that mode")
+      ->capture_default_str();
+  cmd->add_flag("--json", options->json, "Progress as one JSON object per line on stdout");
+  cmd->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR, else models/default)");
+  cmd->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_option("--batch", options->batch, "Most jobs per model forward")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->callback([&global, options] {
+    render::RenderRequest request;
+    request.shots = options->shots;
+    if (!options->scene.empty()) request.scene = options->scene;
+    request.all = options->all;
+    if (options->takes > 0) request.takes = options->takes;
+    request.seed = options->seed;
+    if (!options->backend.empty()) request.backend = options->backend;
+    request.mode = render::render_mode_from_name(options->mode);
+    request.max_batch = options->batch;
+
+    const std::filesystem::path model_dir =
+        options->model.empty() ? engine::default_model_dir() : std::filesystem::path(options->model);
+    auto registry = render::BackendRegistry::shipped(model_dir, engine::parse_device_choice(options->device));
+
+    std::unique_ptr<render::ProgressSink> sink;
+    if (options->json)
+      sink = std::make_unique<render::JsonProgress>(std::cout);
+    else if (isatty(STDERR_FILENO))
+      sink = std::make_unique<render::TtyProgress>(stderr);
+    else
+      sink = std::make_unique<render::LineProgress>(std::cerr);
+
+    engine::CancelToken cancel;
+    g_cancel = &cancel;
+    set_stop_handlers(on_interrupt);
+    render::RenderSummary summary;
+    try {
+      summary = render::render_shots(global.workspace_path(), request, registry, sink.get(), &cancel);
+    } catch (...) {
+      set_stop_handlers(SIG_DFL);
+      g_cancel = nullptr;
+      throw;
+    }
+    set_stop_handlers(SIG_DFL);
+    g_cancel = nullptr;
+    if (!options->json) print_summary(summary);
+    if (summary.interrupted) throw ExitCode{130};
+    if (!summary.ok()) throw ExitCode{kExitFindings};
+  });
+}
+
+}  // namespace shotgen::cli

@@ -1,0 +1,81 @@
+// shotgen take list SHOT / take approve SHOT TAKE: the takes of a shot and which one the film uses.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "db/migrations.h"
+#include "db/project_store.h"
+#include "film/workspace.h"
+#include "render/take_store.h"
+
+namespace shotgen::cli {
+
+void setup_take(CLI::App& app, const GlobalOptions& global) {
+  auto* take = app.add_subcommand("take", "List a shot's takes or approve one for the film");
+  take->require_subcommand(1);
+
+  auto list_shot = std::make_shared<std::string>();
+  auto list_json = std::make_shared<bool>(false);
+  auto* list = take->add_subcommand("list", "List the takes of a shot");
+  list->add_option("shot", *list_shot, "Shot id")->required();
+  list->add_flag("--json", *list_json, "Print the takes as a JSON array");
+  list->callback([&global, list_shot, list_json] {
+    auto workspace = film::Workspace::open(global.workspace_path());
+    auto db = db::open_project_database(workspace.database());
+    db::ProjectStore store(db);
+    if (!store.shot(*list_shot))
+      throw shotgen::Error("unknown shot '" + *list_shot + "'", "shotgen take list", "sync film.toml or check the id");
+    const auto chosen = render::chosen_take(store, *list_shot);
+    const auto takes = store.takes(*list_shot);
+    if (*list_json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& t : takes)
+        out.push_back({{"id", t.id},
+                       {"take", t.take_index + 1},
+                       {"status", std::string(db::take_status_name(t.status))},
+                       {"approved", t.approved},
+                       {"chosen", chosen && chosen->id == t.id},
+                       {"backend", t.backend},
+                       {"seed", t.seed},
+                       {"mp4", t.mp4_path},
+                       {"poster", t.poster_path},
+                       {"reroute_reason", t.reroute_reason},
+                       {"fault", render::take_fault(db, t.id)},
+                       {"timings", nlohmann::json::parse(t.timings_json)},
+                       {"created_at", t.created_at}});
+      std::cout << out.dump(2) << "\n";
+      return;
+    }
+    if (takes.empty()) std::cout << "shot " << *list_shot << " has no takes; render it with `shotgen render "
+                                 << *list_shot << "`\n";
+    for (const auto& t : takes) {
+      std::cout << (chosen && chosen->id == t.id ? "* " : "  ") << "take " << std::left << std::setw(3)
+                << t.take_index + 1 << std::setw(9) << db::take_status_name(t.status) << std::setw(7) << t.backend
+                << (t.approved ? "approved " : "") << (t.mp4_path.empty() ? "(no file)" : t.mp4_path);
+      if (!t.reroute_reason.empty()) std::cout << "  [" << t.reroute_reason << "]";
+      if (auto fault = render::take_fault(db, t.id); !fault.empty()) std::cout << "  [bad: " << fault << "]";
+      std::cout << "\n";
+    }
+  });
+
+  auto approve_shot = std::make_shared<std::string>();
+  auto approve_take_number = std::make_shared<int>(0);
+  auto* approve = take->add_subcommand("approve", "Use this take of the shot in the film");
+  approve->add_option("shot", *approve_shot, "Shot id")->required();
+  approve->add_option("take", *approve_take_number, "Take number, as `shotgen take list` shows it")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  approve->callback([&global, approve_shot, approve_take_number] {
+    auto workspace = film::Workspace::open(global.workspace_path());
+    auto db = db::open_project_database(workspace.database());
+    const auto take = render::approve_take(db::ProjectStore(db), *approve_shot, *approve_take_number);
+    std::cout << "approved take " << *approve_take_number << " of " << *approve_shot << " (" << take.mp4_path
+              << ")\n";
+  });
+}
+
+}  // namespace shotgen::cli

@@ -1,0 +1,96 @@
+#pragma once
+// The render pipeline: plan jobs for the selected shots, claim them in batches, generate, encode
+// and record takes, crash-safely.
+//
+// render_shots() in order:
+//   1. load film.toml and sync it into the database (the film the jobs are planned from)
+//   2. take the workspace's RenderLock (one render per workspace at a time)
+//   3. recover: requeue dead workers' running jobs, delete temporary files and orphan take files
+//   4. verify the takes of the selected shots (probe_video): a missing or damaged take file marks
+//      the take failed (fault recorded, paths cleared) and queues its job again
+//   5. plan: per shot × take, route → backend → parameters → assembled prompt → generation hash
+//      → job identity; enqueue (finished jobs are found, not redone)
+//   6. run: claim batches (same backend and parameters, at most max_batch jobs: one model forward
+//      per step), generate, hand each clip to the encoder thread, which writes the take MP4 and
+//      poster under temporary names, renames them into place and then, in ONE transaction, marks
+//      the job done and records the take. Encoding of batch k overlaps generation of batch k+1.
+//
+// Seeds: --seed S → S + take; a shot's `seed` → seed + take; per_shot → sha256_u64(
+// "<base_seed>/<shot id>") + take; fixed → base_seed + take (take is 0-based).
+// Frames: round(duration × fps), at least 1 and at most kMaxShotFrames.
+//
+// Faults: a backend that throws → the attempt fails and the job is retried up to max_attempts,
+// then failed; out of memory → the batch is halved (the rest requeued without counting an
+// attempt) and the cap stays halved for the run, failing only at batch size 1; an output folder
+// that cannot be created or a take that cannot be written (disk full) → the job fails at once with
+// the reason (retrying in the same run cannot help; `shotgen render` again retries it); the
+// cancel token (Ctrl-C) → the generating batch's jobs end `cancelled` ("interrupted"), clips
+// already generated are still encoded and recorded, queued jobs stay queued; rerunning the
+// command finishes the work.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "engine/engine.h"
+#include "film/film.h"
+#include "render/backend.h"
+#include "render/progress.h"
+#include "render/router.h"
+
+namespace shotgen::render {
+
+inline constexpr int kMaxShotFrames = 240;
+
+struct RenderRequest {
+  std::vector<std::string> shots;     // shot ids
+  std::optional<std::string> scene;   // every shot of this scene
+  bool all = false;                   // every shot
+  // None of the three: run the jobs already queued (e.g. after `shotgen retry`).
+  std::optional<int> takes;           // takes per shot (default: each shot's `takes`)
+  std::optional<std::uint64_t> seed;  // base seed for every shot (seed + take)
+  std::optional<std::string> backend; // use only this backend
+  RenderMode mode = RenderMode::Final;
+  int max_batch = 4;                  // jobs per model forward
+};
+
+struct RenderOptions {
+  std::int64_t lease_ms = 60'000;     // a running job's lease; renewed every lease_ms / 6
+  std::string x264_preset = "veryfast";
+  int crf = 18;
+};
+
+struct RenderSummary {
+  int planned = 0;          // jobs of the request
+  int already_done = 0;     // finished before this run
+  int rendered = 0;         // takes recorded done by this run
+  int rerouted = 0;         // takes recorded rejected, job re-queued on the next backend
+  int failed = 0;
+  int cancelled = 0;
+  int batches = 0;
+  int recovered_jobs = 0;   // dead workers' jobs requeued at start
+  int removed_files = 0;    // temporary and orphan files deleted at start
+  int bad_takes = 0;        // damaged/missing take files found at start
+  double wall_seconds = 0;
+  double model_seconds = 0;   // inside backend.render()
+  double encode_seconds = 0;  // writing MP4s and posters (on the encoder thread)
+  bool interrupted = false;
+  std::vector<std::string> failures;  // "shot take N: reason"
+  bool ok() const { return failed == 0 && cancelled == 0 && !interrupted; }
+};
+
+// Frames for a shot: round(duration × fps) clamped to [1, kMaxShotFrames].
+int shot_frames(const film::Film& film, const film::Shot& shot);
+// The seed of take `take_index` (0-based) of `shot`.
+std::uint64_t take_seed(const film::Film& film, const film::Shot& shot, int take_index,
+                        const std::optional<std::uint64_t>& override_seed);
+
+// The whole pipeline above on the workspace at `workspace_root`. `progress` may be null; `cancel`
+// may be null (not cancellable).
+RenderSummary render_shots(const std::filesystem::path& workspace_root, const RenderRequest& request,
+                           BackendRegistry& registry, ProgressSink* progress, engine::CancelToken* cancel,
+                           const RenderOptions& options = {});
+
+}  // namespace shotgen::render

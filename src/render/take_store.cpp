@@ -1,0 +1,90 @@
+#include "render/take_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.h"
+#include "media/video_reader.h"
+#include "render/job_queue.h"
+
+namespace fs = std::filesystem;
+
+namespace shotgen::render {
+
+std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id) {
+  std::optional<db::TakeRecord> best;
+  for (auto& take : store.takes(shot_id)) {
+    if (take.status != db::TakeStatus::Done) continue;
+    if (take.approved) return take;
+    // takes() is in id order, so a later record of the same index replaces an earlier one.
+    if (!best || take.take_index <= best->take_index) best = take;
+  }
+  return best;
+}
+
+db::TakeRecord approve_take(const db::ProjectStore& store, const std::string& shot_id, int take_number) {
+  std::optional<db::TakeRecord> target;
+  for (auto& take : store.takes(shot_id))
+    if (take.status == db::TakeStatus::Done && take.take_index == take_number - 1) target = take;
+  if (!target)
+    throw Error("shot '" + shot_id + "' has no finished take " + std::to_string(take_number), "take approve",
+                "list its takes with `shotgen take list " + shot_id + "`");
+  const auto& db = store.database();
+  db::Transaction tx(db);
+  db.prepare("UPDATE takes SET approved = 0 WHERE shot_id = ?1 AND approved = 1").bind_all(shot_id).run();
+  db.prepare("UPDATE takes SET approved = 1 WHERE id = ?1").bind_all(target->id).run();
+  tx.commit();
+  target->approved = true;
+  return *target;
+}
+
+std::optional<std::string> take_file_problem(const fs::path& workspace_root, const db::TakeRecord& take) {
+  const fs::path mp4 = workspace_root / take.mp4_path;
+  if (!fs::exists(mp4)) return "take file " + take.mp4_path + " is missing";
+  if (!take.poster_path.empty() && !fs::exists(workspace_root / take.poster_path))
+    return "poster " + take.poster_path + " is missing";
+  try {
+    const auto probe = probe_video(mp4);
+    if (probe.frames < 1) return "take file " + take.mp4_path + " holds no video frames";
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
+std::vector<BadTake> repair_bad_takes(const fs::path& workspace_root, const db::ProjectStore& store,
+                                      const std::vector<std::string>& shot_ids) {
+  const std::set<std::string> wanted(shot_ids.begin(), shot_ids.end());
+  std::vector<BadTake> bad;
+  for (const auto& take : store.takes()) {
+    if (take.mp4_path.empty()) continue;
+    if (!wanted.empty() && !wanted.count(take.shot_id)) continue;
+    auto problem = take_file_problem(workspace_root, take);
+    if (!problem) continue;
+    const auto& db = store.database();
+    {
+      db::Transaction tx(db);
+      db.prepare(
+            "UPDATE takes SET status = 'failed', job_id = NULL, mp4_path = '', poster_path = '', approved = 0, "
+            "fault = ?2 WHERE id = ?1")
+          .bind_all(take.id, *problem + " (was " + take.mp4_path + ", job " + take.job_id.value_or("-") + ")")
+          .run();
+      if (take.job_id) JobQueue(db).requeue_done(*take.job_id, "take file was bad: " + *problem);
+      tx.commit();
+    }
+    // After the commit: a crash here leaves unreferenced files, which recovery deletes as orphans.
+    std::error_code ec;
+    fs::remove(workspace_root / take.mp4_path, ec);
+    if (!take.poster_path.empty()) fs::remove(workspace_root / take.poster_path, ec);
+    bad.push_back({take.id, take.shot_id, take.take_index, *problem});
+  }
+  return bad;
+}
+
+std::string take_fault(const db::Database& db, std::int64_t take_id) {
+  auto stmt = db.prepare("SELECT fault FROM takes WHERE id = ?1");
+  stmt.bind(1, take_id);
+  return stmt.step() ? stmt.text(0) : std::string();
+}
+
+}  // namespace shotgen::render

@@ -1,0 +1,44 @@
+#pragma once
+// Takes as the render pipeline and the editor use them: which take of a shot goes into the film,
+// approvals, and checking that the files a take record points at are intact.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "db/project_store.h"
+
+namespace shotgen::render {
+
+// The take that goes into the film: the approved take, else the first finished one — status done,
+// lowest take index, and for that index the newest record (a shot whose prompt changed keeps
+// its older takes as history; the newest render of a take is the current one).
+std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id);
+
+// Approves take `take_number` (1-based, as `shotgen take list` shows) of `shot_id`: the newest
+// finished record of that take index. Clears any earlier approval of the shot, in one
+// transaction. Throws shotgen::Error when the shot has no such finished take.
+db::TakeRecord approve_take(const db::ProjectStore& store, const std::string& shot_id, int take_number);
+
+// Why a take's files are not usable ("file missing", probe error text), or nullopt when the MP4
+// probes as a video with frames and the poster exists.
+std::optional<std::string> take_file_problem(const std::filesystem::path& workspace_root, const db::TakeRecord& take);
+
+struct BadTake {
+  std::int64_t take_id = 0;
+  std::string shot_id;
+  int take_index = 0;
+  std::string problem;
+};
+
+// Checks every take of `shot_ids` (all shots when empty) that has files. Each bad one is, in one
+// transaction, marked failed with the problem in `fault`, its job link and paths cleared, and its
+// job queued again; its files are deleted after the commit.
+std::vector<BadTake> repair_bad_takes(const std::filesystem::path& workspace_root, const db::ProjectStore& store,
+                                      const std::vector<std::string>& shot_ids = {});
+
+// The `fault` column (schema 002) of a take: why its files were found bad, '' if never.
+std::string take_fault(const db::Database& db, std::int64_t take_id);
+
+}  // namespace shotgen::render
