@@ -1,5 +1,6 @@
 // shotgen generate: renders one clip from a prompt outside any project, as PNG frames
-// (DIR/frame_0000.png …), with a progress bar on stderr when it is a terminal.
+// (DIR/frame_0000.png …) and an H.264 MP4 (DIR/clip.mp4), with a progress bar on stderr when it
+// is a terminal.
 #include <unistd.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "core/error.h"
 #include "engine/engine.h"
 #include "media/png.h"
+#include "media/video_encoder.h"
 
 namespace shotgen::cli {
 namespace {
@@ -30,6 +32,7 @@ struct GenerateOptions {
   std::string model;
   std::string device = "auto";
   std::vector<std::string> references;
+  double fps = 12.0;
 };
 
 std::pair<int, int> parse_size(const std::string& text) {
@@ -114,15 +117,23 @@ void run_generate(const GenerateOptions& options) {
     std::snprintf(name, sizeof name, "frame_%04d.png", i);
     write_png(out / name, clip.frames[static_cast<std::size_t>(i)]);  // each file: temp name + rename
   }
-  std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") to " << out.string()
-            << "\n";
+  EncodeOptions encode;
+  encode.fps = options.fps;
+  encode.metadata = {{"title", "shotgen generate"},
+                     {"shotgen_prompt", options.prompt},
+                     {"shotgen_negative", options.negative},
+                     {"shotgen_seed", std::to_string(options.seed)},
+                     {"shotgen_model", model_dir.filename().string()}};
+  encode_mp4(out / "clip.mp4", clip, encode);
+  std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") and clip.mp4 to "
+            << out.string() << "\n";
 }
 
 }  // namespace
 
 void setup_generate(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<GenerateOptions>();
-  CLI::App* sub = app.add_subcommand("generate", "Render one clip from a prompt (PNG frames), outside any project");
+  CLI::App* sub = app.add_subcommand("generate", "Render one clip from a prompt (PNG frames + MP4), outside any project");
   sub->add_option("--prompt", options->prompt, "Positive prompt (weighting syntax: (term:1.3))")->required();
   sub->add_option("--negative", options->negative, "Negative prompt (replaces the unconditional branch)");
   sub->add_option("--seed", options->seed, "Noise seed")->capture_default_str();
@@ -138,6 +149,7 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--sampler", options->sampler, "euler or heun")->capture_default_str();
   sub->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
+  sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")->capture_default_str();
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
   sub->callback([options] { run_generate(*options); });
 }

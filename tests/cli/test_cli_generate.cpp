@@ -30,6 +30,16 @@ TEST(CliGenerate, WritesPngFramesDeterministicallyFromTheSeed) {
     EXPECT_EQ(bytes.substr(1, 3), "PNG");
   }
   EXPECT_FALSE(fs::exists(tmp.path() / "a" / "frame_0006.png"));
+  // The same clip as an MP4 at the requested frame rate, carrying the prompt in its metadata.
+  auto probe = testing::run_program("ffprobe", {"-v", "error", "-count_frames", "-show_streams", "-show_format",
+                                                "-of", "json", (tmp.path() / "a" / "clip.mp4").string()});
+  ASSERT_EQ(probe.exit_code, 0) << probe.err;
+  auto info = nlohmann::json::parse(probe.out);
+  EXPECT_EQ(info["streams"][0]["codec_name"], "h264");
+  EXPECT_EQ(info["streams"][0]["nb_read_frames"], "6");
+  EXPECT_EQ(info["streams"][0]["r_frame_rate"], "12/1");
+  EXPECT_EQ(info["format"]["tags"]["shotgen_prompt"], "green (sky:1.3)");
+  EXPECT_EQ(info["format"]["tags"]["shotgen_negative"], "red");
   ASSERT_EQ(testing::run_shotgen(generate_args(tmp.path() / "b", "7")).exit_code, 0);
   ASSERT_EQ(testing::run_shotgen(generate_args(tmp.path() / "c", "8")).exit_code, 0);
   EXPECT_EQ(testing::read_text(tmp.path() / "a" / "frame_0003.png"), testing::read_text(tmp.path() / "b" / "frame_0003.png"));

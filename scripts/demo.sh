@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set-up (packages + build), then the main job: render the demo film in projects/arcane_short
+# with the bundled model on this machine's CPU (or GPU), and assemble it.
+# Outputs: projects/arcane_short/renders/ (takes, posters, the film MP4, its .otio timeline and the
+# contact sheet). Re-running continues where it stopped and redoes nothing that is finished.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+project=projects/arcane_short
+build/shotgen -C "$project" lint || [ $? -eq 1 ]   # warnings are shown but do not stop the demo
+build/shotgen -C "$project" render --all
+build/shotgen -C "$project" assemble
+build/shotgen -C "$project" audit
