@@ -207,6 +207,17 @@ class TakeWriter {
     fs::remove(root_ / paths.poster, ec);
   }
 
+  // A take that cannot be written or recorded: no file stays behind, the job fails with the reason.
+  void fail_take(const TakeContext& c, const TakePaths& paths, const std::string& reason) {
+    remove_outputs(paths);
+    JobQueue(db_).fail_attempt(c.job.id, owner_, reason, /*retryable=*/false);
+    state_.update([&](RenderSummary& s) {
+      ++s.failed;
+      s.failures.push_back(c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason);
+    });
+    state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
+  }
+
   void write(EncodeTask& task) {
     const TakeContext& c = task.context;
     const TakePaths paths = take_paths(c.job.shot_id, c.job.take_index, c.job.id);
@@ -225,14 +236,7 @@ class TakeWriter {
       write_png(root_ / paths.poster,
                 resize_image(middle, film_.info.resolution.width, film_.info.resolution.height));
     } catch (const std::exception& e) {
-      remove_outputs(paths);
-      const std::string reason = std::string("cannot write the take: ") + e.what();
-      JobQueue(db_).fail_attempt(c.job.id, owner_, reason, /*retryable=*/false);
-      state_.update([&](RenderSummary& s) {
-        ++s.failed;
-        s.failures.push_back(c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason);
-      });
-      state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
+      fail_take(c, paths, std::string("cannot write the take: ") + e.what());
       return;
     }
     const double encode_seconds = seconds_since(start);
@@ -273,14 +277,7 @@ class TakeWriter {
         recorded = true;
       }
     } catch (const std::exception& e) {
-      remove_outputs(paths);
-      const std::string reason = std::string("cannot record the take: ") + e.what();
-      JobQueue(db_).fail_attempt(c.job.id, owner_, reason, /*retryable=*/false);
-      state_.update([&](RenderSummary& s) {
-        ++s.failed;
-        s.failures.push_back(c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason);
-      });
-      state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
+      fail_take(c, paths, std::string("cannot record the take: ") + e.what());
       return;
     }
     if (!recorded) {  // cancelled (shotgen cancel) while it rendered: its result is discarded
