@@ -18,6 +18,7 @@
 #include "engine/io/safetensors.h"
 #include "engine/io/weights.h"
 #include "engine/model/shot_model.h"
+#include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
 #include "train/adamw.h"
 #include "train/training_batch.h"
@@ -292,8 +293,8 @@ double learning_rate_at(const TrainOptions& options, std::int64_t step, double p
 TrainSummary train(const TrainOptions& requested, const std::function<void(const TrainProgress&)>& on_log) {
   requested.validate();
   TrainOptions options = requested;
-  torch::set_num_threads(options.threads > 0 ? options.threads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // Same torch/BLAS split as the engine (OpenBLAS's own pool would oversubscribe the cores).
+  engine::apply_cpu_threads({.torch = options.threads, .blas = 0});
   const torch::Device device = pick_device(options.device);
   const fs::path out = options.out_dir;
   fs::create_directories(out);

@@ -51,7 +51,8 @@ struct TrainOptions {
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;
-  int threads = 0;                      // torch intra-op threads; 0 = hardware concurrency
+  int threads = 0;                      // torch intra-op threads; 0 = $SHOTGEN_THREADS, else hardware
+                                        // threads (BLAS threads: engine/runtime/cpu_threads.h)
   std::string device = "auto";          // "auto", "cpu" or "cuda"
   bool export_at_end = true;
   std::string command_line;             // recorded in the exported training summary

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "engine/model/cpu_kernels.h"
+
 namespace shotgen::engine {
 namespace {
 
@@ -62,6 +64,46 @@ torch::Tensor DiTBlockImpl::forward(const torch::Tensor& x_in, const torch::Tens
   return x + gated(m[11], mlp->forward(modulate(x, m[9], m[10])));
 }
 
+torch::Tensor DiTBlockImpl::forward_cpu_inference(const torch::Tensor& x_in, const torch::Tensor& conditioning,
+                                                  const torch::Tensor& context, const torch::Tensor& context_bias) {
+  const auto b = x_in.size(0), t = x_in.size(1), n = x_in.size(2), d = x_in.size(3);
+  const std::int64_t heads = spatial_attention->heads, head_dim = d / heads;
+  auto m = modulation->forward(torch::silu(conditioning)).chunk(12, 1);
+  auto modulated = [&](const torch::Tensor& x, int shift, int scale) {
+    return modulated_layer_norm(x, m[shift], m[scale]);
+  };
+  auto gate = [&](int index) { return m[index].view({b, 1, 1, d}); };
+  // q, k or v of a packed [b, t, n, 3d] projection as [b, t, n, heads, head_dim].
+  auto part = [&](const torch::Tensor& packed, int index) {
+    return packed.view({b, t, n, 3, heads, head_dim}).select(3, index);
+  };
+  torch::Tensor attended = torch::empty({b, t, n, d}, x_in.options());
+  torch::Tensor by_head = attended.view({b, t, n, heads, head_dim});
+
+  // Spatial: sequences are the frames (A = b, B = t, L = n).
+  torch::Tensor qkv = parallel_linear(modulated(x_in, 0, 1), spatial_attention->qkv);
+  multi_head_attention(part(qkv, 0), part(qkv, 1), part(qkv, 2), {}, by_head);
+  torch::Tensor x = torch::addcmul(x_in, gate(2), parallel_linear(attended, spatial_attention->out));
+
+  // Temporal: sequences run across frames at each patch (A = b, B = n, L = t), read in place.
+  qkv = parallel_linear(modulated(x, 3, 4), temporal_attention->qkv);
+  auto across = [](const torch::Tensor& v) { return v.transpose(1, 2); };
+  torch::Tensor by_head_across = across(by_head);
+  multi_head_attention(across(part(qkv, 0)), across(part(qkv, 1)), across(part(qkv, 2)), {}, by_head_across);
+  x.addcmul_(gate(5), parallel_linear(attended, temporal_attention->out));
+
+  // Cross: one sequence of t·n queries per row against the context.
+  torch::Tensor q = parallel_linear(modulated(x, 6, 7), cross_attention->q).view({b, 1, t * n, heads, head_dim});
+  const auto lc = context.size(1);
+  torch::Tensor kv = cross_attention->kv->forward(context).view({b, 1, lc, 2, heads, head_dim});
+  torch::Tensor by_head_flat = attended.view({b, 1, t * n, heads, head_dim});
+  multi_head_attention(q, kv.select(3, 0), kv.select(3, 1), context_bias.view({b, lc}).contiguous(), by_head_flat);
+  x.addcmul_(gate(8), parallel_linear(attended, cross_attention->out));
+
+  torch::Tensor hidden = parallel_linear(modulated(x, 9, 10), mlp->fc1);
+  return x.addcmul_(gate(11), parallel_linear(torch::gelu(hidden), mlp->fc2));
+}
+
 DenoiserImpl::DenoiserImpl(const ModelConfig& config) : patch(config.patch_size), dim(config.width) {
   const int hidden = static_cast<int>(config.width * config.mlp_ratio);
   patch_embed = register_module("patch_embed", torch::nn::Linear(7 * patch * patch, dim));
@@ -90,7 +132,7 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tenso
   torch::Tensor tokens = input.view({b, c, frames, h, patch, w, patch})
                              .permute({0, 2, 3, 5, 1, 4, 6})
                              .reshape({b, frames, n, c * patch * patch});
-  torch::Tensor x = patch_embed->forward(tokens);
+  torch::Tensor x = use_cpu_kernels(tokens) ? parallel_linear(tokens, patch_embed) : patch_embed->forward(tokens);
   auto float_options = x_t.options().dtype(torch::kFloat32);
   torch::Tensor positions = spatial_positions(static_cast<int>(h), static_cast<int>(w), dim, float_options).view({1, 1, n, dim}) +
                             sinusoidal_embedding(torch::arange(frames, float_options), dim).view({1, frames, 1, dim});
@@ -105,10 +147,17 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tenso
                                pooled_embed->forward(pooled.to(context.scalar_type()));
 
   torch::Tensor attention_bias = context_bias.view({b, 1, 1, context_bias.size(1)});
-  for (const auto& block : *blocks) x = block->as<DiTBlock>()->forward(x, conditioning, context, attention_bias);
+  const bool cpu_kernels = use_cpu_kernels(x);  // x is contiguous here (patch embedding + positions)
+  for (const auto& block : *blocks) {
+    DiTBlockImpl& dit = *block->as<DiTBlock>();
+    x = cpu_kernels ? dit.forward_cpu_inference(x, conditioning, context, attention_bias)
+                    : dit.forward(x, conditioning, context, attention_bias);
+  }
 
   auto final_mod = final_modulation->forward(torch::silu(conditioning)).chunk(2, 1);
-  torch::Tensor out = final_linear->forward(modulate(x, final_mod[0], final_mod[1]));  // [B,T,N,3·p·p]
+  torch::Tensor modulated = cpu_kernels ? modulated_layer_norm(x, final_mod[0], final_mod[1])
+                                        : modulate(x, final_mod[0], final_mod[1]);
+  torch::Tensor out = cpu_kernels ? parallel_linear(modulated, final_linear) : final_linear->forward(modulated);  // [B,T,N,3·p·p]
   // Unpatchify: [B,T,h,w,3,p,p] → [B,3,T,h,p,w,p].
   return out.view({b, frames, h, w, 3, patch, patch}).permute({0, 4, 1, 2, 5, 3, 6}).reshape({b, 3, frames, height, width});
 }

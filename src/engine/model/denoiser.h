@@ -36,6 +36,10 @@ struct DiTBlockImpl : torch::nn::Module {
   // x [B, T, N, D]; conditioning [B, D]; context [B, Lc, Dt]; context_bias [B, 1, 1, Lc].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& conditioning, const torch::Tensor& context,
                         const torch::Tensor& context_bias);
+  // The same block on engine/model/cpu_kernels.h (float32 CPU inference): no head split/merge or
+  // transpose copies, every product on torch's threads. x must be contiguous.
+  torch::Tensor forward_cpu_inference(const torch::Tensor& x, const torch::Tensor& conditioning,
+                                      const torch::Tensor& context, const torch::Tensor& context_bias);
   torch::nn::Linear modulation{nullptr};
   SelfAttention spatial_attention{nullptr}, temporal_attention{nullptr};
   CrossAttention cross_attention{nullptr};

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 
 #include "core/error.h"
 #include "engine/io/weights.h"
+#include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
 
 namespace shotgen::engine {
@@ -26,18 +26,6 @@ torch::Device resolve_device(DeviceChoice choice) {
     case DeviceChoice::Auto: break;
   }
   return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-}
-
-// Intra-op threads: $SHOTGEN_THREADS, else one per hardware thread (the default models are small,
-// their matrices too narrow for hyper-threads to hurt).
-void configure_threads() {
-  static const bool configured = [] {
-    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    if (const char* env = std::getenv("SHOTGEN_THREADS"); env && std::atoi(env) > 0) threads = std::atoi(env);
-    torch::set_num_threads(threads);
-    return true;
-  }();
-  (void)configured;
 }
 
 DType parse_dtype_name(const std::string& text) {
@@ -198,7 +186,7 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 Engine::~Engine() = default;
 
 Engine Engine::load(const std::filesystem::path& model_dir, DeviceChoice choice) {
-  configure_threads();
+  ensure_cpu_threads();
   ModelConfig config = load_model_config(model_dir);
   auto impl = std::make_unique<Impl>(std::move(config), resolve_device(choice));
   const std::filesystem::path weights_path = model_dir / "weights.safetensors";
@@ -214,7 +202,7 @@ Engine Engine::load(const std::filesystem::path& model_dir, DeviceChoice choice)
 }
 
 Engine Engine::create_random(const ModelConfig& config, std::uint64_t seed, DeviceChoice choice) {
-  configure_threads();
+  ensure_cpu_threads();
   auto impl = std::make_unique<Impl>(config, resolve_device(choice));
   initialize_parameters(*impl->model, InitMode::Random, seed);
   impl->model->to(impl->device);
