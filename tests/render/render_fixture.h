@@ -12,6 +12,7 @@
 #include "core/image.h"
 #include "engine/engine.h"
 #include "render/backend.h"
+#include "engine/tiny_model.h"
 #include "support/test_support.h"
 
 namespace shotgen::render::testing {
@@ -20,23 +21,12 @@ namespace fs = std::filesystem;
 using shotgen::testing::TempDir;
 using shotgen::testing::write_text;
 
-// A random-weight model small enough to render a 4-frame 32x16 shot in well under a second.
+// The engine tests' tiny random-weight model, with room for assembled prompts and one reference.
 inline engine::ModelConfig tiny_model_config() {
-  engine::ModelConfig config;
-  config.patch_size = 4;
-  config.width = 32;
-  config.depth = 1;
-  config.heads = 2;
-  config.mlp_ratio = 2.0;
-  config.text_width = 32;
-  config.text_depth = 1;
-  config.text_heads = 2;
+  engine::ModelConfig config = engine::test_models::tiny_config();
   config.max_tokens = 48;
   config.vocabulary = {"painted", "lantern", "harbor", "rain", "green", "tones"};
   config.hash_buckets = 16;
-  config.window_frames = 4;
-  config.overlap_frames = 1;
-  config.trained_sizes = {{32, 16}};
   config.max_references = 1;
   return config;
 }
