@@ -208,15 +208,25 @@ def modulate(x, shift, scale):
 
 
 class DiTBlock(nn.Module):
-    def __init__(self, dim, heads, hidden, context_dim):
+    def __init__(self, dim, heads, hidden, context_dim, depthwise_kernel):
         super().__init__()
         self.modulation = nn.Linear(dim, 12 * dim)
         self.spatial_attention = SelfAttention(dim, heads)
         self.temporal_attention = SelfAttention(dim, heads)
         self.cross_attention = CrossAttention(dim, context_dim, heads)
         self.mlp = Mlp(dim, hidden)
+        self.mlp_depthwise = (nn.Conv2d(hidden, hidden, depthwise_kernel, padding=depthwise_kernel // 2, groups=hidden)
+                              if depthwise_kernel else None)
 
-    def forward(self, x, conditioning, context, context_bias):
+    def feed_forward(self, x, gh, gw):
+        hidden = self.mlp.fc1(x)
+        if self.mlp_depthwise is not None:
+            b, t, n, c = hidden.shape
+            grid = hidden.reshape(b * t, gh, gw, c).permute(0, 3, 1, 2)
+            hidden = self.mlp_depthwise(grid).permute(0, 2, 3, 1).reshape(b, t, n, c)
+        return self.mlp.fc2(F.gelu(hidden))
+
+    def forward(self, x, conditioning, context, context_bias, gh, gw):
         b, t, n, d = x.shape
         m = self.modulation(F.silu(conditioning)).chunk(12, 1)
         h = modulate(x, m[0], m[1]).reshape(b * t, n, d)
@@ -225,7 +235,7 @@ class DiTBlock(nn.Module):
         x = x + m[5][:, None, None] * self.temporal_attention(h).view(b, n, t, d).transpose(1, 2)
         h = modulate(x, m[6], m[7]).reshape(b, t * n, d)
         x = x + m[8][:, None, None] * self.cross_attention(h, context, context_bias).view(b, t, n, d)
-        return x + m[11][:, None, None] * self.mlp(modulate(x, m[9], m[10]))
+        return x + m[11][:, None, None] * self.feed_forward(modulate(x, m[9], m[10]), gh, gw)
 
 
 class Denoiser(nn.Module):
@@ -238,7 +248,8 @@ class Denoiser(nn.Module):
         self.pooled_embed = nn.Linear(dt, d)
         self.context_norm = nn.LayerNorm(dt)
         hidden = int(d * cfg["mlp_ratio"])
-        self.blocks = nn.ModuleList(DiTBlock(d, cfg["heads"], hidden, dt) for _ in range(cfg["depth"]))
+        self.blocks = nn.ModuleList(DiTBlock(d, cfg["heads"], hidden, dt, cfg["mlp_depthwise_kernel"])
+                                    for _ in range(cfg["depth"]))
         self.final_modulation = nn.Linear(d, 2 * d)
         self.final_linear = nn.Linear(d, 3 * p * p)
 
@@ -261,7 +272,7 @@ class Denoiser(nn.Module):
         conditioning = self.time_embed(sinusoidal(t * 1000.0, 256)) + self.pooled_embed(pooled.to(context.dtype))
         bias = context_bias.view(b, 1, 1, context_bias.shape[1])
         for block in self.blocks:
-            x = block(x, conditioning, context, bias)
+            x = block(x, conditioning, context, bias, h, w)
         shift, scale = self.final_modulation(F.silu(conditioning)).chunk(2, 1)
         out = self.final_linear(modulate(x, shift, scale))
         return out.view(b, frames, h, w, 3, p, p).permute(0, 4, 1, 2, 5, 3, 6).reshape(b, 3, frames, height, width)
@@ -289,7 +300,8 @@ class ShotModel(nn.Module):
         return tokens, bias
 
 
-DEFAULT_CONFIG = {"patch_size": 4, "width": 128, "depth": 4, "heads": 4, "mlp_ratio": 2.0, "text_width": 128,
+DEFAULT_CONFIG = {"patch_size": 4, "width": 128, "depth": 4, "heads": 4, "mlp_ratio": 2.0, "mlp_depthwise_kernel": 0,
+                  "text_width": 128,
                   "text_depth": 2, "text_heads": 4, "max_tokens": 77, "vocab_file": "vocab.txt", "hash_buckets": 1024,
                   "reference_groups": ["palette", "lighting", "texture", "composition"],
                   "reference_tokens_per_group": 2, "max_references": 4}

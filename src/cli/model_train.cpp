@@ -93,6 +93,9 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--clip", o.gradient_clip, "Gradient norm clip")->capture_default_str();
   sub->add_option("--conditioning-probability", o.conditioning_probability,
                   "Share of clips whose first 1-2 frames are given clean")->capture_default_str();
+  sub->add_option("--uniform-t-share", o.uniform_time_share,
+                  "Share of clips with uniform t (the rest logit-normal; uniform covers the pure-noise end)")
+      ->capture_default_str();
   sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints (0 = end only)")->capture_default_str();
   sub->add_option("--log-every", o.log_every, "Steps between stderr log lines")->capture_default_str();
   sub->add_option("--seed", o.seed, "Seed of the initialisation and the data stream")->capture_default_str();
@@ -104,6 +107,10 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--heads", c.heads, "Denoiser attention heads")->capture_default_str();
   sub->add_option("--patch", c.patch_size, "Patch size (pixels)")->capture_default_str();
   sub->add_option("--mlp-ratio", c.mlp_ratio, "MLP hidden width ÷ width")->capture_default_str();
+  c.mlp_depthwise_kernel = 3;  // fresh models mix each patch with its neighbours (see engine/model/config.h)
+  sub->add_option("--depthwise-kernel", c.mlp_depthwise_kernel,
+                  "Depthwise convolution over the patch grid in each MLP (0 = none, else odd)")
+      ->capture_default_str();
   sub->add_option("--text-width", c.text_width, "Text encoder width")->capture_default_str();
   sub->add_option("--text-depth", c.text_depth, "Text encoder layers")->capture_default_str();
   sub->add_option("--text-heads", c.text_heads, "Text encoder heads")->capture_default_str();

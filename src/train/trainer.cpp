@@ -80,6 +80,7 @@ json hyperparameters(const TrainOptions& o) {
           {"ema_decay", o.ema_decay},
           {"gradient_clip", o.gradient_clip},
           {"conditioning_probability", o.conditioning_probability},
+          {"uniform_time_share", o.uniform_time_share},
           {"seed", o.seed}};
 }
 
@@ -93,6 +94,7 @@ void apply_hyperparameters(const json& h, TrainOptions& o) {
   o.ema_decay = h.at("ema_decay").get<double>();
   o.gradient_clip = h.at("gradient_clip").get<double>();
   o.conditioning_probability = h.at("conditioning_probability").get<double>();
+  o.uniform_time_share = h.value("uniform_time_share", 0.0);  // checkpoints from before the option: logit-normal only
   o.seed = h.at("seed").get<std::uint64_t>();
 }
 
@@ -276,6 +278,7 @@ void TrainOptions::validate() const {
   require(gradient_clip > 0.0, "must be positive", "--clip");
   require(conditioning_probability >= 0.0 && conditioning_probability <= 1.0, "must be in [0, 1]",
           "--conditioning-probability");
+  require(uniform_time_share >= 0.0 && uniform_time_share <= 1.0, "must be in [0, 1]", "--uniform-t-share");
   require(checkpoint_every >= 0, "must not be negative", "--checkpoint-every");
   require(log_every >= 1, "must be at least 1", "--log-every");
   require(threads >= 0, "must not be negative", "--threads");
@@ -345,7 +348,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
 
   auto make_batch = [&, options](std::int64_t step) {
     BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
-                   options.conditioning_probability, options.seed};
+                   options.conditioning_probability, options.uniform_time_share, options.seed};
     return make_training_batch(config, tokenizer, spec, mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));
   };

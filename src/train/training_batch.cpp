@@ -77,7 +77,10 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
 
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(step_seed);
   batch.noise = torch::randn(batch.clean.sizes(), generator, torch::kFloat32);
-  batch.t = torch::sigmoid(torch::randn({b}, generator, torch::kFloat32));
+  torch::Tensor logit_normal = torch::sigmoid(torch::randn({b}, generator, torch::kFloat32));
+  torch::Tensor uniform = torch::rand({b}, generator, torch::kFloat32).clamp(1e-5, 1.0 - 1e-5);
+  torch::Tensor pick_uniform = torch::rand({b}, generator, torch::kFloat32) < spec.uniform_time_share;
+  batch.t = torch::where(pick_uniform, uniform, logit_normal);
   // With probability p the first one or two frames are given clean (image-to-video, the overlap
   // of a long shot's next window); never all frames, so every clip has something to learn.
   torch::Tensor draws = torch::rand({b, 2}, generator, torch::kFloat32);

@@ -15,13 +15,14 @@ struct BatchSpec {
   int frames = 8;
   engine::FrameSize size{64, 32};
   double conditioning_probability = 0.25;
+  double uniform_time_share = 0.5;  // share of clips whose t is uniform in (0,1) instead of logit-normal
   std::uint64_t stream_seed = 1;  // the data stream's seed (clip i is world::sample(stream_seed(seed, i)))
 };
 
 struct TrainingBatch {
   torch::Tensor clean;   // x0 [B,3,T,H,W] in [-1,1]
   torch::Tensor noise;   // ε  [B,3,T,H,W] ~ N(0,1)
-  torch::Tensor t;       // [B] in (0,1), logit-normal
+  torch::Tensor t;       // [B] in (0,1): uniform for a share of the clips, else logit-normal
   torch::Tensor given;   // [B,1,T,1,1] float: 1 = frame given clean (excluded from the loss)
   engine::ContextInputs context;
   int references = 0;    // clips that carry a reference

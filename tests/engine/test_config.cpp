@@ -36,6 +36,7 @@ TEST(ModelConfigFile, UnknownKeyWrongTypeAndBadValuesAreErrors) {
   expect_error(R"({"widht": 64})", "unknown key 'widht'");
   expect_error(R"({"width": "wide"})", "key 'width' has the wrong type");
   expect_error(R"({"width": 30, "heads": 4})", "width must be");
+  expect_error(R"({"mlp_depthwise_kernel": 2})", "mlp_depthwise_kernel must be 0 (none) or an odd size");
   expect_error(R"({"reference_groups": ["palette", "mood"]})", "unknown reference group 'mood'");
   expect_error("{oops", "invalid JSON");
 }
@@ -47,4 +48,11 @@ TEST(ModelConfigFile, MissingDirectoryNamesTheFix) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--model"), std::string::npos);
   }
+}
+
+TEST(ModelConfigFile, ConfigWithoutDepthwiseKernelLoadsAsNone) {
+  shotgen::testing::TempDir dir;
+  save_model_config(test_models::tiny_config(), dir.path());
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
+  EXPECT_EQ(load_model_config(dir.path()).mlp_depthwise_kernel, 0);  // models saved before the key existed
 }

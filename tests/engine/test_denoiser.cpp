@@ -77,3 +77,57 @@ TEST(Denoiser, PromptWeightIsALogBiasAndZeroWeightRemovesTheToken) {
   EXPECT_TRUE(std::isinf(context.bias[0][4].item<float>()));   // padding
   EXPECT_TRUE(std::isinf(context.bias[0][f.config.max_tokens].item<float>()));  // no reference
 }
+
+TEST(Denoiser, DepthwiseMixingIsAConvolutionOverEachFramesPatchGrid) {
+  torch::NoGradGuard no_grad;
+  Fixture f;
+  DiTBlockImpl& block = *f.model->denoiser->blocks[0]->as<DiTBlock>();
+  ASSERT_TRUE(block.mlp_depthwise);
+  const std::int64_t b = 2, t = 3, gh = 4, gw = 5, c = block.mlp_depthwise->weight.size(0);
+  torch::Tensor hidden = torch::randn({b, t, gh * gw, c});
+  torch::Tensor mixed = block.mix_locally(hidden, gh, gw);
+  // Reference: the convolution written out as sums over the 3×3 neighbourhood (zero outside the grid).
+  torch::Tensor expected = torch::empty_like(hidden);
+  auto weight = block.mlp_depthwise->weight.accessor<float, 4>();
+  auto bias = block.mlp_depthwise->bias.accessor<float, 1>();
+  auto in = hidden.accessor<float, 4>();
+  auto out = expected.accessor<float, 4>();
+  for (std::int64_t i = 0; i < b; ++i)
+    for (std::int64_t j = 0; j < t; ++j)
+      for (std::int64_t y = 0; y < gh; ++y)
+        for (std::int64_t x = 0; x < gw; ++x)
+          for (std::int64_t ch = 0; ch < c; ++ch) {
+            double sum = bias[ch];
+            for (int dy = -1; dy <= 1; ++dy)
+              for (int dx = -1; dx <= 1; ++dx)
+                if (y + dy >= 0 && y + dy < gh && x + dx >= 0 && x + dx < gw)
+                  sum += weight[ch][0][dy + 1][dx + 1] * in[i][j][(y + dy) * gw + x + dx][ch];
+            out[i][j][y * gw + x][ch] = static_cast<float>(sum);
+          }
+  EXPECT_LT((mixed - expected).abs().max().item<double>(), 1e-5);
+
+  // Local: a change at one patch reaches its 3×3 neighbourhood in the same frame and nothing else.
+  torch::Tensor poked = hidden.clone();
+  poked[0][1][2 * gw + 2].add_(1.0);
+  torch::Tensor changed = (block.mix_locally(poked, gh, gw) - mixed).abs().amax(-1);
+  for (std::int64_t frame = 0; frame < t; ++frame)
+    for (std::int64_t y = 0; y < gh; ++y)
+      for (std::int64_t x = 0; x < gw; ++x) {
+        const bool near = frame == 1 && std::abs(y - 2) <= 1 && std::abs(x - 2) <= 1;
+        EXPECT_EQ(changed[0][frame][y * gw + x].item<double>() > 0.0, near) << frame << " " << y << " " << x;
+      }
+  EXPECT_EQ(changed[1].abs().max().item<double>(), 0.0);  // other clips in the batch are untouched
+}
+
+TEST(Denoiser, WithoutDepthwiseKernelTheMlpIsPointwise) {
+  torch::NoGradGuard no_grad;
+  ModelConfig config = test_models::tiny_config();
+  config.mlp_depthwise_kernel = 0;
+  ShotModel model(config);
+  DiTBlockImpl& block = *model->denoiser->blocks[0]->as<DiTBlock>();
+  EXPECT_FALSE(block.mlp_depthwise);
+  torch::Tensor hidden = torch::randn({1, 2, 6, 8});
+  EXPECT_TRUE(block.mix_locally(hidden, 2, 3).equal(hidden));
+  for (const auto& item : model->named_parameters())
+    EXPECT_EQ(item.key().find("mlp_depthwise"), std::string::npos) << item.key();
+}

@@ -11,6 +11,7 @@ inline ModelConfig tiny_config() {
   config.depth = 1;
   config.heads = 2;
   config.mlp_ratio = 2.0;
+  config.mlp_depthwise_kernel = 3;
   config.text_width = 32;
   config.text_depth = 1;
   config.text_heads = 2;

@@ -11,7 +11,7 @@ namespace {
 struct BatchFixture : ::testing::Test {
   engine::ModelConfig config = testing::tiny_model_config();
   engine::Tokenizer tokenizer{config.vocabulary, config.hash_buckets, config.max_tokens};
-  BatchSpec spec{12, 4, {16, 16}, 0.5, 7};
+  BatchSpec spec{12, 4, {16, 16}, 0.5, 0.5, 7};
 };
 
 TEST_F(BatchFixture, ShapesAndRanges) {
@@ -26,6 +26,20 @@ TEST_F(BatchFixture, ShapesAndRanges) {
   EXPECT_EQ(batch.context.token_ids.sizes(), (std::vector<std::int64_t>{12, config.max_tokens}));
   EXPECT_EQ(batch.context.reference_images.sizes(),
             (std::vector<std::int64_t>{12, config.max_references, 3, 32, 32}));
+}
+
+TEST_F(BatchFixture, UniformShareCoversThePureNoiseEnd) {
+  // The first sampler steps start from t = 1: logit-normal alone hardly ever trains there.
+  auto share_above = [&](double uniform_share, double level) {
+    BatchSpec wide{400, 2, {16, 16}, 0.0, uniform_share, 3};
+    TrainingBatch batch = make_training_batch(config, tokenizer, wide, 5, 0);
+    return (batch.t > level).to(torch::kFloat32).mean().item<double>();
+  };
+  EXPECT_LT(share_above(0.0, 0.9), 0.04);  // logit-normal: P(t > 0.9) = 1.4 %
+  const double uniform = share_above(1.0, 0.9);
+  EXPECT_GT(uniform, 0.05);  // uniform: 10 %
+  EXPECT_LT(uniform, 0.16);
+  EXPECT_GT(share_above(0.5, 0.95), share_above(0.0, 0.95));
 }
 
 TEST_F(BatchFixture, SameArgumentsSameBatchAndTheStreamMovesOn) {

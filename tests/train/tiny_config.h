@@ -11,6 +11,7 @@ inline engine::ModelConfig tiny_model_config() {
   config.depth = 1;
   config.heads = 2;
   config.patch_size = 4;
+  config.mlp_depthwise_kernel = 3;
   config.text_width = 16;
   config.text_depth = 1;
   config.text_heads = 2;

@@ -20,7 +20,7 @@ const std::set<std::string>& config_keys() {
       "heads",        "mlp_ratio",     "text_width",     "text_depth",
       "text_heads",   "max_tokens",    "vocab_file",     "hash_buckets",
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
-      "reference_tokens_per_group", "max_references", "training"};
+      "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "training"};
   return keys;
 }
 
@@ -54,6 +54,8 @@ void ModelConfig::validate(const std::string& where) const {
   require(width % 4 == 0, "width must be a multiple of 4 (2D sinusoidal positions)", where);
   require(depth >= 1, "depth must be at least 1", where);
   require(mlp_ratio > 0.0, "mlp_ratio must be positive", where);
+  require(mlp_depthwise_kernel == 0 || (mlp_depthwise_kernel % 2 == 1 && mlp_depthwise_kernel <= 7),
+          "mlp_depthwise_kernel must be 0 (none) or an odd size up to 7", where);
   require(text_width >= 8 && text_heads >= 1 && text_width % text_heads == 0,
           "text_width must be a positive multiple of text_heads", where);
   require(text_depth >= 0, "text_depth must not be negative", where);
@@ -104,6 +106,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "depth", config.depth, where);
   read_key(root, "heads", config.heads, where);
   read_key(root, "mlp_ratio", config.mlp_ratio, where);
+  read_key(root, "mlp_depthwise_kernel", config.mlp_depthwise_kernel, where);
   read_key(root, "text_width", config.text_width, where);
   read_key(root, "text_depth", config.text_depth, where);
   read_key(root, "text_heads", config.text_heads, where);
@@ -156,6 +159,7 @@ std::string model_config_json(const ModelConfig& config) {
   root["depth"] = config.depth;
   root["heads"] = config.heads;
   root["mlp_ratio"] = config.mlp_ratio;
+  root["mlp_depthwise_kernel"] = config.mlp_depthwise_kernel;
   root["text_width"] = config.text_width;
   root["text_depth"] = config.text_depth;
   root["text_heads"] = config.text_heads;

@@ -24,6 +24,11 @@ struct ModelConfig {
   int depth = 4;
   int heads = 4;
   double mlp_ratio = 2.0;
+  // Side of the depthwise convolution over each frame's patch grid inside every block's MLP
+  // (0 = none, else odd). It gives the patches a local neighbourhood from the first step, which
+  // attention alone learns slowly: without it a small, briefly trained DiT samples each patch on
+  // its own and the frame comes out as a mosaic.
+  int mlp_depthwise_kernel = 0;
   // Text encoder.
   int text_width = 128;
   int text_depth = 2;

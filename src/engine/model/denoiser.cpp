@@ -37,16 +37,34 @@ torch::Tensor sinusoidal_embedding(const torch::Tensor& positions, int dim) {
   return torch::cat({torch::cos(angles), torch::sin(angles)}, -1);
 }
 
-DiTBlockImpl::DiTBlockImpl(int dim, int heads, int hidden, int context_dim) {
+DiTBlockImpl::DiTBlockImpl(int dim, int heads, int hidden, int context_dim, int depthwise_kernel) {
   modulation = register_module("modulation", torch::nn::Linear(dim, 12 * dim));
   spatial_attention = register_module("spatial_attention", SelfAttention(dim, heads));
   temporal_attention = register_module("temporal_attention", SelfAttention(dim, heads));
   cross_attention = register_module("cross_attention", CrossAttention(dim, context_dim, heads));
   mlp = register_module("mlp", Mlp(dim, hidden));
+  if (depthwise_kernel > 0)
+    mlp_depthwise = register_module(
+        "mlp_depthwise",
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(hidden, hidden, depthwise_kernel).groups(hidden)));
+}
+
+torch::Tensor DiTBlockImpl::mix_locally(const torch::Tensor& hidden, std::int64_t grid_height,
+                                        std::int64_t grid_width) const {
+  if (!mlp_depthwise) return hidden;
+  const auto b = hidden.size(0), t = hidden.size(1), c = hidden.size(3);
+  // The permuted view is channels-last in memory, so torch runs its channels-last depthwise kernel and
+  // returns channels-last: no layout copy either way. Zero padding: past the frame edge is "nothing".
+  torch::Tensor grid = hidden.reshape({b * t, grid_height, grid_width, c}).permute({0, 3, 1, 2});
+  const std::int64_t pad = mlp_depthwise->weight.size(2) / 2;
+  torch::Tensor mixed = torch::conv2d(grid, mlp_depthwise->weight.to(hidden.scalar_type()),
+                                      mlp_depthwise->bias.to(hidden.scalar_type()), 1, pad, 1, c);
+  return mixed.permute({0, 2, 3, 1}).reshape({b, t, grid_height * grid_width, c});
 }
 
 torch::Tensor DiTBlockImpl::forward(const torch::Tensor& x_in, const torch::Tensor& conditioning,
-                                    const torch::Tensor& context, const torch::Tensor& context_bias) {
+                                    const torch::Tensor& context, const torch::Tensor& context_bias,
+                                    std::int64_t grid_height, std::int64_t grid_width) {
   const auto b = x_in.size(0), t = x_in.size(1), n = x_in.size(2), d = x_in.size(3);
   // Chunks: spatial (shift, scale, gate), temporal (…), cross (…), mlp (…).
   auto m = modulation->forward(torch::silu(conditioning)).chunk(12, 1);
@@ -61,11 +79,13 @@ torch::Tensor DiTBlockImpl::forward(const torch::Tensor& x_in, const torch::Tens
   h = modulate(x, m[6], m[7]).reshape({b, t * n, d});
   x = x + gated(m[8], cross_attention->forward(h, context, context_bias).view({b, t, n, d}));
 
-  return x + gated(m[11], mlp->forward(modulate(x, m[9], m[10])));
+  torch::Tensor hidden = mix_locally(mlp->fc1->forward(modulate(x, m[9], m[10])), grid_height, grid_width);
+  return x + gated(m[11], mlp->fc2->forward(torch::gelu(hidden)));
 }
 
 torch::Tensor DiTBlockImpl::forward_cpu_inference(const torch::Tensor& x_in, const torch::Tensor& conditioning,
-                                                  const torch::Tensor& context, const torch::Tensor& context_bias) {
+                                                  const torch::Tensor& context, const torch::Tensor& context_bias,
+                                                  std::int64_t grid_height, std::int64_t grid_width) {
   const auto b = x_in.size(0), t = x_in.size(1), n = x_in.size(2), d = x_in.size(3);
   const std::int64_t heads = spatial_attention->heads, head_dim = d / heads;
   auto m = modulation->forward(torch::silu(conditioning)).chunk(12, 1);
@@ -100,7 +120,7 @@ torch::Tensor DiTBlockImpl::forward_cpu_inference(const torch::Tensor& x_in, con
   multi_head_attention(q, kv.select(3, 0), kv.select(3, 1), context_bias.view({b, lc}).contiguous(), by_head_flat);
   x.addcmul_(gate(8), parallel_linear(attended, cross_attention->out));
 
-  torch::Tensor hidden = parallel_linear(modulated(x, 9, 10), mlp->fc1);
+  torch::Tensor hidden = mix_locally(parallel_linear(modulated(x, 9, 10), mlp->fc1), grid_height, grid_width);
   return x.addcmul_(gate(11), parallel_linear(torch::gelu(hidden), mlp->fc2));
 }
 
@@ -114,7 +134,7 @@ DenoiserImpl::DenoiserImpl(const ModelConfig& config) : patch(config.patch_size)
   pooled_embed = register_module("pooled_embed", torch::nn::Linear(config.text_width, dim));
   context_norm = register_module("context_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.text_width})));
   blocks = register_module("blocks", torch::nn::ModuleList());
-  for (int i = 0; i < config.depth; ++i) blocks->push_back(DiTBlock(dim, config.heads, hidden, config.text_width));
+  for (int i = 0; i < config.depth; ++i) blocks->push_back(DiTBlock(dim, config.heads, hidden, config.text_width, config.mlp_depthwise_kernel));
   final_modulation = register_module("final_modulation", torch::nn::Linear(dim, 2 * dim));
   final_linear = register_module("final_linear", torch::nn::Linear(dim, 3 * patch * patch));
 }
@@ -150,8 +170,8 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tenso
   const bool cpu_kernels = use_cpu_kernels(x);  // x is contiguous here (patch embedding + positions)
   for (const auto& block : *blocks) {
     DiTBlockImpl& dit = *block->as<DiTBlock>();
-    x = cpu_kernels ? dit.forward_cpu_inference(x, conditioning, context, attention_bias)
-                    : dit.forward(x, conditioning, context, attention_bias);
+    x = cpu_kernels ? dit.forward_cpu_inference(x, conditioning, context, attention_bias, h, w)
+                    : dit.forward(x, conditioning, context, attention_bias, h, w);
   }
 
   auto final_mod = final_modulation->forward(torch::silu(conditioning)).chunk(2, 1);

@@ -8,7 +8,9 @@
 // sinusoidal(1000·t) → MLP, plus the weighted mean of the context tokens → adaLN-Zero modulation.
 // Each block: spatial self-attention within each frame, temporal self-attention across frames at
 // each spatial location (frame consistency), cross-attention to the context (text tokens ++
-// reference tokens), MLP; each sub-layer is LayerNorm → (1+scale)·x+shift → layer → gate·residual.
+// reference tokens), MLP (with mlp_depthwise_kernel > 0: fc1 → depthwise k×k convolution over the
+// frame's patch grid → GELU → fc2, a local neighbourhood for every patch); each sub-layer is
+// LayerNorm → (1+scale)·x+shift → layer → gate·residual.
 //
 // Prompt weights: the context bias (one value per context token) is added to every cross-attention
 // logit of that key: 0 = normal, ln w for a token of weight w (its unnormalised attention mass is
@@ -17,7 +19,8 @@
 //
 // Parameters: patch_embed, time_embed.{fc1,fc2}, pooled_embed, context_norm,
 // blocks.{i}.{modulation, spatial_attention.{qkv,out}, temporal_attention.{qkv,out},
-// cross_attention.{q,kv,out}, mlp.{fc1,fc2}}, final_modulation, final_linear (all .weight/.bias).
+// cross_attention.{q,kv,out}, mlp.{fc1,fc2}, mlp_depthwise (only with a kernel; weight [hidden,1,k,k])},
+// final_modulation, final_linear (all .weight/.bias).
 #include <torch/torch.h>
 
 #include "engine/model/attention.h"
@@ -32,18 +35,23 @@ inline constexpr int kFrequencyEmbeddingSize = 256;
 torch::Tensor sinusoidal_embedding(const torch::Tensor& positions, int dim);
 
 struct DiTBlockImpl : torch::nn::Module {
-  DiTBlockImpl(int dim, int heads, int hidden, int context_dim);
-  // x [B, T, N, D]; conditioning [B, D]; context [B, Lc, Dt]; context_bias [B, 1, 1, Lc].
+  DiTBlockImpl(int dim, int heads, int hidden, int context_dim, int depthwise_kernel);
+  // x [B, T, N, D] with N = grid_height · grid_width patches per frame (row-major); conditioning [B, D];
+  // context [B, Lc, Dt]; context_bias [B, 1, 1, Lc].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& conditioning, const torch::Tensor& context,
-                        const torch::Tensor& context_bias);
+                        const torch::Tensor& context_bias, std::int64_t grid_height, std::int64_t grid_width);
   // The same block on engine/model/cpu_kernels.h (float32 CPU inference): no head split/merge or
   // transpose copies, every product on torch's threads. x must be contiguous.
   torch::Tensor forward_cpu_inference(const torch::Tensor& x, const torch::Tensor& conditioning,
-                                      const torch::Tensor& context, const torch::Tensor& context_bias);
+                                      const torch::Tensor& context, const torch::Tensor& context_bias,
+                                      std::int64_t grid_height, std::int64_t grid_width);
+  // The MLP's hidden activations [B, T, N, hidden] after the depthwise convolution (unchanged without one).
+  torch::Tensor mix_locally(const torch::Tensor& hidden, std::int64_t grid_height, std::int64_t grid_width) const;
   torch::nn::Linear modulation{nullptr};
   SelfAttention spatial_attention{nullptr}, temporal_attention{nullptr};
   CrossAttention cross_attention{nullptr};
   Mlp mlp{nullptr};
+  torch::nn::Conv2d mlp_depthwise{nullptr};  // null without a depthwise kernel
 };
 TORCH_MODULE(DiTBlock);
 

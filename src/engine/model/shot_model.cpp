@@ -108,6 +108,12 @@ void initialize_parameters(ShotModelImpl& model, InitMode mode, std::uint64_t se
       else value.zero_();
     } else if (adaln_zero && mode == InitMode::Training) {
       value.zero_();
+    } else if (value.dim() == 4) {
+      // Depthwise k×k convolution ([C, 1, k, k]): each output sums k² inputs of its own channel, so
+      // Glorot's fans are k² both ways, which keeps the activations' variance.
+      const double taps = static_cast<double>(value.size(2) * value.size(3));
+      const double bound = std::sqrt(6.0 / (2.0 * taps));
+      value.uniform_(-bound, bound, generator);
     } else {
       const double fan_out = static_cast<double>(value.size(0)), fan_in = static_cast<double>(value.size(1));
       const double bound = std::sqrt(6.0 / (fan_in + fan_out));
