@@ -207,17 +207,6 @@ void update_ema(engine::ShotModelImpl& ema, engine::ShotModelImpl& model, double
   for (auto& item : ema.named_parameters()) item.value().mul_(decay).add_(current[item.key()], 1.0 - decay);
 }
 
-engine::ContextInputs context_on(const engine::ContextInputs& inputs, const torch::Device& device) {
-  engine::ContextInputs moved;
-  moved.token_ids = inputs.token_ids.to(device);
-  moved.token_weights = inputs.token_weights.to(device);
-  if (inputs.reference_images.defined()) {
-    moved.reference_images = inputs.reference_images.to(device);
-    moved.reference_present = inputs.reference_present.to(device);
-  }
-  return moved;
-}
-
 // One optimisation step; returns the loss.
 double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const TrainingBatch& batch, double lr,
                      double gradient_clip, const torch::Device& device) {
@@ -232,7 +221,7 @@ double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const Train
   torch::Tensor velocity;
   {
     engine::CudaAutocast autocast(device.is_cuda());  // bf16 forward on CUDA, f32 on the CPU
-    engine::Context context = model.encode_context(context_on(batch.context, device));
+    engine::Context context = model.encode_context(batch.context.to(device));
     velocity = model.forward(x_t, t, clean, given, context);
   }
   torch::Tensor weight = 1 - given;  // [B,1,T,1,1]

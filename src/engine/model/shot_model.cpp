@@ -25,6 +25,17 @@ ShotModelImpl::ShotModelImpl(ModelConfig config_) : config(std::move(config_)) {
   denoiser = register_module("denoiser", Denoiser(config));
 }
 
+ContextInputs ContextInputs::to(const torch::Device& device) const {
+  ContextInputs moved;
+  moved.token_ids = token_ids.to(device);
+  moved.token_weights = token_weights.to(device);
+  if (reference_images.defined()) {
+    moved.reference_images = reference_images.to(device);
+    moved.reference_present = reference_present.to(device);
+  }
+  return moved;
+}
+
 Context ShotModelImpl::encode_context(const ContextInputs& inputs) {
   const auto batch = inputs.token_ids.size(0);
   const auto device = inputs.token_ids.device();

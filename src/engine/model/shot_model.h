@@ -27,6 +27,9 @@ struct ContextInputs {
   torch::Tensor reference_images;  // [B, max_references, 3, 32, 32] in [0,1]; undefined = no references
   torch::Tensor reference_present; // [B, max_references, groups] bool (slot holds a reference and
                                    // the group is not ignored); undefined = no references
+
+  // The same inputs on `device` (the references only when there are any).
+  ContextInputs to(const torch::Device& device) const;
 };
 
 struct Context {

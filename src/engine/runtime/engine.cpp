@@ -245,13 +245,7 @@ std::vector<Clip> Engine::generate(const std::vector<GenerationRequest>& batch, 
   const auto requests = static_cast<std::int64_t>(batch.size());
   const auto device = impl.device;
 
-  ContextInputs context_inputs = build_context_inputs(impl, batch, guidance.branches());
-  context_inputs.token_ids = context_inputs.token_ids.to(device);
-  context_inputs.token_weights = context_inputs.token_weights.to(device);
-  if (context_inputs.reference_images.defined()) {
-    context_inputs.reference_images = context_inputs.reference_images.to(device);
-    context_inputs.reference_present = context_inputs.reference_present.to(device);
-  }
+  const ContextInputs context_inputs = build_context_inputs(impl, batch, guidance.branches()).to(device);
   Context context;
   {
     CudaAutocast autocast(impl.uses_autocast());
