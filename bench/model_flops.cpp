@@ -11,12 +11,14 @@ double attention(double sequences, double queries, double keys, double dim) { re
 
 double denoiser_forward_flops(const engine::ModelConfig& config, std::int64_t rows_in, int frames, int height, int width) {
   const double rows = static_cast<double>(rows_in);
+  // A latent model's denoiser runs on the latent grid (its frame autoencoder is not counted).
+  const double f = config.is_latent() ? config.latent_factor : 1, c = config.data_channels();
   const double p = config.patch_size, d = config.width, dt = config.text_width;
   const double hidden = static_cast<double>(static_cast<int>(config.width * config.mlp_ratio));
-  const double n = (height / p) * (width / p), t = frames, tokens = rows * t * n;
+  const double n = (height / f / p) * (width / f / p), t = frames, tokens = rows * t * n;
   const double context = config.context_length();
 
-  double flops = linear(tokens, 7 * p * p, d);                              // patch_embed
+  double flops = linear(tokens, (2 * c + 1) * p * p, d);                    // patch_embed
   flops += linear(rows, 256, d) + linear(rows, d, d) + linear(rows, dt, d);  // time_embed, pooled_embed
   double block = linear(rows, d, 12 * d);                                   // modulation
   block += linear(tokens, d, 3 * d) + attention(rows * t, n, n, d) + linear(tokens, d, d);  // spatial
@@ -25,7 +27,7 @@ double denoiser_forward_flops(const engine::ModelConfig& config, std::int64_t ro
            linear(tokens, d, d);                                             // cross
   block += linear(tokens, d, hidden) + linear(tokens, hidden, d);            // mlp
   flops += config.depth * block;
-  flops += linear(rows, d, 2 * d) + linear(tokens, d, 3 * p * p);          // final modulation, linear
+  flops += linear(rows, d, 2 * d) + linear(tokens, d, c * p * p);          // final modulation, linear
   return flops;
 }
 

@@ -40,8 +40,8 @@ def parse_args():
     bench.add_argument("--steps", type=int, default=8, help="timed steps per batch (median)")
     bench.add_argument("--clip-steps", type=int, default=24, help="sampler steps of one clip, for clips/s")
     bench.add_argument("--frames", type=int, default=8)
-    bench.add_argument("--width", type=int, default=64)
-    bench.add_argument("--height", type=int, default=32)
+    bench.add_argument("--width", type=int, default=128)
+    bench.add_argument("--height", type=int, default=64)
     bench.add_argument("--device", default="auto", help="auto (CUDA if available), cpu or cuda")
     bench.add_argument("--compile", action="store_true", help="torch.compile the denoiser (PyTorch 2.x)")
     bench.add_argument("--no-bf16", action="store_true", help="float32 on CUDA too")
@@ -243,7 +243,10 @@ class Denoiser(nn.Module):
         super().__init__()
         p, d, dt = cfg["patch_size"], cfg["width"], cfg["text_width"]
         self.patch, self.dim = p, d
-        self.patch_embed = nn.Linear(7 * p * p, d)
+        # A latent model denoises latent channels (its frame autoencoder is not part of a step).
+        c = cfg["latent_channels"] if cfg.get("latent_channels", 0) > 0 else 3
+        self.channels = c
+        self.patch_embed = nn.Linear((2 * c + 1) * p * p, d)
         self.time_embed = nn.Sequential(OrderedDict(fc1=nn.Linear(256, d), act=nn.SiLU(), fc2=nn.Linear(d, d)))
         self.pooled_embed = nn.Linear(dt, d)
         self.context_norm = nn.LayerNorm(dt)
@@ -251,7 +254,7 @@ class Denoiser(nn.Module):
         self.blocks = nn.ModuleList(DiTBlock(d, cfg["heads"], hidden, dt, cfg["mlp_depthwise_kernel"])
                                     for _ in range(cfg["depth"]))
         self.final_modulation = nn.Linear(d, 2 * d)
-        self.final_linear = nn.Linear(d, 3 * p * p)
+        self.final_linear = nn.Linear(d, c * p * p)
 
     def forward(self, x_t, t, cond_frames, cond_mask, context_in, context_bias):
         b, _, frames, height, width = x_t.shape
@@ -275,7 +278,8 @@ class Denoiser(nn.Module):
             x = block(x, conditioning, context, bias, h, w)
         shift, scale = self.final_modulation(F.silu(conditioning)).chunk(2, 1)
         out = self.final_linear(modulate(x, shift, scale))
-        return out.view(b, frames, h, w, 3, p, p).permute(0, 4, 1, 2, 5, 3, 6).reshape(b, 3, frames, height, width)
+        c = self.channels
+        return out.view(b, frames, h, w, c, p, p).permute(0, 4, 1, 2, 5, 3, 6).reshape(b, c, frames, height, width)
 
 
 class ShotModel(nn.Module):
@@ -300,7 +304,7 @@ class ShotModel(nn.Module):
         return tokens, bias
 
 
-DEFAULT_CONFIG = {"patch_size": 4, "width": 128, "depth": 4, "heads": 4, "mlp_ratio": 2.0, "mlp_depthwise_kernel": 0,
+DEFAULT_CONFIG = {"latent_channels": 0, "latent_factor": 8, "autoencoder_width": 64, "patch_size": 4, "width": 128, "depth": 4, "heads": 4, "mlp_ratio": 2.0, "mlp_depthwise_kernel": 0,
                   "text_width": 128,
                   "text_depth": 2, "text_heads": 4, "max_tokens": 77, "vocab_file": "vocab.txt", "hash_buckets": 1024,
                   "reference_groups": ["palette", "lighting", "texture", "composition"],
@@ -313,6 +317,8 @@ def load_model(model_dir):
     with open(os.path.join(model_dir, cfg["vocab_file"])) as f:
         words = [line.strip() for line in f if line.strip()]
     weights = read_safetensors(os.path.join(model_dir, "weights.safetensors"))
+    # The frame autoencoder of a latent model codes frames before and after sampling, not in a step.
+    weights = {name: value for name, value in weights.items() if not name.startswith("autoencoder.")}
     features = {g: weights[f"reference_encoder.{g}.fc1.weight"].shape[1] for g in cfg["reference_groups"]}
     model = ShotModel(cfg, 2 + len(words) + cfg["hash_buckets"], features)
     model.load_state_dict(weights, strict=True)
@@ -368,7 +374,8 @@ def run_bench():
                                             generator=generator)
         with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
             context, bias = model.encode_context(ids.to(device), torch.ones(rows, cfg["max_tokens"], device=device))
-            shape = (clips, 3, ARGS.frames, ARGS.height, ARGS.width)
+            factor = cfg["latent_factor"] if cfg.get("latent_channels", 0) > 0 else 1
+            shape = (clips, model.denoiser.channels, ARGS.frames, ARGS.height // factor, ARGS.width // factor)
             x = torch.randn(shape, generator=generator).to(device)
             cond_frames = torch.zeros((rows,) + shape[1:], device=device)
             cond_mask = torch.zeros(rows, 1, ARGS.frames, 1, 1, dtype=torch.bool, device=device)

@@ -40,8 +40,8 @@ using nlohmann::json;
 
 struct Shape {
   int frames = 8;  // one window of the default model
-  int width = 64;
-  int height = 32;
+  int width = 128;
+  int height = 64;
 };
 
 // Shots of a film: the style block first and a negative block, as the prompt assembler builds them.
@@ -201,8 +201,11 @@ void run_export(const std::string& model_dir, int clips, double t, const std::st
   engine::Context context = impl.model->encode_context(inputs);
 
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
-  torch::Tensor x_t = torch::randn({rows, 3, shape.frames, shape.height, shape.width}, generator, torch::kFloat32);
-  torch::Tensor cond_frames = torch::rand({rows, 3, shape.frames, shape.height, shape.width}, generator).mul(2).sub(1);
+  // The denoiser's own space: latents for a latent model (the autoencoder is not part of a step).
+  std::vector<std::int64_t> data_shape = impl.model->data_shape(shape.frames, shape.height, shape.width);
+  data_shape.insert(data_shape.begin(), rows);
+  torch::Tensor x_t = torch::randn(data_shape, generator, torch::kFloat32);
+  torch::Tensor cond_frames = torch::rand(data_shape, generator).mul(2).sub(1);
   torch::Tensor cond_mask = torch::zeros({rows, 1, shape.frames, 1, 1});
   cond_mask.select(2, 0).fill_(1.0);
   torch::Tensor times = torch::full({rows}, t);

@@ -18,9 +18,10 @@ void setup_take(CLI::App& app, const GlobalOptions& global);
 void setup_assemble(CLI::App& app, const GlobalOptions& global);
 void setup_generate(CLI::App& app, const GlobalOptions& global);
 // Creates the `model` command group with `model info` and returns it; further model subcommands
-// attach to it: `setup_model_<name>(CLI::App& model, const GlobalOptions&)` (train, eval).
+// attach to it: `setup_model_<name>(CLI::App& model, const GlobalOptions&)` (train, train-autoencoder, eval).
 CLI::App& setup_model(CLI::App& app, const GlobalOptions& global);
 void setup_model_train(CLI::App& model, const GlobalOptions& global);
+void setup_model_train_autoencoder(CLI::App& model, const GlobalOptions& global);
 void setup_model_eval(CLI::App& model, const GlobalOptions& global);
 
 }  // namespace shotgen::cli

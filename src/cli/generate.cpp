@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/frame_sizes.h"
 #include "core/error.h"
 #include "engine/engine.h"
 #include "media/png.h"
@@ -34,16 +35,6 @@ struct GenerateOptions {
   std::vector<std::string> references;
   double fps = 12.0;
 };
-
-std::pair<int, int> parse_size(const std::string& text) {
-  int width = 0, height = 0;
-  char x = 0;
-  std::istringstream in(text);
-  if (!(in >> width >> x >> height) || x != 'x' || !in.eof() || width <= 0 || height <= 0 || width % 16 != 0 ||
-      height % 16 != 0)
-    throw Error("bad size '" + text + "'", "--size", "give WxH, both multiples of 16, e.g. 64x32");
-  return {width, height};
-}
 
 // "PATH.png" or "PATH.png:ignore=lighting,texture".
 engine::ReferenceImage parse_reference(const std::string& spec) {
@@ -83,7 +74,7 @@ class ProgressBar {
 };
 
 void run_generate(const GenerateOptions& options) {
-  const auto [width, height] = parse_size(options.size);
+  const auto [width, height] = parse_frame_size(options.size, "--size");
   if (options.frames < 1) throw Error("frames must be at least 1", "--frames", "pass --frames 1 or more");
   engine::GenerationRequest request;
   request.positive = options.prompt;

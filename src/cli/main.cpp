@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   setup_generate(app, global);
   CLI::App& model = setup_model(app, global);
   setup_model_train(model, global);
+  setup_model_train_autoencoder(model, global);
   setup_model_eval(model, global);
 
   try {

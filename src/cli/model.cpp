@@ -42,10 +42,14 @@ void run_model_info(const ModelInfoOptions& options) {
     std::cout << out.dump(2) << "\n";
     return;
   }
+  const std::string space =
+      c.is_latent() ? "latent-space (frame autoencoder " + std::to_string(c.latent_factor) + "x per side, " +
+                          std::to_string(c.latent_channels) + " channels, width " + std::to_string(c.autoencoder_width) + ")"
+                    : std::string("pixel-space");
   std::cout << "model:        " << info.model_dir.string() << "\n"
-            << "architecture: " << info.architecture << " (pixel-space video DiT, patch " << c.patch_size << ", width "
-            << c.width << ", depth " << c.depth << ", " << c.heads << " heads; text encoder width " << c.text_width
-            << ", depth " << c.text_depth << ")\n"
+            << "architecture: " << info.architecture << " (" << space << " video DiT, patch " << c.patch_size
+            << ", width " << c.width << ", depth " << c.depth << ", " << c.heads << " heads; text encoder width "
+            << c.text_width << ", depth " << c.text_depth << ")\n"
             << "parameters:   " << info.parameter_count << "\n"
             << "vocabulary:   " << info.vocabulary_size << " ids (" << info.vocabulary_words << " words + "
             << info.hash_buckets << " hash buckets + pad/start), " << c.max_tokens << " tokens max\n"

@@ -1,11 +1,14 @@
 // shotgen model eval: renders the fixed, seeded prompt suite with a model and reports prompt
-// adherence, negative effect, reference bleed-through, flicker and speed (train/evaluation.h).
+// adherence, negative effect, reference bleed-through, flicker, sharpness and speed
+// (train/evaluation.h).
 #include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/frame_sizes.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "train/evaluation.h"
 
@@ -15,23 +18,25 @@ namespace {
 struct EvalCommand {
   train::EvaluationOptions options;
   std::string model;
-  std::string size = "64x32";
+  std::string size = "128x64";
   bool json = false;
+  std::string json_file;
   bool no_speed = false;
 };
 
 void run_eval(EvalCommand& command) {
   train::EvaluationOptions& options = command.options;
   options.model_dir = command.model;
-  char x = 0;
-  if (std::sscanf(command.size.c_str(), "%dx%d%c", &options.width, &options.height, &x) != 2)
-    throw Error("bad size '" + command.size + "'", "--size", "give WxH, e.g. 64x32");
+  const engine::FrameSize size = parse_frame_size(command.size, "--size");
+  options.width = size.width;
+  options.height = size.height;
   options.measure_speed = !command.no_speed;
   const train::EvaluationReport report = train::evaluate_model(options, [](const std::string& stage, int done, int total) {
     std::fprintf(stderr, "\r%-22s %4d/%d clips", stage.c_str(), done, total);
     if (done == total) std::fprintf(stderr, "\n");
   });
   std::fprintf(stderr, "\n");
+  if (!command.json_file.empty()) write_file_atomic(command.json_file, train::to_json(report).dump(2) + "\n");
   if (command.json)
     std::cout << train::to_json(report).dump(2) << "\n";
   else
@@ -55,6 +60,7 @@ void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
   sub->add_flag("--no-speed", command->no_speed, "Skip timing one 16-frame shot");
   sub->add_flag("--json", command->json, "Print JSON");
+  sub->add_option("--json-file", command->json_file, "Also write the JSON report to this file");
   sub->callback([command]() { run_eval(*command); });
   (void)global;
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/frame_sizes.h"
 #include "core/error.h"
 #include "train/evaluation.h"
 #include "train/trainer.h"
@@ -19,26 +20,10 @@ struct TrainCommand {
   std::string export_dir;
   bool export_only = false;
   bool no_export = false;
-  std::string sizes = "64x32";
+  std::string sizes = "128x64";
+  std::string autoencoder;
   std::string projects = std::string(SHOTGEN_SOURCE_DIR) + "/projects";
 };
-
-std::vector<engine::FrameSize> parse_sizes(const std::string& text) {
-  std::vector<engine::FrameSize> sizes;
-  std::istringstream items(text);
-  std::string item;
-  while (std::getline(items, item, ',')) {
-    engine::FrameSize size;
-    char x = 0;
-    std::istringstream parts(item);
-    if (!(parts >> size.width >> x >> size.height) || x != 'x' || size.width % 16 != 0 || size.height % 16 != 0 ||
-        size.width <= 0 || size.height <= 0)
-      throw Error("bad size '" + item + "'", "--sizes", "give WxH multiples of 16, comma-separated, e.g. 64x32,32x32");
-    sizes.push_back(size);
-  }
-  if (sizes.empty()) throw Error("no sizes given", "--sizes", "e.g. --sizes 64x32");
-  return sizes;
-}
 
 void run_train(TrainCommand& command, const std::string& command_line) {
   train::TrainOptions& options = command.options;
@@ -52,7 +37,8 @@ void run_train(TrainCommand& command, const std::string& command_line) {
   }
   options.export_at_end = !command.no_export;
   options.command_line = command_line;
-  options.config.trained_sizes = parse_sizes(command.sizes);
+  options.config.trained_sizes = parse_frame_sizes(command.sizes, "--sizes");
+  if (!command.autoencoder.empty()) options.autoencoder_dir = command.autoencoder;
   std::vector<std::string> texts = train::example_prompt_texts(command.projects);
   for (const std::string& text : train::evaluation_prompt_texts()) texts.push_back(text);
   options.config.vocabulary = train::training_vocabulary(texts);
@@ -119,17 +105,9 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--sizes", command->sizes, "Trained sizes WxH[,WxH...] (one picked per step)")->capture_default_str();
   sub->add_option("--projects", command->projects, "Example projects whose prompt words join the vocabulary")
       ->capture_default_str();
-  sub->callback([command, sub]() {
-    // The command as given (options in declaration order), recorded in the training summary.
-    std::string line = "shotgen model train";
-    for (const CLI::Option* option : sub->get_options()) {
-      if (option->count() == 0 || option->get_name() == "--help") continue;
-      line += " " + option->get_name();
-      if (option->get_expected_min() > 0)
-        for (const std::string& value : option->results()) line += " " + value;
-    }
-    run_train(*command, line);
-  });
+  sub->add_option("--autoencoder", command->autoencoder,
+                  "A latent model: the checkpoint/ of `model train-autoencoder` (frozen; its latent keys are used)");
+  sub->callback([command, sub]() { run_train(*command, command_line_of(*sub, "shotgen model train")); });
   (void)global;
 }
 

@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "cli/commands.h"
+#include "cli/frame_sizes.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "media/png.h"
@@ -20,19 +20,8 @@ struct WorldSampleOptions {
   std::string out;
 };
 
-std::pair<int, int> parse_size(const std::string& text) {
-  static const std::regex pattern(R"((\d{1,4})x(\d{1,4}))");
-  std::smatch m;
-  if (!std::regex_match(text, m, pattern))
-    throw Error("size '" + text + "' is not WIDTHxHEIGHT", "--size", "write it like 64x32");
-  const int w = std::stoi(m[1]), h = std::stoi(m[2]);
-  if (w < 8 || h < 8 || w > 2048 || h > 2048)
-    throw Error("size '" + text + "' is out of range", "--size", "use 8..2048 pixels per side");
-  return {w, h};
-}
-
 void run_world_sample(const WorldSampleOptions& o) {
-  const auto [width, height] = parse_size(o.size);
+  const auto [width, height] = parse_frame_size(o.size, "--size", 8, 2048);
   if (o.frames < 1 || o.frames > 1024)
     throw Error("frame count " + std::to_string(o.frames) + " is out of range", "--frames", "use 1..1024");
   const std::filesystem::path out(o.out);

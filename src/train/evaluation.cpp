@@ -8,10 +8,12 @@
 #include <sstream>
 
 #include "analyze/clip_analysis.h"
+#include "analyze/sharpness.h"
 #include "core/error.h"
 #include "engine/engine.h"
 #include "world/attributes.h"
 #include "world/rng.h"
+#include "world/sample.h"
 #include "world/world.h"
 
 namespace shotgen::train {
@@ -176,6 +178,18 @@ std::string fixed(double value, int digits) {
   return text;
 }
 
+json ratio(double generated, double world) { return world > 0.0 ? json(generated / world) : json(nullptr); }
+
+json sharpness_json(const SharpnessReport& s) {
+  return {{"pairs", s.pairs},
+          {"structure", {{"generated", s.generated_structure}, {"world", s.world_structure},
+                         {"ratio", ratio(s.generated_structure, s.world_structure)}}},
+          {"isolated_noise", {{"generated", s.generated_noise}, {"world", s.world_noise},
+                              {"ratio", ratio(s.generated_noise, s.world_noise)}}},
+          {"flicker", {{"generated", s.generated_flicker}, {"world", s.world_flicker},
+                       {"ratio", ratio(s.generated_flicker, s.world_flicker)}}}};
+}
+
 }  // namespace
 
 void EvaluationOptions::validate() const {
@@ -234,8 +248,14 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
     referenced.push_back(p);
   }
 
+  // Sharpness pairs: world clips with their captions.
+  std::vector<world::WorldSample> pairs;
+  for (int i = 0; i < options.clips_per_cell * 2; ++i)
+    pairs.push_back(world::sample(options.seed * 0x9E3779B97F4A7C15ull + 0x5A4D + static_cast<std::uint64_t>(i),
+                                  options.frames, options.width, options.height));
+
   const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
-                                     2 * referenced.size());
+                                     2 * referenced.size() + pairs.size());
   Renderer renderer(engine, options, progress, total);
   auto requests = [&](const std::vector<SuitePrompt>& suite, const std::string& negative) {
     std::vector<engine::GenerationRequest> out;
@@ -341,6 +361,36 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   for (int which = 0; which < 4; ++which)
     report.reference_bleed.push_back({bleed_names[which], bleed(kept, kept_clips, which), bleed(ignored, ignored_clips, which)});
 
+  {
+    std::vector<engine::GenerationRequest> pair_requests;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      engine::GenerationRequest request;
+      request.positive = pairs[i].caption;
+      request.seed = options.seed + i;
+      request.frames = options.frames;
+      request.width = options.width;
+      request.height = options.height;
+      pair_requests.push_back(std::move(request));
+    }
+    const std::vector<Clip> pair_clips = renderer.render(pair_requests, "sharpness");
+    SharpnessReport& sharp = report.sharpness;
+    sharp.pairs = static_cast<int>(pairs.size());
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const analyze::SharpnessMeasure generated = analyze::measure_sharpness(pair_clips[i]);
+      const analyze::SharpnessMeasure world_measure = analyze::measure_sharpness(pairs[i].clip);
+      sharp.generated_structure += generated.structure;
+      sharp.world_structure += world_measure.structure;
+      sharp.generated_noise += generated.isolated_noise;
+      sharp.world_noise += world_measure.isolated_noise;
+      sharp.generated_flicker += analyze::analyze_clip(pair_clips[i]).motion.flicker;
+      sharp.world_flicker += analyze::analyze_clip(pairs[i].clip).motion.flicker;
+    }
+    const double n = std::max(1.0, static_cast<double>(pairs.size()));
+    for (double* value : {&sharp.generated_structure, &sharp.world_structure, &sharp.generated_noise,
+                          &sharp.world_noise, &sharp.generated_flicker, &sharp.world_flicker})
+      *value /= n;
+  }
+
   if (options.measure_speed) {
     engine::GenerationRequest shot;
     shot.positive = "photoreal, one figure, pan left, normal lens, golden hour, warm palette, centered composition, clear";
@@ -390,6 +440,7 @@ json to_json(const EvaluationReport& r) {
                {{"generated_flicker", r.generated_flicker},
                 {"world_flicker", r.world_flicker},
                 {"ratio", r.world_flicker > 0 ? json(r.generated_flicker / r.world_flicker) : json(nullptr)}}},
+              {"sharpness", sharpness_json(r.sharpness)},
               {"seconds", r.seconds}};
   out["seconds_per_shot"] = r.seconds_per_shot ? json(*r.seconds_per_shot) : json(nullptr);
   out["speed_frames"] = o.speed_frames;
@@ -431,6 +482,17 @@ std::string format_report(const EvaluationReport& r) {
       << fixed(r.world_flicker, 2) << " world";
   if (r.world_flicker > 0) out << " (" << fixed(r.generated_flicker / r.world_flicker, 2) << "x)";
   out << "\n";
+  const SharpnessReport& sharp = r.sharpness;
+  out << "\nsharpness, " << sharp.pairs << " pairs (a world clip and the model's clip from its caption)\n";
+  auto times = [](double generated, double world) {
+    return world > 0.0 ? " (" + fixed(generated / world, 2) + "x)" : std::string();
+  };
+  out << "  structure (strongest 5% gradients after 3x3 median): " << fixed(sharp.generated_structure, 1) << " vs "
+      << fixed(sharp.world_structure, 1) << times(sharp.generated_structure, sharp.world_structure) << "\n";
+  out << "  isolated-pixel noise (|luma - 3x3 median|):          " << fixed(sharp.generated_noise, 2) << " vs "
+      << fixed(sharp.world_noise, 2) << times(sharp.generated_noise, sharp.world_noise) << "\n";
+  out << "  flicker:                                             " << fixed(sharp.generated_flicker, 2) << " vs "
+      << fixed(sharp.world_flicker, 2) << times(sharp.generated_flicker, sharp.world_flicker) << "\n";
   if (r.seconds_per_shot)
     out << "speed: one " << o.speed_frames << "-frame " << o.width << "x" << o.height << " shot at " << o.steps
         << " steps: " << fixed(*r.seconds_per_shot, 1) << " s\n";

@@ -22,6 +22,11 @@
 //               the share whose palette is the reference's (what the reference is for).
 //   temporal    mean flicker of the adherence clips vs the world's clips of the same attributes
 //               (target ≤ 1.5×).
+//   sharpness   clips_per_cell × 2 pairs: a world clip (world::sample, with its caption) and the model's
+//               clip from that caption at the same size and seed. Structure (strongest 5 % of luma
+//               gradients after a 3×3 median), isolated-pixel noise (mean |luma − 3×3 median|) and
+//               flicker of the generated clips against the world's (analyze/sharpness.h; targets:
+//               structure ≥ 0.8×, noise ≤ 1.5×, flicker ≤ 1.5×).
 //   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
 //               the 2-core CPU machine).
 #include <cstdint>
@@ -44,11 +49,11 @@ struct EvaluationOptions {
   std::string device = "cpu";       // auto, cpu or cuda
   int steps = 20;                   // sampler steps (the engine's default)
   double guidance = 5.0;
-  int clips_per_cell = 2;
+  int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)
-  int width = 64;
-  int height = 32;
+  int width = 128;
+  int height = 64;
   int batch = 8;             // requests per Engine::generate call
   bool measure_speed = true;
   int speed_frames = 16;
@@ -81,6 +86,14 @@ struct BleedRow {
   double ignored = 0.0;  // ignore = lighting, composition
 };
 
+// Generated vs world clips of the same captions (sharpness suite).
+struct SharpnessReport {
+  int pairs = 0;
+  double generated_structure = 0.0, world_structure = 0.0;
+  double generated_noise = 0.0, world_noise = 0.0;
+  double generated_flicker = 0.0, world_flicker = 0.0;
+};
+
 struct EvaluationReport {
   EvaluationOptions options;
   std::string model;
@@ -90,6 +103,7 @@ struct EvaluationReport {
   int reference_clips = 0;
   double generated_flicker = 0.0;
   double world_flicker = 0.0;
+  SharpnessReport sharpness;
   std::optional<double> seconds_per_shot;  // speed_frames-frame shot, when measured
   double seconds = 0.0;                    // whole evaluation
 };

@@ -4,10 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -21,6 +19,8 @@
 #include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
 #include "train/adamw.h"
+#include "train/loss_log.h"
+#include "train/stop_signals.h"
 #include "train/training_batch.h"
 
 namespace shotgen::train {
@@ -31,43 +31,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr double kLossSmoothing = 0.98;
-
-std::atomic<bool> stop_requested{false};
-extern "C" void on_stop_signal(int) { stop_requested.store(true); }
-
-// SIGINT/SIGTERM finish the current step, then checkpoint and stop; the previous handlers come
-// back when training ends.
-class StopSignals {
- public:
-  StopSignals() {
-    stop_requested.store(false);
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_int_);
-    sigaction(SIGTERM, &action, &previous_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &previous_int_, nullptr);
-    sigaction(SIGTERM, &previous_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction previous_int_ {};
-  struct sigaction previous_term_ {};
-};
-
-torch::Device pick_device(const std::string& choice) {
-  if (choice == "cpu") return torch::kCPU;
-  if (choice == "cuda") {
-    if (!torch::cuda::is_available())
-      throw Error("CUDA was requested but is not available", "--device cuda", "use --device cpu or auto");
-    return torch::kCUDA;
-  }
-  return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 // Hyperparameters that define the run (stored in state.json; a resumed run keeps them).
 json hyperparameters(const TrainOptions& o) {
@@ -105,6 +68,7 @@ struct RunState {
   double ema_loss = 0.0;
   double last_loss = 0.0;
   std::string device;
+  json autoencoder_training;  // a latent model's autoencoder stage (its state.json), null otherwise
 };
 
 fs::path checkpoint_dir(const fs::path& out) { return out / "checkpoint"; }
@@ -144,6 +108,7 @@ void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, en
                      {"device", state.device},
                      {"command_line", options.command_line},
                      {"hyperparameters", hyperparameters(options)}};
+  if (!state.autoencoder_training.is_null()) state_json["autoencoder_training"] = state.autoencoder_training;
   write_file_atomic(staging / "state.json", state_json.dump(2) + "\n");
   fs::remove_all(previous);
   if (fs::exists(target)) fs::rename(target, previous);
@@ -161,6 +126,7 @@ RunState read_state(const fs::path& dir, TrainOptions& options) {
     run.ema_loss = state.at("ema_loss").get<double>();
     run.last_loss = state.at("last_loss").get<double>();
     run.device = state.value("device", std::string("cpu"));
+    if (state.contains("autoencoder_training")) run.autoencoder_training = state["autoencoder_training"];
     apply_hyperparameters(state.at("hyperparameters"), options);
     // The command that started the run is what reproduces it, not the one that resumed it.
     if (state.contains("command_line")) options.command_line = state["command_line"].get<std::string>();
@@ -169,26 +135,6 @@ RunState read_state(const fs::path& dir, TrainOptions& options) {
                 "delete the checkpoint and train again");
   }
   return run;
-}
-
-// loss.csv keeps the rows up to the checkpoint a run resumes from (a killed run may have logged
-// steps past its last checkpoint; they are trained again).
-std::ofstream open_loss_log(const fs::path& path, std::int64_t resume_step, bool resume) {
-  std::string kept = "step,loss,ema_loss,lr,seconds\n";
-  if (resume && fs::exists(path)) {
-    std::istringstream lines(read_file(path));
-    std::string line;
-    std::getline(lines, line);  // header
-    while (std::getline(lines, line)) {
-      if (line.empty()) continue;
-      const std::int64_t step = std::stoll(line.substr(0, line.find(',')));
-      if (step <= resume_step) kept += line + "\n";
-    }
-  }
-  write_file_atomic(path, kept);
-  std::ofstream log(path, std::ios::app);
-  if (!log) throw Error("cannot append to the loss log", path.string(), "check the output directory's permissions");
-  return log;
 }
 
 void copy_parameters(engine::ShotModelImpl& from, engine::ShotModelImpl& to) {
@@ -225,7 +171,7 @@ double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const Train
     velocity = model.forward(x_t, t, clean, given, context);
   }
   torch::Tensor weight = 1 - given;  // [B,1,T,1,1]
-  const double elements_per_frame = 3.0 * static_cast<double>(clean.size(3) * clean.size(4));
+  const double elements_per_frame = static_cast<double>(clean.size(1) * clean.size(3) * clean.size(4));
   torch::Tensor loss = ((velocity.to(torch::kFloat32) - target).pow(2) * weight).sum() /
                        (weight.sum() * elements_per_frame);
   loss.backward();
@@ -236,14 +182,6 @@ double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const Train
   torch::nn::utils::clip_grad_norm_(model.parameters(), gradient_clip);
   optimizer.step(lr);
   return value;
-}
-
-std::string format_seconds(double seconds) {
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(1);
-  text << seconds;
-  return text.str();
 }
 
 }  // namespace
@@ -287,7 +225,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
   TrainOptions options = requested;
   // Same torch/BLAS split as the engine (OpenBLAS's own pool would oversubscribe the cores).
   engine::apply_cpu_threads({.torch = options.threads, .blas = 0});
-  const torch::Device device = pick_device(options.device);
+  const torch::Device device = engine::resolve_device(engine::parse_device_choice(options.device));
   const fs::path out = options.out_dir;
   fs::create_directories(out);
 
@@ -307,6 +245,16 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
       throw Error("the output directory already holds a checkpoint", out.string(),
                   "pass --resume to continue it, or choose another --out");
     config = options.config;
+    if (!options.autoencoder_dir.empty()) {
+      // A latent model: the autoencoder stage's latent keys, its weights loaded below.
+      const engine::ModelConfig coder = engine::load_model_config(options.autoencoder_dir);
+      config.latent_channels = coder.latent_channels;
+      config.latent_factor = coder.latent_factor;
+      config.autoencoder_width = coder.autoencoder_width;
+      run.autoencoder_training = read_json_file(options.autoencoder_dir / "state.json");
+      run.autoencoder_training.erase("command_line");
+      run.autoencoder_training["source"] = options.autoencoder_dir.string();
+    }
     config.validate("model config");
   }
   if (options.frames > config.window_frames)
@@ -321,8 +269,16 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     engine::load_weights(*model, resume_from / "model.safetensors");
     engine::load_weights(*ema, resume_from / "ema.safetensors");
   } else {
+    if (config.is_latent()) {
+      if (options.autoencoder_dir.empty())
+        throw Error("a latent model needs its trained autoencoder", "--autoencoder",
+                    "train one with `shotgen model train-autoencoder` and pass its checkpoint directory");
+      engine::load_weights(*model->autoencoder, options.autoencoder_dir / "autoencoder.safetensors");
+    }
     copy_parameters(*model, *ema);
   }
+  if (model->autoencoder)
+    for (auto& parameter : model->autoencoder->parameters()) parameter.set_requires_grad(false);
   model->to(device);
   ema->to(device);
   model->train();
@@ -332,19 +288,29 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
                          (resume_from / "optimizer.safetensors").string());
 
   const engine::Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
-  std::ofstream loss_log = open_loss_log(out / "loss.csv", run.step, options.resume);
+  LossLog loss_log(out / "loss.csv", run.step, options.resume);
   StopSignals signals;
 
   auto make_batch = [&, options](std::int64_t step) {
     BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
-                   options.conditioning_probability, options.uniform_time_share, options.seed};
-    return make_training_batch(config, tokenizer, spec, mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
-                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));
+                   options.conditioning_probability, options.uniform_time_share, options.seed,
+                   config.data_channels(), config.is_latent() ? config.latent_factor : 1};
+    TrainingBatch batch = make_training_batch(config, tokenizer, spec,
+                                              mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
+                                              static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));
+    // A latent model's frozen autoencoder codes the clips here, on the prefetch thread: with one
+    // torch thread for the step, coding the next batch runs on the other core meanwhile.
+    if (model->autoencoder) {
+      torch::NoGradGuard no_grad;
+      engine::CudaAutocast autocast(device.is_cuda());
+      batch.clean = model->autoencoder->encode(batch.clean.to(device)).to(torch::kFloat32);
+    }
+    return batch;
   };
   auto budget_reached = [&]() {
     if (options.max_steps > 0 && run.step >= options.max_steps) return std::string("steps");
     if (options.minutes > 0.0 && run.seconds >= options.minutes * 60.0) return std::string("minutes");
-    if (stop_requested.load()) return std::string("signal");
+    if (StopSignals::requested()) return std::string("signal");
     return std::string();
   };
   auto progress = [&]() {
@@ -374,9 +340,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     run.clips_seen += static_cast<std::uint64_t>(options.batch_size);
     run.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - session_start).count();
 
-    loss_log << run.step << ',' << loss << ',' << run.ema_loss << ',' << lr << ',' << format_seconds(run.seconds)
-             << '\n'
-             << std::flush;
+    loss_log.append(run.step, loss, run.ema_loss, lr, run.seconds);
     stop_reason = budget_reached();
     if (on_log && (run.step % options.log_every == 0 || !stop_reason.empty()))
       on_log({run.step, loss, run.ema_loss, lr, run.seconds});
@@ -426,6 +390,7 @@ void export_model(const fs::path& checkpoint, const fs::path& export_dir) {
                    {"weights", "EMA, f16"},
                    {"hyperparameters", stored.at("hyperparameters")}};
   if (!options.command_line.empty()) training["command"] = options.command_line;
+  if (!run.autoencoder_training.is_null()) training["autoencoder"] = run.autoencoder_training;
   config.training_json = training.dump();
   fs::create_directories(export_dir);
   engine::save_model_config(config, export_dir);

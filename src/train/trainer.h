@@ -38,6 +38,9 @@ struct TrainOptions {
   std::filesystem::path out_dir;                    // checkpoint/, loss.csv
   std::optional<std::filesystem::path> export_dir;  // shipped model; default out_dir/model
   engine::ModelConfig config;                       // architecture of a fresh run (ignored on resume)
+  // A latent model's trained autoencoder (the checkpoint/ of `model train-autoencoder`): its latent
+  // keys replace config's and its weights are loaded and frozen. Empty: a pixel-space model.
+  std::filesystem::path autoencoder_dir;
   bool resume = false;       // continue from out_dir/checkpoint (error if there is none)
   std::int64_t max_steps = 0;  // stop after this many steps in total (0 = no step limit)
   double minutes = 0.0;        // stop after this much training wall time in total (0 = none)

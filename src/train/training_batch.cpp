@@ -76,7 +76,9 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   }
 
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(step_seed);
-  batch.noise = torch::randn(batch.clean.sizes(), generator, torch::kFloat32);
+  batch.noise = torch::randn({b, spec.data_channels, frames, spec.size.height / spec.data_factor,
+                              spec.size.width / spec.data_factor},
+                             generator, torch::kFloat32);
   torch::Tensor logit_normal = torch::sigmoid(torch::randn({b}, generator, torch::kFloat32));
   torch::Tensor uniform = torch::rand({b}, generator, torch::kFloat32).clamp(1e-5, 1.0 - 1e-5);
   torch::Tensor pick_uniform = torch::rand({b}, generator, torch::kFloat32) < spec.uniform_time_share;

@@ -17,11 +17,16 @@ struct BatchSpec {
   double conditioning_probability = 0.25;
   double uniform_time_share = 0.5;  // share of clips whose t is uniform in (0,1) instead of logit-normal
   std::uint64_t stream_seed = 1;  // the data stream's seed (clip i is world::sample(stream_seed(seed, i)))
+  // The space the denoiser works in: ε has data_channels channels on a grid data_factor times smaller
+  // than the frames (3 and 1 for a pixel-space model; the latent's for a latent one).
+  int data_channels = 3;
+  int data_factor = 1;
 };
 
 struct TrainingBatch {
-  torch::Tensor clean;   // x0 [B,3,T,H,W] in [-1,1]
-  torch::Tensor noise;   // ε  [B,3,T,H,W] ~ N(0,1)
+  torch::Tensor clean;   // x0: the clips' pixels [B,3,T,H,W] in [-1,1] (a latent model's trainer
+                         // replaces them with their latents [B,C,T,H/f,W/f])
+  torch::Tensor noise;   // ε [B,C,T,H/f,W/f] ~ N(0,1) in the denoiser's space
   torch::Tensor t;       // [B] in (0,1): uniform for a share of the clips, else logit-normal
   torch::Tensor given;   // [B,1,T,1,1] float: 1 = frame given clean (excluded from the loss)
   engine::ContextInputs context;

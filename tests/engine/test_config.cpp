@@ -56,3 +56,39 @@ TEST(ModelConfigFile, ConfigWithoutDepthwiseKernelLoadsAsNone) {
   shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
   EXPECT_EQ(load_model_config(dir.path()).mlp_depthwise_kernel, 0);  // models saved before the key existed
 }
+
+TEST(ModelConfigFile, LatentKeysRoundTripAndPixelConfigsStayAsBefore) {
+  shotgen::testing::TempDir dir;
+  save_model_config(test_models::tiny_latent_config(), dir.path());
+  const ModelConfig back = load_model_config(dir.path());
+  EXPECT_TRUE(back.is_latent());
+  EXPECT_EQ(back.latent_channels, 8);
+  EXPECT_EQ(back.latent_factor, 4);
+  EXPECT_EQ(back.autoencoder_width, 16);
+  EXPECT_EQ(back.data_channels(), 8);
+  EXPECT_EQ(back.pixels_per_patch(), 8);
+  // A pixel-space config (every model before v3) writes none of the latent keys and loads as pixels.
+  const std::string pixel_json = model_config_json(test_models::tiny_config());
+  EXPECT_EQ(pixel_json.find("latent"), std::string::npos);
+  EXPECT_EQ(pixel_json.find("autoencoder"), std::string::npos);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
+  EXPECT_FALSE(load_model_config(dir.path()).is_latent());
+}
+
+TEST(ModelConfigFile, LatentKeysOutOfRangeAreErrors) {
+  shotgen::testing::TempDir dir;
+  save_model_config(test_models::tiny_config(), dir.path());
+  auto expect_error = [&](const std::string& json, const std::string& fragment) {
+    shotgen::testing::write_text(dir.path() / "config.json", json);
+    try {
+      load_model_config(dir.path());
+      FAIL() << "expected error with " << fragment;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  expect_error(R"({"latent_channels": 8, "latent_factor": 3})", "latent_factor must be 4 or 8");
+  expect_error(R"({"latent_channels": -1})", "latent_channels must be in [0, 64]");
+  expect_error(R"({"latent_channels": 8, "autoencoder_width": 12})", "autoencoder_width must be a multiple of 8");
+  expect_error(R"({"latent_channels": 8, "latent_factor": 8, "patch_size": 4})", "latent_factor × patch_size must divide 16");
+}

@@ -182,3 +182,51 @@ TEST(Engine, BadRequestsAreClearErrors) {
   EXPECT_THROW(parse_device_choice("tpu"), Error);
   EXPECT_THROW(parse_sampler_method("ddim"), Error);
 }
+
+TEST(Engine, LatentModelsGenerateThroughTheirAutoencoder) {
+  Engine engine = Engine::create_random(test_models::tiny_latent_config(), 10);
+  GenerationRequest request = small_request("green sky", 11, 6);  // two windows of a 4-frame model
+  const Image given = gradient_image(32, 16);
+  request.conditioning_frames = {given};
+  request.conditioning_indices = {0};
+  const Clip clip = engine.generate({request}, few_steps())[0];
+  ASSERT_EQ(clip.frame_count(), 6);
+  EXPECT_EQ(clip.width(), 32);
+  EXPECT_EQ(clip.height(), 16);
+  EXPECT_EQ(clip.frames[0], given);  // exactly as given, though the decoder only approximates it
+  EXPECT_NE(clip.frames[1], given);
+
+  // Alone or in a batch: the same frames.
+  GenerationRequest other = small_request("red figure", 3, 6);
+  const std::vector<Clip> batch = engine.generate({other, request}, few_steps());
+  EXPECT_EQ(batch[1], clip);
+  EXPECT_NE(batch[0], clip);
+
+  // Saved and loaded, the autoencoder comes along.
+  shotgen::testing::TempDir dir;
+  engine.save(dir.path() / "model");
+  Engine loaded = Engine::load(dir.path() / "model", DeviceChoice::Cpu);
+  EXPECT_TRUE(loaded.info().config.is_latent());
+  EXPECT_EQ(loaded.generate({request}, few_steps())[0], clip);
+}
+
+TEST(Engine, NonFiniteOutputIsAnErrorNotABlackClip) {
+  shotgen::testing::TempDir dir;
+  Engine engine = Engine::create_random(test_models::tiny_config(), 12);
+  engine.save(dir.path() / "model");
+  // Damage one weight the way a broken checkpoint would: every velocity becomes NaN.
+  Engine broken = Engine::load(dir.path() / "model", DeviceChoice::Cpu);
+  {
+    torch::NoGradGuard no_grad;
+    broken.impl().model->denoiser->final_linear->bias.fill_(std::numeric_limits<float>::quiet_NaN());
+  }
+  try {
+    broken.generate({small_request("green sky", 1)}, few_steps());
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("non-finite"), std::string::npos) << e.what();
+  }
+  SamplerSettings huge = few_steps();
+  huge.guidance = 1e308;
+  EXPECT_THROW(engine.generate({small_request("green sky", 1)}, huge), Error);
+}

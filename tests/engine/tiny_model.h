@@ -25,4 +25,15 @@ inline ModelConfig tiny_config() {
   return config;
 }
 
+// The same model in a latent space: an 8-channel frame autoencoder 4x smaller per side, patch 2 on
+// the latent grid (8 pixels per patch).
+inline ModelConfig tiny_latent_config() {
+  ModelConfig config = tiny_config();
+  config.latent_channels = 8;
+  config.latent_factor = 4;
+  config.autoencoder_width = 16;
+  config.patch_size = 2;
+  return config;
+}
+
 }  // namespace shotgen::engine::test_models

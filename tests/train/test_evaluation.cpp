@@ -34,7 +34,7 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
     last_total = total;
   });
   EXPECT_EQ(last_done, last_total);
-  EXPECT_EQ(last_total, 7 + 2 * (3 + 3 + 3) + 2 * 3);
+  EXPECT_EQ(last_total, 7 + 2 * (3 + 3 + 3) + 2 * 3 + 2);  // adherence, negatives, reference, sharpness pairs
 
   ASSERT_EQ(report.adherence.size(), 5u);
   const std::vector<std::string> dimensions{"palette", "lighting", "camera", "style", "characters"};
@@ -69,6 +69,11 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   }
   EXPECT_GE(report.generated_flicker, 0.0);
   EXPECT_GE(report.world_flicker, 0.0);
+  // Sharpness pairs: the world's clips have edges; a random model's measure is finite.
+  EXPECT_EQ(report.sharpness.pairs, 2);
+  EXPECT_GT(report.sharpness.world_structure, 10.0);
+  EXPECT_GE(report.sharpness.generated_structure, 0.0);
+  EXPECT_GE(report.sharpness.generated_noise, 0.0);
   ASSERT_TRUE(report.seconds_per_shot.has_value());
   EXPECT_GT(*report.seconds_per_shot, 0.0);
 
@@ -77,8 +82,10 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_EQ(json["negatives"][1]["negative"], "photorealistic, live action, 3D render");
   EXPECT_EQ(json["reference_bleed"]["rows"].size(), 4u);
   EXPECT_TRUE(json["temporal"].contains("generated_flicker"));
+  EXPECT_EQ(json["sharpness"]["pairs"], 2);
+  EXPECT_TRUE(json["sharpness"]["structure"].contains("ratio"));
   const std::string table = format_report(report);
-  for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "speed"})
+  for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "sharpness", "speed"})
     EXPECT_NE(table.find(part), std::string::npos) << part;
 }
 

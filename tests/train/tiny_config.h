@@ -17,4 +17,15 @@ inline engine::ModelConfig tiny_model_config() {
   return config;
 }
 
+// The tiny model with a latent space (an 8-channel frame autoencoder, 4x smaller per side, width 16;
+// patch 2 on the latent grid).
+inline engine::ModelConfig tiny_latent_model_config() {
+  engine::ModelConfig config = tiny_model_config();
+  config.latent_channels = 8;
+  config.latent_factor = 4;
+  config.autoencoder_width = 16;
+  config.patch_size = 2;
+  return config;
+}
+
 }  // namespace shotgen::testing

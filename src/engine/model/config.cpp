@@ -20,7 +20,8 @@ const std::set<std::string>& config_keys() {
       "heads",        "mlp_ratio",     "text_width",     "text_depth",
       "text_heads",   "max_tokens",    "vocab_file",     "hash_buckets",
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
-      "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "training"};
+      "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
+      "latent_factor", "autoencoder_width", "training"};
   return keys;
 }
 
@@ -48,7 +49,12 @@ const std::vector<std::string>& known_reference_groups() {
 }
 
 void ModelConfig::validate(const std::string& where) const {
-  require(patch_size >= 1 && 16 % patch_size == 0, "patch_size must divide 16", where);
+  require(latent_channels >= 0 && latent_channels <= 64, "latent_channels must be in [0, 64] (0 = pixel space)", where);
+  require(latent_factor == 4 || latent_factor == 8, "latent_factor must be 4 or 8", where);
+  require(autoencoder_width >= 8 && autoencoder_width <= 512 && autoencoder_width % 8 == 0,
+          "autoencoder_width must be a multiple of 8 in [8, 512]", where);
+  require(patch_size >= 1 && 16 % pixels_per_patch() == 0,
+          is_latent() ? "latent_factor × patch_size must divide 16" : "patch_size must divide 16", where);
   require(width >= 8 && heads >= 1 && width % heads == 0 && (width / heads) % 2 == 0,
           "width must be a positive multiple of heads with an even head size", where);
   require(width % 4 == 0, "width must be a multiple of 4 (2D sinusoidal positions)", where);
@@ -107,6 +113,9 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "heads", config.heads, where);
   read_key(root, "mlp_ratio", config.mlp_ratio, where);
   read_key(root, "mlp_depthwise_kernel", config.mlp_depthwise_kernel, where);
+  read_key(root, "latent_channels", config.latent_channels, where);
+  read_key(root, "latent_factor", config.latent_factor, where);
+  read_key(root, "autoencoder_width", config.autoencoder_width, where);
   read_key(root, "text_width", config.text_width, where);
   read_key(root, "text_depth", config.text_depth, where);
   read_key(root, "text_heads", config.text_heads, where);
@@ -160,6 +169,11 @@ std::string model_config_json(const ModelConfig& config) {
   root["heads"] = config.heads;
   root["mlp_ratio"] = config.mlp_ratio;
   root["mlp_depthwise_kernel"] = config.mlp_depthwise_kernel;
+  if (config.is_latent()) {  // pixel-space configs stay byte-identical to the ones before v3
+    root["latent_channels"] = config.latent_channels;
+    root["latent_factor"] = config.latent_factor;
+    root["autoencoder_width"] = config.autoencoder_width;
+  }
   root["text_width"] = config.text_width;
   root["text_depth"] = config.text_depth;
   root["text_heads"] = config.text_heads;

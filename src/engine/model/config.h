@@ -29,6 +29,13 @@ struct ModelConfig {
   // attention alone learns slowly: without it a small, briefly trained DiT samples each patch on
   // its own and the frame comes out as a mosaic.
   int mlp_depthwise_kernel = 0;
+  // Latent space (0 channels = a pixel-space model, as every model before v3): frames are coded by
+  // the frame autoencoder (engine/model/autoencoder.h) into latent_channels channels on a grid
+  // latent_factor (4 or 8) times smaller per side, and the denoiser's patches are taken from that
+  // grid. autoencoder_width is the autoencoder's base channel count (a multiple of 8).
+  int latent_channels = 0;
+  int latent_factor = 8;
+  int autoencoder_width = 64;
   // Text encoder.
   int text_width = 128;
   int text_depth = 2;
@@ -47,6 +54,12 @@ struct ModelConfig {
   int max_references = 4;  // reference slots per shot (the context has a fixed length)
   // Free-form JSON object describing how the weights were trained (kept verbatim, may be empty).
   std::string training_json;
+
+  bool is_latent() const { return latent_channels > 0; }
+  // Channels the denoiser predicts: the latent's, or RGB for a pixel-space model.
+  int data_channels() const { return is_latent() ? latent_channels : 3; }
+  // Pixels per side of one denoiser patch (a request's size must be a multiple of 16, which this divides).
+  int pixels_per_patch() const { return is_latent() ? latent_factor * patch_size : patch_size; }
 
   int vocabulary_size() const { return 2 + static_cast<int>(vocabulary.size()) + hash_buckets; }
   int reference_token_count() const {

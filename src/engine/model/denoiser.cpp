@@ -88,7 +88,7 @@ torch::Tensor DiTBlockImpl::forward_cpu_inference(const torch::Tensor& x_in, con
                                                   std::int64_t grid_height, std::int64_t grid_width) {
   const auto b = x_in.size(0), t = x_in.size(1), n = x_in.size(2), d = x_in.size(3);
   const std::int64_t heads = spatial_attention->heads, head_dim = d / heads;
-  auto m = modulation->forward(torch::silu(conditioning)).chunk(12, 1);
+  auto m = parallel_linear(torch::silu(conditioning), modulation).chunk(12, 1);
   auto modulated = [&](const torch::Tensor& x, int shift, int scale) {
     return modulated_layer_norm(x, m[shift], m[scale]);
   };
@@ -115,7 +115,7 @@ torch::Tensor DiTBlockImpl::forward_cpu_inference(const torch::Tensor& x_in, con
   // Cross: one sequence of t·n queries per row against the context.
   torch::Tensor q = parallel_linear(modulated(x, 6, 7), cross_attention->q).view({b, 1, t * n, heads, head_dim});
   const auto lc = context.size(1);
-  torch::Tensor kv = cross_attention->kv->forward(context).view({b, 1, lc, 2, heads, head_dim});
+  torch::Tensor kv = parallel_linear(context, cross_attention->kv).view({b, 1, lc, 2, heads, head_dim});
   torch::Tensor by_head_flat = attended.view({b, 1, t * n, heads, head_dim});
   multi_head_attention(q, kv.select(3, 0), kv.select(3, 1), context_bias.view({b, lc}).contiguous(), by_head_flat);
   x.addcmul_(gate(8), parallel_linear(attended, cross_attention->out));
@@ -124,9 +124,11 @@ torch::Tensor DiTBlockImpl::forward_cpu_inference(const torch::Tensor& x_in, con
   return x.addcmul_(gate(11), parallel_linear(torch::gelu(hidden), mlp->fc2));
 }
 
-DenoiserImpl::DenoiserImpl(const ModelConfig& config) : patch(config.patch_size), dim(config.width) {
+DenoiserImpl::DenoiserImpl(const ModelConfig& config)
+    : patch(config.patch_size), dim(config.width), channels(config.data_channels()) {
   const int hidden = static_cast<int>(config.width * config.mlp_ratio);
-  patch_embed = register_module("patch_embed", torch::nn::Linear(7 * patch * patch, dim));
+  // Input: x_t (channels) + given frames × mask (channels) + the mask (1).
+  patch_embed = register_module("patch_embed", torch::nn::Linear((2 * channels + 1) * patch * patch, dim));
   time_embed = register_module("time_embed", torch::nn::Sequential());
   time_embed->push_back("fc1", torch::nn::Linear(kFrequencyEmbeddingSize, dim));
   time_embed->push_back("act", torch::nn::SiLU());
@@ -136,7 +138,7 @@ DenoiserImpl::DenoiserImpl(const ModelConfig& config) : patch(config.patch_size)
   blocks = register_module("blocks", torch::nn::ModuleList());
   for (int i = 0; i < config.depth; ++i) blocks->push_back(DiTBlock(dim, config.heads, hidden, config.text_width, config.mlp_depthwise_kernel));
   final_modulation = register_module("final_modulation", torch::nn::Linear(dim, 2 * dim));
-  final_linear = register_module("final_linear", torch::nn::Linear(dim, 3 * patch * patch));
+  final_linear = register_module("final_linear", torch::nn::Linear(dim, channels * patch * patch));
 }
 
 torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
@@ -145,7 +147,7 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tenso
   const auto b = x_t.size(0), frames = x_t.size(2), height = x_t.size(3), width = x_t.size(4);
   const auto h = height / patch, w = width / patch, n = h * w;
   torch::Tensor mask = cond_mask.to(x_t.scalar_type()).expand({b, 1, frames, height, width});
-  torch::Tensor input = torch::cat({x_t, cond_frames * mask, mask}, 1);  // [B,7,T,H,W]
+  torch::Tensor input = torch::cat({x_t, cond_frames * mask, mask}, 1);  // [B,2C+1,T,H,W]
 
   // Patchify: [B,C,T,h,p,w,p] → [B,T,h,w,C,p,p] → [B,T,N,C·p·p].
   const auto c = input.size(1);
@@ -163,23 +165,33 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tenso
   torch::Tensor token_weights = torch::exp(context_bias.to(torch::kFloat32));
   torch::Tensor pooled = (context.to(torch::kFloat32) * token_weights.unsqueeze(-1)).sum(1) /
                          token_weights.sum(1, true).clamp_min(1e-6);
-  torch::Tensor conditioning = time_embed->forward(sinusoidal_embedding(t * 1000.0, kFrequencyEmbeddingSize)) +
-                               pooled_embed->forward(pooled.to(context.scalar_type()));
+  const bool cpu_kernels = use_cpu_kernels(x);  // x is contiguous here (patch embedding + positions)
+  // On the CPU kernels every per-sample product runs one sample per call, so its shape (and
+  // OpenBLAS's kernel choice) never depends on the batch.
+  auto linear = [cpu_kernels](const torch::Tensor& input, torch::nn::Linear layer) {
+    return cpu_kernels ? parallel_linear(input.contiguous(), layer) : layer->forward(input);
+  };
+  torch::Tensor frequencies = sinusoidal_embedding(t * 1000.0, kFrequencyEmbeddingSize).to(x.scalar_type());
+  torch::nn::Linear time_fc1(time_embed->ptr<torch::nn::LinearImpl>(0));
+  torch::nn::Linear time_fc2(time_embed->ptr<torch::nn::LinearImpl>(2));
+  torch::Tensor time = linear(torch::silu(linear(frequencies, time_fc1)), time_fc2);
+  torch::Tensor conditioning = time + linear(pooled.to(context.scalar_type()), pooled_embed);
 
   torch::Tensor attention_bias = context_bias.view({b, 1, 1, context_bias.size(1)});
-  const bool cpu_kernels = use_cpu_kernels(x);  // x is contiguous here (patch embedding + positions)
   for (const auto& block : *blocks) {
     DiTBlockImpl& dit = *block->as<DiTBlock>();
     x = cpu_kernels ? dit.forward_cpu_inference(x, conditioning, context, attention_bias, h, w)
                     : dit.forward(x, conditioning, context, attention_bias, h, w);
   }
 
-  auto final_mod = final_modulation->forward(torch::silu(conditioning)).chunk(2, 1);
+  auto final_mod = linear(torch::silu(conditioning), final_modulation).chunk(2, 1);
   torch::Tensor modulated = cpu_kernels ? modulated_layer_norm(x, final_mod[0], final_mod[1])
                                         : modulate(x, final_mod[0], final_mod[1]);
-  torch::Tensor out = cpu_kernels ? parallel_linear(modulated, final_linear) : final_linear->forward(modulated);  // [B,T,N,3·p·p]
-  // Unpatchify: [B,T,h,w,3,p,p] → [B,3,T,h,p,w,p].
-  return out.view({b, frames, h, w, 3, patch, patch}).permute({0, 4, 1, 2, 5, 3, 6}).reshape({b, 3, frames, height, width});
+  torch::Tensor out = cpu_kernels ? parallel_linear(modulated, final_linear) : final_linear->forward(modulated);  // [B,T,N,C·p·p]
+  // Unpatchify: [B,T,h,w,C,p,p] → [B,C,T,h,p,w,p].
+  return out.view({b, frames, h, w, channels, patch, patch})
+      .permute({0, 4, 1, 2, 5, 3, 6})
+      .reshape({b, channels, frames, height, width});
 }
 
 }  // namespace shotgen::engine

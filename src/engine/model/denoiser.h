@@ -2,7 +2,9 @@
 // The video denoiser: a DiT over space-time patches, predicting the rectified-flow velocity
 // v = ε − x0 of a noisy clip. Private to engine + train (exposes libtorch).
 //
-// Input channels: the noisy clip x_t (3), the clean conditioning frames × mask (3) and the mask (1).
+// Input channels: the noisy clip x_t (C), the clean conditioning frames × mask (C) and the mask (1),
+// where C = 3 for a pixel-space model and the latent's channels for a latent one (then "frames" and
+// "patches" are latent frames and patches of the latent grid).
 // Patchify (p × p, per frame) → tokens [B, T, h·w, D] + 2D sinusoidal spatial position + sinusoidal
 // temporal position (so any T ≤ window and any H, W multiple of 16 work). Timestep t ∈ [0,1] →
 // sinusoidal(1000·t) → MLP, plus the weighted mean of the context tokens → adaLN-Zero modulation.
@@ -57,13 +59,14 @@ TORCH_MODULE(DiTBlock);
 
 struct DenoiserImpl : torch::nn::Module {
   explicit DenoiserImpl(const ModelConfig& config);
-  // x_t, cond_frames [B,3,T,H,W] in [-1,1]; cond_mask [B,1,T,1,1] (1 = frame given); t [B] in [0,1];
-  // context [B, Lc, text_width]; context_bias [B, Lc] → velocity [B,3,T,H,W].
+  // x_t, cond_frames [B,C,T,H,W]; cond_mask [B,1,T,1,1] (1 = frame given); t [B] in [0,1];
+  // context [B, Lc, text_width]; context_bias [B, Lc] → velocity [B,C,T,H,W].
   torch::Tensor forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
                         const torch::Tensor& cond_mask, const torch::Tensor& context,
                         const torch::Tensor& context_bias);
 
   int patch, dim;
+  int channels;  // of the data it denoises: 3 (RGB) or the latent's
   torch::nn::Linear patch_embed{nullptr};
   torch::nn::Sequential time_embed{nullptr};
   torch::nn::Linear pooled_embed{nullptr};

@@ -23,6 +23,20 @@ ShotModelImpl::ShotModelImpl(ModelConfig config_) : config(std::move(config_)) {
   text_encoder = register_module("text_encoder", TextEncoder(config));
   reference_encoder = register_module("reference_encoder", ReferenceEncoder(config));
   denoiser = register_module("denoiser", Denoiser(config));
+  if (config.is_latent()) autoencoder = register_module("autoencoder", FrameAutoencoder(config));
+}
+
+torch::Tensor ShotModelImpl::to_data(const torch::Tensor& pixels) {
+  return autoencoder ? autoencoder->encode(pixels) : pixels;
+}
+
+torch::Tensor ShotModelImpl::to_pixels(const torch::Tensor& data) {
+  return autoencoder ? autoencoder->decode(data) : data;
+}
+
+std::vector<std::int64_t> ShotModelImpl::data_shape(int frames, int height, int width) const {
+  const int f = config.is_latent() ? config.latent_factor : 1;
+  return {config.data_channels(), frames, height / f, width / f};
 }
 
 ContextInputs ContextInputs::to(const torch::Device& device) const {
@@ -101,7 +115,7 @@ std::vector<std::string> present_reference_groups(const torch::Tensor& context_b
   return present;
 }
 
-void initialize_parameters(ShotModelImpl& model, InitMode mode, std::uint64_t seed) {
+void initialize_parameters(torch::nn::Module& model, InitMode mode, std::uint64_t seed) {
   torch::NoGradGuard no_grad;
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
   for (const auto& item : model.named_parameters()) {
@@ -119,11 +133,17 @@ void initialize_parameters(ShotModelImpl& model, InitMode mode, std::uint64_t se
       else value.zero_();
     } else if (adaln_zero && mode == InitMode::Training) {
       value.zero_();
+    } else if (ends_with(name, "latent_mean")) {
+      value.zero_();  // measured after the autoencoder is trained
+    } else if (ends_with(name, "latent_std")) {
+      value.fill_(1.0);
     } else if (value.dim() == 4) {
-      // Depthwise k×k convolution ([C, 1, k, k]): each output sums k² inputs of its own channel, so
-      // Glorot's fans are k² both ways, which keeps the activations' variance.
+      // Convolution [out, in, k, k]: Glorot's fans are in·k² and out·k² (a depthwise [C, 1, k, k]
+      // sums k² inputs of its own channel: k² both ways), which keeps the activations' variance.
       const double taps = static_cast<double>(value.size(2) * value.size(3));
-      const double bound = std::sqrt(6.0 / (2.0 * taps));
+      const double fan_in = static_cast<double>(value.size(1)) * taps;
+      const double fan_out = value.size(1) == 1 ? taps : static_cast<double>(value.size(0)) * taps;
+      const double bound = std::sqrt(6.0 / (fan_in + fan_out));
       value.uniform_(-bound, bound, generator);
     } else {
       const double fan_out = static_cast<double>(value.size(0)), fan_in = static_cast<double>(value.size(1));

@@ -15,25 +15,18 @@
 namespace shotgen::engine {
 namespace {
 
-torch::Device resolve_device(DeviceChoice choice) {
-  switch (choice) {
-    case DeviceChoice::Cpu: return torch::kCPU;
-    case DeviceChoice::Cuda:
-      if (!torch::cuda::is_available())
-        throw Error("CUDA was requested but no CUDA device is available to libtorch", "--device cuda",
-                    "use --device cpu or auto, or a libtorch built with CUDA");
-      return {torch::kCUDA, 0};
-    case DeviceChoice::Auto: break;
-  }
-  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-}
-
 DType parse_dtype_name(const std::string& text) {
   if (text == "F32") return DType::F32;
   if (text == "F16") return DType::F16;
   if (text == "BF16") return DType::BF16;
   throw Error("unknown weights dtype '" + text + "'", "model save", "use F32, F16 or BF16");
 }
+
+// Limits of one request: beyond them a generation would run for hours or exhaust memory.
+constexpr int kMaxFrames = 2400;  // 100 s at 24 fps
+constexpr int kMaxSide = 1024;
+constexpr int kMaxSteps = 1000;
+constexpr double kMaxGuidance = 50.0;
 
 void validate_batch(const ModelConfig& config, const std::vector<GenerationRequest>& batch,
                     const SamplerSettings& settings) {
@@ -47,10 +40,16 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
                       std::to_string(r.width) + "x" + std::to_string(r.height) + " vs " + std::to_string(first.frames) +
                       " frames " + std::to_string(first.width) + "x" + std::to_string(first.height) + ")",
                   where, "batch only shots of the same size and length");
-    if (r.frames < 1) throw Error("frames must be at least 1", where, "pass --frames 1 or more");
+    if (r.frames < 1 || r.frames > kMaxFrames)
+      throw Error(std::to_string(r.frames) + " frames is out of range", where,
+                  "generate 1 to " + std::to_string(kMaxFrames) + " frames per shot (split longer shots)");
     if (r.width < 16 || r.height < 16 || r.width % 16 != 0 || r.height % 16 != 0)
       throw Error("size " + std::to_string(r.width) + "x" + std::to_string(r.height) + " is not a multiple of 16",
                   where, "use a size such as 64x32 or 128x64");
+    if (r.width > kMaxSide || r.height > kMaxSide)
+      throw Error("size " + std::to_string(r.width) + "x" + std::to_string(r.height) + " is larger than " +
+                      std::to_string(kMaxSide) + " pixels per side",
+                  where, "generate at the model's trained size (model info) and let the encoder scale the takes up");
     if (r.references.size() > static_cast<std::size_t>(config.max_references))
       throw Error(std::to_string(r.references.size()) + " references, the model takes at most " +
                       std::to_string(config.max_references),
@@ -73,13 +72,52 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
                     where, "resize the conditioning frame to the clip's size");
     }
   }
-  if (settings.steps < 1) throw Error("steps must be at least 1", "sampler settings", "pass --steps 1 or more");
-  if (!std::isfinite(settings.guidance)) throw Error("guidance must be a finite number", "sampler settings", "pass e.g. --guidance 5");
-  if (settings.negative_scale && !std::isfinite(*settings.negative_scale))
-    throw Error("negative scale must be a finite number", "sampler settings", "pass e.g. --negative-scale 2");
+  if (settings.steps < 1 || settings.steps > kMaxSteps)
+    throw Error("steps must be in [1, " + std::to_string(kMaxSteps) + "]", "sampler settings", "pass e.g. --steps 24");
+  if (!std::isfinite(settings.guidance) || settings.guidance < 0.0 || settings.guidance > kMaxGuidance)
+    throw Error("guidance must be a number in [0, " + std::to_string(static_cast<int>(kMaxGuidance)) + "]",
+                "sampler settings", "pass e.g. --guidance 5");
+  if (settings.negative_scale &&
+      (!std::isfinite(*settings.negative_scale) || *settings.negative_scale < 0.0 || *settings.negative_scale > kMaxGuidance))
+    throw Error("negative scale must be a number in [0, " + std::to_string(static_cast<int>(kMaxGuidance)) + "]",
+                "sampler settings", "pass e.g. --negative-scale 2");
+  if (!std::isfinite(settings.shift) || settings.shift <= 0.0 || settings.shift > 100.0)
+    throw Error("shift must be a number in (0, 100]", "sampler settings", "pass e.g. --shift 1");
+}
+
+// The context of every row, encoded one row per call on the CPU: the text and reference encoders'
+// products then have the same shapes whatever the batch, so OpenBLAS picks the same kernels and a
+// request's context is bit-identical alone or in a batch (on CUDA the batch is encoded at once).
+Context encode_context_by_row(ShotModelImpl& model, const ContextInputs& inputs) {
+  if (!inputs.token_ids.device().is_cpu()) return model.encode_context(inputs);
+  std::vector<torch::Tensor> tokens, bias;
+  for (std::int64_t row = 0; row < inputs.token_ids.size(0); ++row) {
+    ContextInputs one{inputs.token_ids.narrow(0, row, 1), inputs.token_weights.narrow(0, row, 1), {}, {}};
+    if (inputs.reference_images.defined()) {
+      one.reference_images = inputs.reference_images.narrow(0, row, 1);
+      one.reference_present = inputs.reference_present.narrow(0, row, 1);
+    }
+    Context context = model.encode_context(one);
+    tokens.push_back(context.tokens);
+    bias.push_back(context.bias);
+  }
+  return {torch::cat(tokens, 0), torch::cat(bias, 0)};
 }
 
 }  // namespace
+
+torch::Device resolve_device(DeviceChoice choice) {
+  switch (choice) {
+    case DeviceChoice::Cpu: return torch::kCPU;
+    case DeviceChoice::Cuda:
+      if (!torch::cuda::is_available())
+        throw Error("CUDA was requested but no CUDA device is available to libtorch", "--device cuda",
+                    "use --device cpu or auto, or a libtorch built with CUDA");
+      return {torch::kCUDA, 0};
+    case DeviceChoice::Auto: break;
+  }
+  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
 
 Engine::Impl::Impl(ModelConfig config_, torch::Device device_)
     : config(std::move(config_)),
@@ -249,40 +287,52 @@ std::vector<Clip> Engine::generate(const std::vector<GenerationRequest>& batch, 
   Context context;
   {
     CudaAutocast autocast(impl.uses_autocast());
-    context = impl.model->encode_context(context_inputs);
+    context = encode_context_by_row(*impl.model, context_inputs);
   }
   ShotVelocityModel velocity_model(impl.model, context);
 
   // Each request's noise for the whole clip comes from its own seed, drawn on the CPU, so results
-  // do not depend on the device's RNG or on the other requests in the batch.
+  // do not depend on the device's RNG or on the other requests in the batch. A latent model's noise
+  // has the latent's shape.
+  ShotModelImpl& model = *impl.model;
+  const std::vector<std::int64_t> data_shape = model.data_shape(shape.frames, shape.height, shape.width);
   std::vector<torch::Tensor> noises;
   for (const GenerationRequest& request : batch) {
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed);
-    noises.push_back(torch::randn({3, shape.frames, shape.height, shape.width}, generator, torch::kFloat32));
+    noises.push_back(torch::randn(data_shape, generator, torch::kFloat32));
   }
   const torch::Tensor noise = torch::stack(noises).to(device);
 
-  // The clip's given frames (request conditioning), as a tensor and a per-frame mask.
-  torch::Tensor given_frames = torch::zeros({requests, 3, shape.frames, shape.height, shape.width});
+  // The clip's given frames (request conditioning), as pixels, a per-frame mask, and in the space
+  // the denoiser works in.
+  torch::Tensor given_pixels = torch::zeros({requests, 3, shape.frames, shape.height, shape.width});
   torch::Tensor given_mask = torch::zeros({requests, 1, shape.frames, 1, 1}, torch::kBool);
+  bool any_given = false;
   for (std::int64_t r = 0; r < requests; ++r) {
     const GenerationRequest& request = batch[static_cast<std::size_t>(r)];
     for (std::size_t k = 0; k < request.conditioning_frames.size(); ++k) {
       const int index = request.conditioning_indices[k];
-      given_frames[r].select(1, index).copy_(image_to_tensor(request.conditioning_frames[k]));
+      given_pixels[r].select(1, index).copy_(image_to_tensor(request.conditioning_frames[k]));
       given_mask[r][0][index] = true;
+      any_given = true;
     }
   }
-  given_frames = given_frames.to(device);
   given_mask = given_mask.to(device);
+  torch::Tensor given_data;
+  if (any_given) {
+    CudaAutocast autocast(impl.uses_autocast());
+    given_data = model.to_data(given_pixels.to(device)).to(torch::kFloat32);
+  } else {
+    given_data = torch::zeros_like(noise);
+  }
 
   const std::vector<FrameWindow> windows = plan_windows(shape.frames, impl.config.window_frames, impl.config.overlap_frames);
-  torch::Tensor clip = torch::empty({requests, 3, shape.frames, shape.height, shape.width}, noise.options());
+  torch::Tensor clip = torch::empty_like(noise);
   for (std::size_t w = 0; w < windows.size(); ++w) {
     const FrameWindow& window = windows[w];
     SamplingInputs inputs;
     inputs.noise = noise.narrow(2, window.start, window.length);
-    inputs.cond_frames = given_frames.narrow(2, window.start, window.length).clone();
+    inputs.cond_frames = given_data.narrow(2, window.start, window.length).clone();
     inputs.cond_mask = given_mask.narrow(2, window.start, window.length).clone();
     if (w > 0) {
       // The overlap with the previous window is given clean: the new window continues it seamlessly.
@@ -306,12 +356,21 @@ std::vector<Clip> Engine::generate(const std::vector<GenerationRequest>& batch, 
     }
     clip.narrow(2, window.start, window.length).copy_(result);
   }
+  if (!torch::isfinite(clip).all().item<bool>())
+    throw Error("the model produced non-finite values (NaN or infinity)", impl.model_dir.empty() ? "model" : impl.model_dir.string(),
+                "check the model's weights (a damaged or badly trained weights.safetensors) and the guidance scale");
 
-  torch::Tensor cpu_clip = clip.to(torch::kCPU);
+  torch::Tensor pixels;
+  {
+    CudaAutocast autocast(impl.uses_autocast());
+    pixels = model.to_pixels(clip).to(torch::kCPU, torch::kFloat32);
+  }
+  // Given frames come out exactly as given (a latent model's decoder would only approximate them).
+  if (any_given) pixels = torch::where(given_mask.to(torch::kCPU), given_pixels, pixels);
   std::vector<Clip> clips(static_cast<std::size_t>(requests));
   for (std::int64_t r = 0; r < requests; ++r)
     for (int f = 0; f < shape.frames; ++f)
-      clips[static_cast<std::size_t>(r)].frames.push_back(tensor_to_image(cpu_clip[r].select(1, f)));
+      clips[static_cast<std::size_t>(r)].frames.push_back(tensor_to_image(pixels[r].select(1, f)));
   return clips;
 }
 

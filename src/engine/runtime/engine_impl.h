@@ -27,6 +27,10 @@ struct Engine::Impl {
   bool uses_autocast() const { return device.is_cuda(); }
 };
 
+// The torch device for a choice (Auto = CUDA if available); throws shotgen::Error when CUDA is
+// asked for and absent.
+torch::Device resolve_device(DeviceChoice choice);
+
 // One frame window of a long shot: frames [start, start + length).
 struct FrameWindow {
   int start = 0;
