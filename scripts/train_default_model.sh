@@ -43,7 +43,7 @@ stage() {  # stage NAME COMMAND...: runs and records its wall time
 
 coder_done=0
 if [[ -f "$out/autoencoder/checkpoint/state.json" ]] &&
-   grep -q "\"step\": $coder_steps," "$out/autoencoder/checkpoint/state.json"; then coder_done=1; fi
+   grep -Eq "\"step\": $coder_steps(,|$)" "$out/autoencoder/checkpoint/state.json"; then coder_done=1; fi
 if [[ $coder_done -eq 0 ]]; then
   coder_resume=()
   [[ -f "$out/autoencoder/checkpoint/state.json" ]] && coder_resume=(--resume)

@@ -24,7 +24,7 @@ struct GenerateOptions {
   std::uint64_t seed = 0;
   int steps = 20;
   int frames = 16;
-  std::string size = "64x32";
+  std::string size = "128x64";
   std::string out;
   double guidance = 5.0;
   std::optional<double> negative_scale;

@@ -16,7 +16,7 @@ namespace {
 struct WorldSampleOptions {
   std::uint64_t seed = 0;
   int frames = 8;
-  std::string size = "64x32";
+  std::string size = "128x64";
   std::string out;
 };
 
@@ -57,7 +57,7 @@ void setup_world(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = world_cmd->add_subcommand("sample", "Write one world clip: PNG frames, caption.txt, attributes.json");
   cmd->add_option("--seed", options->seed, "Seed (the same seed gives the same clip)");
   cmd->add_option("--frames", options->frames, "Number of frames (default 8)");
-  cmd->add_option("--size", options->size, "WIDTHxHEIGHT (default 64x32)");
+  cmd->add_option("--size", options->size, "WIDTHxHEIGHT (default 128x64)");
   cmd->add_option("--out", options->out, "Output directory")->required();
   cmd->callback([options] { run_world_sample(*options); });
 }

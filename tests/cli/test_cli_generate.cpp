@@ -77,12 +77,15 @@ TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
     args.push_back(value);
     return args;
   };
-  expect_bad(with("--size", "30x16"), "--size: bad size '30x16'");
+  expect_bad(with("--size", "30x16"), "--size: size '30x16' is out of range");
+  expect_bad(with("--size", "4096x4096"), "--size: size '4096x4096' is out of range");
+  expect_bad(with("--size", "wide"), "--size: size 'wide' is not WIDTHxHEIGHT");
   expect_bad(with("--model", (tmp.path() / "none").string()), "model config not found");
   expect_bad(with("--reference", (tmp.path() / "missing.png").string()), "reference image not found");
   expect_bad(with("--sampler", "ddim"), "unknown sampler 'ddim'");
   expect_bad(with("--device", "tpu"), "unknown device 'tpu'");
-  expect_bad(with("--steps", "0"), "steps must be at least 1");
+  expect_bad(with("--steps", "0"), "steps must be in [1, 1000]");
+  expect_bad(with("--guidance", "1e308"), "guidance must be a number in [0, 50]");
 }
 
 TEST(CliModelInfo, PrintsArchitectureSizeVocabularyAndWindow) {
