@@ -10,8 +10,11 @@
 
 #include "cli/commands.h"
 #include "cli/frame_sizes.h"
+#include "cli/option_checks.h"
 #include "core/error.h"
+#include "core/nearest_name.h"
 #include "engine/engine.h"
+#include "film/film.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
 
@@ -36,15 +39,29 @@ struct GenerateOptions {
   double fps = 12.0;
 };
 
-// "PATH.png" or "PATH.png:ignore=lighting,texture".
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// "PATH.png" or "PATH.png:ignore=lighting,texture": the dimensions are those of film.toml's
+// `ignore` lists, checked before anything is read.
 engine::ReferenceImage parse_reference(const std::string& spec) {
   engine::ReferenceImage reference;
   std::string path = spec;
   if (const auto at = spec.find(":ignore="); at != std::string::npos) {
     path = spec.substr(0, at);
     std::istringstream names(spec.substr(at + 8));
-    for (std::string name; std::getline(names, name, ',');)
-      if (!name.empty()) reference.ignore.push_back(name);
+    for (std::string name; std::getline(names, name, ',');) {
+      if (name.empty()) continue;
+      if (!film::is_reference_dimension(name))
+        throw Error("unknown reference dimension '" + name + "' in '" + spec + "'", "--reference",
+                    did_you_mean(name, film::reference_dimensions(), "") + " known dimensions: " +
+                        join(film::reference_dimensions()),
+                    "unknown-value");
+      reference.ignore.push_back(name);
+    }
   }
   if (!std::filesystem::exists(path))
     throw Error("reference image not found", path, "give an existing PNG, optionally followed by :ignore=lighting,...");
@@ -76,6 +93,9 @@ class ProgressBar {
 void run_generate(const GenerateOptions& options) {
   const auto [width, height] = parse_frame_size(options.size, "--size");
   if (options.frames < 1) throw Error("frames must be at least 1", "--frames", "pass --frames 1 or more");
+  // Every input is checked before the model runs or a frame is written.
+  std::vector<engine::ReferenceImage> references;
+  for (const std::string& spec : options.references) references.push_back(parse_reference(spec));
   engine::GenerationRequest request;
   request.positive = options.prompt;
   request.negative = options.negative;
@@ -83,7 +103,7 @@ void run_generate(const GenerateOptions& options) {
   request.frames = options.frames;
   request.width = width;
   request.height = height;
-  for (const std::string& spec : options.references) request.references.push_back(parse_reference(spec));
+  request.references = std::move(references);
 
   engine::SamplerSettings settings;
   settings.steps = options.steps;
@@ -127,7 +147,7 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   CLI::App* sub = app.add_subcommand("generate", "Render one clip from a prompt (PNG frames + MP4), outside any project");
   sub->add_option("--prompt", options->prompt, "Positive prompt (weighting syntax: (term:1.3))")->required();
   sub->add_option("--negative", options->negative, "Negative prompt (replaces the unconditional branch)");
-  sub->add_option("--seed", options->seed, "Noise seed")->capture_default_str();
+  sub->add_option("--seed", options->seed, "Noise seed")->capture_default_str()->check(seed_number());
   sub->add_option("--steps", options->steps, "Sampler steps")->capture_default_str();
   sub->add_option("--frames", options->frames, "Frames in the clip (longer than the model's window: generated in overlapping windows)")
       ->capture_default_str();
@@ -140,7 +160,9 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--sampler", options->sampler, "euler or heun")->capture_default_str();
   sub->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
-  sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")->capture_default_str();
+  sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")
+      ->capture_default_str()
+      ->check(number_above(0, film::kMaxFps));
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
   sub->callback([options] { run_generate(*options); });
 }

@@ -1,9 +1,26 @@
 // shotgen: a project manager for AI video shot generation. The CLI is one client of the core
 // libraries; this file only wires subcommands and turns failures into exit codes.
 #include <iostream>
+#include <string>
 
 #include "cli/commands.h"
 #include "core/error.h"
+
+namespace {
+
+// "shotgen take approve": the deepest subcommand the command line reached.
+std::string command_path(const CLI::App& app) {
+  std::string path = "shotgen";
+  const CLI::App* current = &app;
+  while (true) {
+    const auto parsed = current->get_subcommands();
+    if (parsed.empty()) return path;
+    current = parsed.front();
+    path += " " + current->get_name();
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace shotgen::cli;
@@ -35,9 +52,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Usage errors (unknown option, missing argument) are bad input too: exit 2, not CLI11's 106+.
-    int code = app.exit(e);
-    return code == 0 ? 0 : kExitBadInput;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Usage errors (unknown option, missing argument, value out of range) are bad input too: one
+    // line, exit 2 (not CLI11's two lines and 106+).
+    std::cerr << "error: " << e.what() << " (see `" << command_path(app) << " --help`)\n";
+    return kExitBadInput;
   } catch (const ExitCode& exit) {
     return exit.code;
   } catch (const shotgen::Error& e) {

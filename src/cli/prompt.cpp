@@ -1,13 +1,11 @@
-// shotgen prompt: prints shots' assembled prompts (after syncing film.toml into shotgen.db, so the
-// database always reflects the film the prompts come from), and `prompt parse` shows how
-// weighting syntax parses.
+// shotgen prompt: prints shots' assembled prompts from film.toml, and `prompt parse` shows how
+// weighting syntax parses. It only reads: the project database is not opened at all, so it works
+// in a read-only workspace and never records a film that `sync` (which lints first) would refuse.
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "core/error.h"
-#include "db/migrations.h"
-#include "db/project_store.h"
 #include "film/film_loader.h"
 #include "film/workspace.h"
 #include "prompt/assembler.h"
@@ -68,12 +66,8 @@ void run_prompt(const GlobalOptions& global, const PromptOptions& options) {
     throw Error("unknown shot '" + options.shot + "'", workspace.film_toml().string(),
                 did_you_mean(options.shot, ids, "the film has no shots yet"));
   }
-  // Assemble everything before touching the database: bad input changes nothing on disk.
   std::vector<prompt::AssembledPrompt> prompts;
   for (const auto* shot : shots) prompts.push_back(prompt::assemble_prompt(film, *shot, *caps));
-
-  auto database = db::open_project_database(workspace.database());
-  db::ProjectStore(database).sync(film);
 
   if (options.json) {
     if (options.all) {

@@ -4,13 +4,33 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/one_line.h"
 #include "core/error.h"
+#include "core/nearest_name.h"
 #include "db/migrations.h"
 #include "film/workspace.h"
 #include "render/job_queue.h"
 
 namespace shotgen::cli {
 namespace {
+
+// A job's error can be a library's multi-kilobyte trace; the listing keeps one line per job.
+constexpr std::size_t kNoteChars = 160;
+
+// The --state filter, checked before the database is opened.
+render::JobState state_filter(const std::string& name) {
+  std::vector<std::string> names;
+  for (auto state : {render::JobState::Queued, render::JobState::Running, render::JobState::Done,
+                     render::JobState::Failed, render::JobState::Cancelled}) {
+    if (render::job_state_name(state) == name) return state;
+    names.emplace_back(render::job_state_name(state));
+  }
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  const auto near = nearest_match(name, names);
+  const std::string guess = near && is_plausible_typo(name, *near) ? "did you mean '" + near->name + "'? " : "";
+  throw shotgen::Error("unknown job state '" + name + "'", "--state", guess + "use one of " + all, "unknown-value");
+}
 
 db::Database open_database(const GlobalOptions& global) {
   auto workspace = film::Workspace::open(global.workspace_path());
@@ -30,8 +50,9 @@ void print_jobs(const std::vector<render::Job>& jobs) {
               << render::job_state_name(job.state) << std::setw(18) << job.shot_id << std::setw(6)
               << job.take_index + 1 << std::setw(8) << job.backend << std::setw(9)
               << (std::to_string(job.attempts) + "/" + std::to_string(job.max_attempts))
-              << (job.state == render::JobState::Running ? "lease " + job.lease_owner.value_or("")
-                                                        : job.error.value_or(""))
+              << (job.state == render::JobState::Running
+                      ? "lease " + job.lease_owner.value_or("")
+                      : one_line(job.error.value_or(""), kNoteChars, "`shotgen queue --json` shows all"))
               << "\n";
   }
 }
@@ -45,9 +66,9 @@ void setup_queue(CLI::App& app, const GlobalOptions& global) {
   queue->add_flag("--json", *json, "Print the jobs as a JSON array");
   queue->add_option("--state", *state, "Only jobs in this state (queued, running, done, failed, cancelled)");
   queue->callback([&global, json, state] {
-    auto db = open_database(global);
     std::optional<render::JobState> filter;
-    if (!state->empty()) filter = render::job_state_from_name(*state);
+    if (!state->empty()) filter = state_filter(*state);
+    auto db = open_database(global);
     const auto jobs = render::JobQueue(db).list(filter);
     if (*json) {
       nlohmann::json out = nlohmann::json::array();

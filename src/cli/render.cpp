@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/one_line.h"
+#include "cli/option_checks.h"
 #include "render/render_runner.h"
 
 namespace shotgen::cli {
@@ -50,7 +52,8 @@ void print_summary(const render::RenderSummary& s) {
   if (s.batches > 0)
     std::cout << "time: " << s.wall_seconds << " s wall, " << s.model_seconds << " s in the model (" << s.batches
               << " batch(es)), " << s.encode_seconds << " s encoding (overlapped)\n";
-  for (const auto& failure : s.failures) std::cout << "  failed: " << failure << "\n";
+  for (const auto& failure : s.failures)
+    std::cout << "  failed: " << one_line(failure, 200, "`shotgen queue --json` shows the whole error") << "\n";
   if (s.interrupted) std::cout << "interrupted: run the same command again to finish\n";
 }
 
@@ -62,15 +65,18 @@ void setup_render(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("shots", options->shots, "Shot ids to render");
   cmd->add_option("--scene", options->scene, "Render every shot of this scene");
   cmd->add_flag("--all", options->all, "Render every shot of the film");
-  cmd->add_option("--takes", options->takes, "Takes per shot (default: each shot's `takes`)")->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", options->seed, "Base seed for every shot (take n uses seed + n - 1)");
+  cmd->add_option("--takes", options->takes, "Takes per shot (default: each shot's `takes`)")
+      ->check(whole_number_in(1, film::kMaxTakes));
+  cmd->add_option("--seed", options->seed, "Base seed for every shot (take n uses seed + n - 1)")->check(seed_number());
   cmd->add_option("--backend", options->backend, "Render on this backend only (final, turbo)");
   cmd->add_option("--mode", options->mode, "draft or final: selects [[routing.rules]] with that mode")
       ->capture_default_str();
   cmd->add_flag("--json", options->json, "Progress as one JSON object per line on stdout");
   cmd->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR, else models/default)");
   cmd->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
-  cmd->add_option("--batch", options->batch, "Most jobs per model forward")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--batch", options->batch, "Most jobs per model forward")
+      ->capture_default_str()
+      ->check(whole_number_in(1, 1024));
   cmd->callback([&global, options] {
     render::RenderRequest request;
     request.shots = options->shots;

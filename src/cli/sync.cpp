@@ -1,4 +1,4 @@
-// shotgen sync: imports film.toml into the workspace's project database.
+// shotgen sync: imports film.toml into the workspace's project database, if lint finds no error in it.
 #include <iostream>
 
 #include "cli/commands.h"
@@ -6,6 +6,8 @@
 #include "db/project_store.h"
 #include "film/film_loader.h"
 #include "film/workspace.h"
+#include "prompt/backend_caps.h"
+#include "render/project_lint.h"
 
 namespace shotgen::cli {
 namespace {
@@ -36,8 +38,10 @@ void setup_sync(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = app.add_subcommand("sync", "Import film.toml into the project database (shotgen.db)");
   cmd->callback([&global] {
     auto workspace = film::Workspace::open(global.workspace_path());
-    // The film is read and validated before the database is opened: bad TOML touches nothing.
+    // The film is read and checked as `shotgen lint` checks it before the database is opened: a
+    // film lint rejects touches nothing.
     auto film = film::load_film_file(workspace.film_toml());
+    render::require_lint_clean(film, workspace.root(), prompt::default_caps());
     auto database = db::open_project_database(workspace.database());
     db::ProjectStore store(database);
     print_report(store.sync(film));

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "core/error.h"
 #include "db/migrations.h"
 #include "db/project_store.h"
@@ -68,7 +69,7 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
   approve->add_option("shot", *approve_shot, "Shot id")->required();
   approve->add_option("take", *approve_take_number, "Take number, as `shotgen take list` shows it")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_in(1, film::kMaxTakes));
   approve->callback([&global, approve_shot, approve_take_number] {
     auto workspace = film::Workspace::open(global.workspace_path());
     auto db = db::open_project_database(workspace.database());

@@ -12,7 +12,7 @@ std::string Problem::message() const {
 
 Error::Error(Problem problem) : std::runtime_error(problem.message()), problem_(std::move(problem)) {}
 
-Error::Error(std::string what, std::string where, std::string fix)
-    : Error(Problem{std::move(what), std::move(where), std::move(fix)}) {}
+Error::Error(std::string what, std::string where, std::string fix, std::string kind)
+    : Error(Problem{std::move(what), std::move(where), std::move(fix), std::move(kind)}) {}
 
 }  // namespace shotgen

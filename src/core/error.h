@@ -12,6 +12,9 @@ struct Problem {
   std::string what;   // "unknown key 'lightning'"
   std::string where;  // "projects/demo/film.toml:12:1" (file, file:line:col, table.key, shot id)
   std::string fix;    // "did you mean 'lighting'?"
+  // What kind of problem it is, for programs rather than people ("unknown-key", "out-of-range",
+  // the lint codes): clients branch on it instead of parsing `what`. Empty when unclassified.
+  std::string kind;
 
   // One line: "<where>: <what> (<fix>)", parts omitted when empty.
   std::string message() const;
@@ -20,7 +23,7 @@ struct Problem {
 class Error : public std::runtime_error {
  public:
   explicit Error(Problem problem);
-  Error(std::string what, std::string where, std::string fix = {});
+  Error(std::string what, std::string where, std::string fix = {}, std::string kind = {});
   const Problem& problem() const { return problem_; }
 
  private:

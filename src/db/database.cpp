@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -24,7 +25,11 @@ constexpr std::string_view kNotADatabaseFix = "move it away or pass -C to anothe
 // report the problem only on first use, after it may have created -wal/-shm files beside it).
 void check_sqlite_header(const fs::path& path) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return;  // missing: created; a directory: SQLite's error
+  if (fs::is_directory(path, ec))
+    throw Error("the database path is a folder, not a database file", path.string(),
+                "move the folder away (shotgen creates the database file itself) or pass -C to another workspace",
+                "not-a-database");
+  if (!fs::is_regular_file(path, ec)) return;  // missing: created
   auto size = fs::file_size(path, ec);
   if (ec || size == 0) return;  // an empty file is a valid, empty database
   std::array<char, 16> header{};
@@ -44,7 +49,8 @@ std::string fix_for(int rc) {
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN: return "check that the file and its folder exist and are writable";
-    case SQLITE_FULL: return "free some disk space";
+    case SQLITE_FULL: return "free some disk space and run the command again";
+    case SQLITE_IOERR: return "the disk may be full or failing: check its free space (df) and the system log, then run the command again";
     default: return {};
   }
 }
@@ -104,6 +110,7 @@ void Database::close() noexcept {
 
 void Database::fail(int rc, std::string_view doing) const {
   std::string what(doing);
+  std::string fix = fix_for(rc);
   const char* detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
   if ((rc & 0xff) == SQLITE_NOTADB) {
     what = "not a SQLite database";
@@ -111,7 +118,15 @@ void Database::fail(int rc, std::string_view doing) const {
     what += what.empty() ? "" : ": ";
     what += detail;
   }
-  throw Error(std::move(what), name_, fix_for(rc));
+  // A full disk often reaches SQLite as an I/O error (writing the WAL or growing its index):
+  // the operating system's error number says what it was.
+  const bool io_error_of_full_disk = (rc & 0xff) == SQLITE_IOERR && db_ && sqlite3_system_errno(db_) == ENOSPC;
+  if (io_error_of_full_disk) {
+    what += " (the disk is full)";
+    fix = fix_for(SQLITE_FULL);
+  }
+  std::string kind = (rc & 0xff) == SQLITE_FULL || io_error_of_full_disk ? "disk-full" : "database";
+  throw Error(std::move(what), name_, std::move(fix), std::move(kind));
 }
 
 void Database::exec(std::string_view sql) const {

@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "core/error.h"
 
@@ -159,7 +160,7 @@ FilmRow film_row_of(const film::Film& film, std::int64_t style_id, std::int64_t 
 std::optional<FilmRow> read_film_row(const Database& db) {
   auto stmt = db.prepare(
       "SELECT format_version, title, fps, width, height, default_shot_duration, seed_policy, base_seed, "
-      "render_json, routing_json, style_revision_id, negative_revision_id FROM film WHERE id = 1");
+      "render_json, routing_json, style_revision_id, negative_revision_id, reference_library FROM film WHERE id = 1");
   if (!stmt.step()) return std::nullopt;
   FilmRow row;
   row.format_version = stmt.integer(0);
@@ -175,6 +176,7 @@ std::optional<FilmRow> read_film_row(const Database& db) {
   row.routing_json = stmt.text(9);
   row.style_revision_id = stmt.int64(10);
   row.negative_revision_id = stmt.int64(11);
+  row.info.reference_library = stmt.text(12);
   return row;
 }
 
@@ -307,14 +309,15 @@ void write_film_row(const Database& db, const FilmRow& row, bool exists, const s
   auto stmt = db.prepare(
       exists ? "UPDATE film SET format_version = ?1, title = ?2, fps = ?3, width = ?4, height = ?5, "
                "default_shot_duration = ?6, seed_policy = ?7, base_seed = ?8, render_json = ?9, routing_json = ?10, "
-               "style_revision_id = ?11, negative_revision_id = ?12, updated_at = ?13 WHERE id = 1"
+               "style_revision_id = ?11, negative_revision_id = ?12, updated_at = ?13, reference_library = ?14 "
+               "WHERE id = 1"
              : "INSERT INTO film(format_version, title, fps, width, height, default_shot_duration, seed_policy, "
-               "base_seed, render_json, routing_json, style_revision_id, negative_revision_id, updated_at, id) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)");
+               "base_seed, render_json, routing_json, style_revision_id, negative_revision_id, updated_at, "
+               "reference_library, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1)");
   stmt.bind_all(row.format_version, row.info.title, row.info.fps, row.info.resolution.width,
                 row.info.resolution.height, row.info.default_shot_duration, film::seed_policy_name(row.info.seed_policy),
                 seed_to_db(row.info.base_seed), row.render_json, row.routing_json, row.style_revision_id,
-                row.negative_revision_id, now);
+                row.negative_revision_id, now, row.info.reference_library);
   stmt.run();
 }
 
@@ -355,17 +358,42 @@ void for_shot(const std::string& shot_id, Write&& write) {
   }
 }
 
-void check_unique_ids(const film::Film& film) {
+// What the database's constraints (unique ids, CHECKs) demand, checked before the transaction:
+// a film built in code gets a message naming the value, never SQLite's "CHECK constraint failed"
+// (the loader already refuses all of these in film.toml).
+void check_storable(const film::Film& film) {
+  auto refuse = [](const std::string& what, const std::string& where, const std::string& fix) {
+    throw Error(what, where, fix, "out-of-range");
+  };
+  auto number = [](double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+  };
   std::set<std::string> scenes, shots, references;
   for (const auto& ref : film.references)
     if (!references.insert(ref.id).second)
-      throw Error("reference id '" + ref.id + "' appears twice", "film", "give each reference a unique id");
+      throw Error("reference id '" + ref.id + "' appears twice", "film", "give each reference a unique id", "duplicate-id");
+  if (!(film.info.fps > 0)) refuse("fps is " + number(film.info.fps), "film.fps", "give a frame rate greater than 0");
+  if (film.info.resolution.width <= 0 || film.info.resolution.height <= 0)
+    refuse("resolution is not positive", "film.resolution", "give WIDTHxHEIGHT, e.g. \"512x256\"");
+  if (!(film.info.default_shot_duration > 0))
+    refuse("default_shot_duration is " + number(film.info.default_shot_duration) + " seconds",
+           "film.default_shot_duration", "give a duration greater than 0");
   for (const auto& scene : film.scenes) {
     if (!scenes.insert(scene.id).second)
-      throw Error("scene id '" + scene.id + "' appears twice", "film", "give each scene a unique id");
-    for (const auto& shot : scene.shots)
+      throw Error("scene id '" + scene.id + "' appears twice", "film", "give each scene a unique id", "duplicate-id");
+    for (const auto& shot : scene.shots) {
       if (!shots.insert(shot.id).second)
-        throw Error("shot id '" + shot.id + "' appears twice", "film", "give each shot a unique id");
+        throw Error("shot id '" + shot.id + "' appears twice", "film", "give each shot a unique id", "duplicate-id");
+      const std::string where = shot.source.empty() ? "shot '" + shot.id + "'" : shot.source + " shot '" + shot.id + "'";
+      if (shot.duration && !(*shot.duration > 0))
+        refuse("duration is " + number(*shot.duration) + " seconds", where,
+               "give a duration greater than 0, or none for the film's default");
+      if (shot.takes < 1) refuse("takes is " + std::to_string(shot.takes), where, "ask for 1 take or more");
+      if (!(shot.transition_seconds >= 0))
+        refuse("transition_seconds is " + number(shot.transition_seconds), where, "give 0 seconds or more");
+    }
   }
 }
 
@@ -396,7 +424,7 @@ bool SyncReport::changed() const {
 // ---- sync --------------------------------------------------------------------------------------
 
 SyncReport ProjectStore::sync(const film::Film& film) {
-  check_unique_ids(film);
+  check_storable(film);
   Transaction tx(db_);
   const std::string now = now_timestamp();
   SyncReport report;

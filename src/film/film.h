@@ -13,6 +13,12 @@ namespace shotgen::film {
 
 inline constexpr int kFilmFormatVersion = 1;
 
+// Limits of the format (the loader, lint and schemas/film.schema.json agree on them).
+inline constexpr double kMaxShotSeconds = 600.0;  // a shot, a default duration or a crossfade: 10 minutes
+inline constexpr double kMaxFps = 240.0;
+inline constexpr double kMaxGuidance = 30.0;      // guidance and negative_scale (A1111's CFG scale ends at 30)
+inline constexpr int kMaxTakes = 1000;            // takes of one shot
+
 // ---- Look fields -------------------------------------------------------------------------------
 // The order here is the order in which the assembler composes them after the shot's action.
 enum class LookField {
@@ -68,6 +74,9 @@ struct FilmInfo {
   double default_shot_duration = 2.0;       // seconds
   SeedPolicy seed_policy = SeedPolicy::PerShot;
   std::uint64_t base_seed = 0;
+  // A folder outside the workspace that reference images may also come from (a studio's shared
+  // library); empty: references must lie inside the workspace. Relative to the workspace if relative.
+  std::string reference_library;
   bool operator==(const FilmInfo&) const = default;
 };
 
@@ -97,7 +106,7 @@ bool is_reference_dimension(std::string_view name);
 
 struct Reference {
   std::string id;                   // required, unique
-  std::string image;                // required, path relative to the workspace
+  std::string image;                // required, path relative to the workspace (see reference_image.h)
   std::vector<std::string> use;     // dimensions to take from the image
   std::vector<std::string> ignore;  // dimensions the model must not copy
   std::string description;          // optional words for the prompt, e.g. "the lighthouse keeper"

@@ -97,6 +97,7 @@ std::string write_film_toml(const Film& film) {
   out.line("default_shot_duration", float_text(film.info.default_shot_duration));
   out.line("seed_policy", toml_quoted(seed_policy_name(film.info.seed_policy)));
   out.line("seed", seed_text(film.info.base_seed, "film.seed"));
+  if (!film.info.reference_library.empty()) out.line("reference_library", toml_quoted(film.info.reference_library));
 
   out.header("style");
   out.line("block", toml_quoted(film.style.text));

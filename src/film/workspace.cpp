@@ -29,6 +29,8 @@ default_shot_duration = 1.5   # seconds, for shots that do not give a duration
 seed_policy = "per_shot"      # "per_shot": each shot's seed comes from `seed` and the shot id, so
                               # reordering shots keeps their look; "fixed": every shot uses `seed`
 seed = 1234                   # base seed; change it to reroll the whole film
+# reference_library = "/srv/studio/references"   # a shared folder reference images may also come
+                              # from; without it they must lie inside this workspace
 
 # ---- The style block ---------------------------------------------------------------------------
 # The style block opens EVERY prompt of the film, before the shot's own words. Say the medium

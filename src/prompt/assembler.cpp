@@ -166,11 +166,35 @@ std::string normalize_term(std::string_view term) {
   return out;
 }
 
+std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const BackendCaps& caps, const std::string& where) {
+  if (caps.max_prompt_words <= 0) return std::nullopt;
+  const std::string limit_text = std::to_string(caps.max_prompt_words) + " words of backend '" + caps.name + "'";
+  const std::string style = trim(film.style.text);
+  if (words_in(as_sentence(style)) > caps.max_prompt_words)
+    return Problem{"the style block (" + std::to_string(words_in(style)) + " words) alone exceeds the prompt limit of " +
+                       limit_text + "; it is never cut",
+                   where, "shorten the style block or route the shot to a backend with a longer prompt limit",
+                   "prompt-block-too-long"};
+  const std::vector<NegativeCandidate> block = {
+      {"negative:format", clean_terms(film.negative.format), true},
+      {"negative:anatomy", clean_terms(film.negative.anatomy), true},
+      {"negative:quality", clean_terms(film.negative.quality), true},
+      {"negative:extra", clean_terms(film.negative.extra), true},
+  };
+  const int negative_words = words_in(compose_negative(dedup_negative(block)));
+  if (negative_words > caps.max_prompt_words)
+    return Problem{"the negative block (" + std::to_string(negative_words) + " words) alone exceeds the prompt limit of " +
+                       limit_text + "; it is never cut",
+                   where, "shorten the negative block or route the shot to a backend with a longer prompt limit",
+                   "prompt-block-too-long"};
+  return std::nullopt;
+}
+
 AssembledPrompt assemble_prompt(const film::Film& film, const film::Shot& shot, const BackendCaps& caps) {
   const std::string style = trim(film.style.text);
   if (style.empty())
     throw Error("the film has no style block, so no prompt can be assembled", shot_where(shot),
-                "add [style] text = \"...\" to film.toml");
+                "add [style] block = \"...\" to film.toml");
   if (clean_terms(film.negative.all_terms()).empty())
     throw Error("the film has no negative block, so no prompt can be assembled", shot_where(shot),
                 "add terms to [negative] format, anatomy or quality in film.toml");
@@ -220,12 +244,10 @@ AssembledPrompt assemble_prompt(const film::Film& film, const film::Shot& shot, 
   out.style_text_ = style;
   out.max_prompt_words_ = caps.max_prompt_words;
 
+  // ---- the blocks are never cut: they must fit alone
+  if (auto too_long = blocks_exceeding_limit(film, caps, shot_where(shot))) throw Error(std::move(*too_long));
+
   // ---- fit the positive prompt
-  const std::string limit_text = std::to_string(caps.max_prompt_words) + " words of backend '" + caps.name + "'";
-  if (limited && words_in(as_sentence(style)) > caps.max_prompt_words)
-    throw Error("the style block (" + std::to_string(words_in(style)) + " words) alone exceeds the prompt limit of " +
-                    limit_text + "; it is never cut",
-                shot_where(shot), "shorten the style block or route the shot to a backend with a longer prompt limit");
   static const std::vector<std::string> kPositiveCutOrder = {
       "attribution", "mood",         "atmosphere", "*",        "composition", "lens",
       "camera_angle", "shot_size",   "camera_move", "lighting", "palette",     "action"};
@@ -236,12 +258,6 @@ AssembledPrompt assemble_prompt(const film::Film& film, const film::Shot& shot, 
   }
 
   // ---- fit the negative prompt
-  auto block_only = negative;
-  for (auto& s : block_only) s.cut = !s.part_of_block;
-  if (limited && words_in(compose_negative(dedup_negative(block_only))) > caps.max_prompt_words)
-    throw Error("the negative block (" + std::to_string(words_in(compose_negative(dedup_negative(block_only)))) +
-                    " words) alone exceeds the prompt limit of " + limit_text + "; it is never cut",
-                shot_where(shot), "shorten the negative block or route the shot to a backend with a longer prompt limit");
   static const std::vector<std::string> kNegativeCutOrder = {"*", "negative:scene", "negative:shot"};
   for (const auto& name : cut_order(negative, kNegativeCutOrder, "negative:reference:")) {
     if (!limited || words_in(compose_negative(dedup_negative(negative))) <= caps.max_prompt_words) break;

@@ -36,12 +36,14 @@
 // A backend that does not accept negatives still gets the negative assembled here: it is never
 // dropped silently (lint warns about such routes).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
 #include "film/film.h"
 #include "prompt/backend_caps.h"
 
@@ -95,6 +97,11 @@ class AssembledPrompt {
   int negative_words_ = 0;
   int max_prompt_words_ = 0;
 };
+
+// The style block and the negative block never fit by cutting: nothing when both alone fit
+// `caps`' prompt limit, else the Problem (kind "prompt-block-too-long", at `where`) that
+// assemble_prompt throws for every shot on that backend.
+std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const BackendCaps& caps, const std::string& where);
 
 // The shot's effective look: film look <- its scene's look <- its own look.
 film::Look merged_look(const film::Film& film, const film::Shot& shot);

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <sstream>
 
 #include "prompt/assembler.h"
 #include "prompt/backend_caps.h"
 #include "core/nearest_name.h"
+#include "film/reference_image.h"
 #include "prompt/weighting.h"
 
 namespace shotgen::prompt {
@@ -65,6 +68,15 @@ std::optional<std::string> first_requested(const Words& text, const std::vector<
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+bool duration_in_range(double seconds) { return seconds > 0 && seconds <= film::kMaxShotSeconds; }
+
+// "2", "0.5", "1e+09": short, exact enough for a message.
+std::string seconds_text(double seconds) {
+  std::ostringstream out;
+  out << seconds;
+  return out.str();
+}
+
 // Named negative layers in prompt order, for repeats and for saying where a term comes from.
 struct NegativeLayer {
   std::string name;
@@ -80,7 +92,9 @@ std::vector<NegativeLayer> film_layers(const film::Film& film) {
 class Linter {
  public:
   Linter(const film::Film& film, const std::filesystem::path& root, const LintOptions& options)
-      : film_(film), root_(root), options_(options) {}
+      : film_(film), root_(root), options_(options) {
+    if (options_.vocabulary) known_words_.insert(options_.vocabulary->words.begin(), options_.vocabulary->words.end());
+  }
 
   LintReport run() {
     has_style_ = !normalize_term(film_.style.text).empty();
@@ -89,6 +103,7 @@ class Linter {
     check_film();
     for (const auto& ref : film_.references) check_reference(ref);
     check_look_conflicts(film_.look, "look.", "");
+    check_look_words(film_.look, "look.", "");
     for (const auto& scene : film_.scenes) check_scene(scene);
     for (const auto& scene : film_.scenes)
       for (const auto& shot : scene.shots) check_shot(scene, shot);
@@ -104,14 +119,14 @@ class Linter {
   void check_film() {
     if (!has_style_)
       add(Severity::Error, "missing-style-block", "the film has no style block, so no shot has a prompt", "style", "",
-          "add [style] text = \"...\" describing the look every prompt must open with");
+          "add [style] block = \"...\" describing the look every prompt must open with");
     if (!has_negative_)
       add(Severity::Error, "missing-negative-block", "the film has no negative block, so no shot has a prompt",
           "negative", "", "add [negative] format, anatomy and quality terms");
-    if (!(film_.info.default_shot_duration > 0))
-      add(Severity::Error, "non-positive-duration",
-          "default_shot_duration is " + std::to_string(film_.info.default_shot_duration) + " seconds",
-          "film.default_shot_duration", "", "set a duration greater than 0");
+    if (!duration_in_range(film_.info.default_shot_duration))
+      add(Severity::Error, "duration-out-of-range",
+          "default_shot_duration is " + seconds_text(film_.info.default_shot_duration) + " seconds",
+          "film.default_shot_duration", "", "set a duration greater than 0 and at most " + seconds_text(film::kMaxShotSeconds));
     report_repeats(film_layers(film_), 0, "", "");
     std::vector<std::string> block_terms;
     for (const auto& term : film_.negative.all_terms())
@@ -146,18 +161,48 @@ class Linter {
   }
 
   void check_reference(const film::Reference& ref) {
-    std::filesystem::path image = ref.image;
-    if (image.is_relative()) image = root_ / image;
+    auto image = film::resolve_reference_image(root_, film_, ref);
     std::error_code ec;
-    if (ref.image.empty() || !std::filesystem::is_regular_file(image, ec))
+    if (!image) {
+      const Problem& p = image.problem();
+      add(Severity::Error, p.kind, p.what, "reference " + ref.id, ref.source, p.fix);
+    } else if (std::filesystem::exists(image.value(), ec) && !std::filesystem::is_regular_file(image.value(), ec)) {
       add(Severity::Error, "reference-file-missing",
-          "reference image " + in_quotes(ref.image) + " does not exist (looked for " + image.string() + ")",
+          "reference image " + in_quotes(ref.image) + " is not a regular file (" + image.value().string() + ")",
+          "reference " + ref.id, ref.source, "point it at an image file");
+    } else if (ref.image.empty() || !std::filesystem::is_regular_file(image.value(), ec)) {
+      add(Severity::Error, "reference-file-missing",
+          "reference image " + in_quotes(ref.image) + " does not exist (looked for " + image.value().string() + ")",
           "reference " + ref.id, ref.source, "put the image there or fix the image path");
+    }
     for (const auto& dim : ref.use)
       if (std::find(ref.ignore.begin(), ref.ignore.end(), dim) != ref.ignore.end())
         add(Severity::Error, "negated-term-requested",
             "reference " + in_quotes(ref.id) + " both uses and ignores " + in_quotes(dim), "reference " + ref.id,
             ref.source, "remove " + in_quotes(dim) + " from either use or ignore");
+  }
+
+  // Look words the model has never seen (rule unknown-look-word), once per word and level.
+  void check_look_words(const film::Look& look, const std::string& where_prefix, const std::string& source) {
+    if (!options_.vocabulary) return;
+    for (auto field : film::all_look_fields()) {
+      const auto& value = look.get(field);
+      if (!value) continue;
+      std::set<std::string> reported;
+      for (const auto& word : model_words(*value)) {
+        if (known_words_.count(word) || !reported.insert(word).second) continue;
+        const std::string key(film::look_field_key(field));
+        const auto near = nearest_match(word, options_.vocabulary->words);
+        std::string fix = !near ? "use words the model knows"
+                          : is_plausible_typo(word, *near)
+                              ? "did you mean " + in_quotes(near->name) + "?"
+                              : "the model reads it as noise; the nearest word it knows is " + in_quotes(near->name);
+        add(Severity::Warning, "unknown-look-word",
+            key + " " + in_quotes(*value) + ": the model has never seen the word " + in_quotes(word) + " (vocabulary of " +
+                options_.vocabulary->model_dir.string() + ")",
+            where_prefix + key, source, fix);
+      }
+    }
   }
 
   void check_look_conflicts(const film::Look& look, const std::string& where_prefix, const std::string& source) {
@@ -204,6 +249,7 @@ class Linter {
   void check_scene(const film::Scene& scene) {
     std::string where = "scene " + scene.id;
     check_look_conflicts(scene.look, where + " look.", scene.source);
+    check_look_words(scene.look, where + " look.", scene.source);
     auto layers = film_layers(film_);
     layers.push_back({"scene " + scene.id + " negative", &scene.negative});
     report_repeats(layers, layers.size() - 1, where, scene.source);
@@ -215,9 +261,11 @@ class Linter {
 
   void check_shot(const film::Scene& scene, const film::Shot& shot) {
     const std::string where = "shot " + shot.id;
-    if (shot.duration && !(*shot.duration > 0))
-      add(Severity::Error, "non-positive-duration", "duration is " + std::to_string(*shot.duration) + " seconds",
-          where, shot.source, "set a duration greater than 0 or remove it to use the film's default");
+    if (shot.duration && !duration_in_range(*shot.duration))
+      add(Severity::Error, "duration-out-of-range", "duration is " + seconds_text(*shot.duration) + " seconds",
+          where, shot.source,
+          "set a duration greater than 0 and at most " + seconds_text(film::kMaxShotSeconds) +
+              ", or remove it to use the film's default");
     bool references_known = true;
     for (const auto& ref_id : shot.references) {
       if (film_.find_reference(ref_id)) continue;
@@ -232,6 +280,7 @@ class Linter {
     layers.push_back({"shot " + shot.id + " negative", &shot.negative});
     report_repeats(layers, layers.size() - 1, where, shot.source);
     check_look_conflicts(shot.look, where + " look.", shot.source);
+    check_look_words(shot.look, where + " look.", shot.source);
 
     auto negatives = negative_keys(&scene, &shot);
     check_style_words(shot.action, "the action", negatives, where, shot.source);
@@ -277,6 +326,7 @@ class Linter {
   std::filesystem::path root_;
   LintOptions options_;
   LintReport report_;
+  std::set<std::string> known_words_;
   bool has_style_ = false;
   bool has_negative_ = false;
   bool block_too_long_ = false;
@@ -287,7 +337,9 @@ class Linter {
 std::string_view severity_name(Severity severity) { return severity == Severity::Error ? "error" : "warning"; }
 
 std::string format_finding(const LintFinding& finding) {
-  std::string location = finding.source.empty() ? finding.where : finding.source + " " + finding.where;
+  std::string location = finding.source.empty() ? finding.where
+                         : finding.where.empty() ? finding.source
+                                                 : finding.source + " " + finding.where;
   std::string out = std::string(severity_name(finding.severity)) + ": " + location + ": " + finding.message;
   if (!finding.fix.empty()) out += " (" + finding.fix + ")";
   return out;
@@ -308,6 +360,7 @@ int LintReport::exit_code() const {
 std::string LintReport::to_text() const {
   std::string out;
   for (const auto& finding : findings_) out += format_finding(finding) + "\n";
+  for (const auto& note : notes_) out += "note: " + note + "\n";
   return out;
 }
 
@@ -320,7 +373,11 @@ nlohmann::json LintReport::to_json() const {
                         {"where", f.where},
                         {"source", f.source},
                         {"fix", f.fix}});
-  return {{"errors", error_count()}, {"warnings", warning_count()}, {"exit_code", exit_code()}, {"findings", findings}};
+  return {{"errors", error_count()},
+          {"warnings", warning_count()},
+          {"exit_code", exit_code()},
+          {"findings", findings},
+          {"notes", notes_}};
 }
 
 LintReport lint_film(const film::Film& film, const std::filesystem::path& workspace_root, const LintOptions& options) {

@@ -7,13 +7,16 @@
 // not a request: the style block "not live action, not photorealistic" asks for neither.
 //
 // Errors (exit 2):
-//   missing-style-block      [style] text is empty
+//   missing-style-block      [style] block is empty
 //   missing-negative-block   [negative] has no terms in any layer
 //   negated-term-requested   a shot's negative term matches its positive prompt (un-negated),
 //                            or a reference both uses and ignores one dimension
 //   reference-file-missing   a reference's image does not exist (relative to the workspace)
+//   reference-outside-workspace  a reference's image lies outside the workspace and outside
+//                            [film] reference_library (film/reference_image.h)
 //   unknown-reference        a shot uses a reference id that [[references]] does not define
-//   non-positive-duration    a shot duration or [film] default_shot_duration is <= 0
+//   duration-out-of-range    a shot duration or [film] default_shot_duration is not in
+//                            (0, film::kMaxShotSeconds]
 // Warnings (exit 1):
 //   negative-list-too-long   more de-duplicated negative terms than LintOptions::max_negative_terms
 //                            (reported once for the negative block itself, else per shot)
@@ -32,9 +35,13 @@
 //                            a colour word; camera_move static/locked off with a movement;
 //                            atmosphere clear with fog/rain/snow/dust/haze/mist/smoke.
 //                            Reported at the level (film, scene, shot) that set the value.
+//   unknown-look-word        a look value holds a word the model's vocabulary lacks (model_words
+//                            split); the fix names the nearest known word. Reported once per word
+//                            at the level that set the value. Needs LintOptions::vocabulary.
 // Per-shot prompt checks (negated-term-requested, negative-list-too-long per shot) need both
 // blocks; when one is missing only its error is reported for them.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +49,7 @@
 #include <nlohmann/json.hpp>
 
 #include "film/film.h"
+#include "prompt/model_vocabulary.h"
 
 namespace shotgen::prompt {
 
@@ -60,24 +68,31 @@ struct LintFinding {
 // "error: film.toml:55:1 shot s1_02: message (fix)".
 std::string format_finding(const LintFinding& finding);
 
-// Findings in the order they were found; other checks (e.g. routing) append with add().
+// Findings in the order they were found; other checks (e.g. routing) append with add(). Notes say
+// what was not checked and why; they do not change the exit code.
 class LintReport {
  public:
   void add(LintFinding finding) { findings_.push_back(std::move(finding)); }
+  void add_note(std::string note) { notes_.push_back(std::move(note)); }
   const std::vector<LintFinding>& findings() const { return findings_; }
+  const std::vector<std::string>& notes() const { return notes_; }
   int error_count() const;
   int warning_count() const;
   int exit_code() const;  // 0 clean, 1 warnings only, 2 any error
-  std::string to_text() const;  // format_finding() per line
-  // {"errors":N,"warnings":N,"exit_code":N,"findings":[{"severity","code","message","where","source","fix"}]}
+  std::string to_text() const;  // format_finding() per line, then "note: <note>" per note
+  // {"errors":N,"warnings":N,"exit_code":N,"findings":[{"severity","code","message","where","source","fix"}],
+  //  "notes":["..."]}
   nlohmann::json to_json() const;
 
  private:
   std::vector<LintFinding> findings_;
+  std::vector<std::string> notes_;
 };
 
 struct LintOptions {
   int max_negative_terms = 12;  // the field's advice: long lists dilute each term
+  // The vocabulary of the model the film is rendered with; unset: unknown-look-word is not checked.
+  std::optional<ModelVocabulary> vocabulary;
 };
 
 LintReport lint_film(const film::Film& film, const std::filesystem::path& workspace_root,

@@ -1,5 +1,6 @@
 #include "prompt/weighting.h"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 
@@ -11,6 +12,8 @@ namespace {
 constexpr double kRoundMultiplier = 1.1;
 // webui multiplies by the reciprocal rather than dividing; doing the same keeps results bit-equal.
 constexpr double kSquareMultiplier = 1.0 / 1.1;
+// Products stay finite on the way (so that inf * 0 cannot give NaN); the final clamp is much tighter.
+constexpr double kLargestIntermediateWeight = 1e300;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_syntax(char c) { return c == '\\' || c == '(' || c == ')' || c == '[' || c == ']' || c == ':'; }
@@ -56,7 +59,8 @@ std::vector<WeightedRun> parse_weighted_prompt(std::string_view text) {
   std::vector<std::size_t> open_round;   // index in `runs` where each open "(" starts
   std::vector<std::size_t> open_square;  // same for "["
   auto multiply_from = [&runs](std::size_t start, double multiplier) {
-    for (std::size_t i = start; i < runs.size(); ++i) runs[i].weight *= multiplier;
+    for (std::size_t i = start; i < runs.size(); ++i)
+      runs[i].weight = std::clamp(runs[i].weight * multiplier, -kLargestIntermediateWeight, kLargestIntermediateWeight);
   };
   auto append_text = [&runs](std::string_view piece) { runs.push_back({std::string(piece), 1.0}); };
 
@@ -116,12 +120,14 @@ std::vector<WeightedRun> parse_weighted_prompt(std::string_view text) {
   std::vector<WeightedRun> merged;
   for (auto& run : runs) {
     if (run.text.empty()) continue;
+    run.weight = std::clamp(run.weight, kMinPromptWeight, kMaxPromptWeight);
     if (!merged.empty() && merged.back().weight == run.weight) {
       merged.back().text += run.text;
     } else {
       merged.push_back(std::move(run));
     }
   }
+  if (merged.empty()) merged.push_back({"", 1.0});  // webui's answer when nothing is left
   return merged;
 }
 

@@ -11,13 +11,22 @@
 // Weights are multiplied in the same order as webui does (innermost closer first, unclosed
 // openers last), so results agree to the last bit and adjacent runs merge identically.
 // Differences from webui, on purpose:
-//   - runs with empty text are removed, so empty input gives [] instead of [["", 1.0]];
+//   - weights are clamped to [kMinPromptWeight, kMaxPromptWeight] = [0, 10] once parsed (after
+//     the multiplications, before adjacent runs merge): webui lets 1000 nested "(" reach 2.5e41
+//     and overflow to inf, which blanks every frame. Below 0 becomes 0, which the engine treats
+//     as "leave the term out" (it adds ln w to the attention logits). Every weight webui users
+//     write in practice (0.1 to 2, up to 24 nested brackets) is unchanged;
+//   - runs with empty text are removed; when nothing is left the result is one empty run of
+//     weight 1.0, [["", 1.0]], as in webui;
 //   - BREAK is ordinary text (shotgen's encoder has no 75-token chunks to break).
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace shotgen::prompt {
+
+inline constexpr double kMinPromptWeight = 0.0;
+inline constexpr double kMaxPromptWeight = 10.0;
 
 struct WeightedRun {
   std::string text;

@@ -16,12 +16,14 @@
 #include "db/migrations.h"
 #include "db/project_store.h"
 #include "film/film_loader.h"
+#include "film/reference_image.h"
 #include "film/workspace.h"
 #include "media/png.h"
 #include "media/resize.h"
 #include "media/video_encoder.h"
 #include "prompt/assembler.h"
 #include "render/job_queue.h"
+#include "render/project_lint.h"
 #include "render/reroute.h"
 #include "render/take_files.h"
 #include "render/take_store.h"
@@ -551,7 +553,8 @@ class Runner {
         const film::Reference* reference = film_.find_reference(id);
         if (!reference)
           throw Error("unknown reference '" + id + "'", "shot " + shot->id, "define it in [[references]]");
-        c.spec.references.push_back({read_png(root_ / reference->image), reference->ignore});
+        c.spec.references.push_back({read_png(film::resolve_reference_image(root_, film_, *reference).value()),
+                                     reference->ignore});
       }
       c.negative_terms = prompt.negative_terms();
       c.style_revision_id = style_revision_id_;
@@ -720,11 +723,14 @@ int shot_frames(const film::Film& film, const film::Shot& shot) {
 
 std::uint64_t take_seed(const film::Film& film, const film::Shot& shot, int take_index,
                         const std::optional<std::uint64_t>& override_seed) {
+  // Kept to 63 bits: a take's seed fits TOML's signed 64-bit integers, so it can be pasted back
+  // into film.toml (seeds below 2^63 are unchanged).
+  constexpr std::uint64_t kSeedMask = 0x7FFF'FFFF'FFFF'FFFFull;
   const auto take = static_cast<std::uint64_t>(take_index);
-  if (override_seed) return *override_seed + take;
-  if (shot.seed) return *shot.seed + take;
-  if (film.info.seed_policy == film::SeedPolicy::Fixed) return film.info.base_seed + take;
-  return sha256_u64(std::to_string(film.info.base_seed) + "/" + shot.id) + take;
+  if (override_seed) return (*override_seed + take) & kSeedMask;
+  if (shot.seed) return (*shot.seed + take) & kSeedMask;
+  if (film.info.seed_policy == film::SeedPolicy::Fixed) return (film.info.base_seed + take) & kSeedMask;
+  return (sha256_u64(std::to_string(film.info.base_seed) + "/" + shot.id) + take) & kSeedMask;
 }
 
 RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& request, BackendRegistry& registry,
@@ -735,6 +741,7 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   const auto workspace = film::Workspace::open(workspace_root);
   const auto film = film::load_film_file(workspace.film_toml());
   validate_routing(film, registry.caps(), request.backend);
+  require_lint_clean(film, workspace.root(), registry.caps());  // what lint rejects is never synced
   auto db = db::open_project_database(workspace.database());
   db::ProjectStore store(db);
   store.sync(film);

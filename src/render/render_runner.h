@@ -3,7 +3,8 @@
 // and record takes, crash-safely.
 //
 // render_shots() in order:
-//   1. load film.toml and sync it into the database (the film the jobs are planned from)
+//   1. load film.toml, refuse it if lint finds errors (nothing written), and sync it into the
+//      database (the film the jobs are planned from)
 //   2. take the workspace's RenderLock (one render per workspace at a time)
 //   3. recover: requeue dead workers' running jobs, delete temporary files and orphan take files
 //   4. verify the takes of the selected shots (probe_video): a missing or damaged take file marks
@@ -16,7 +17,8 @@
 //      the job done and records the take. Encoding of batch k overlaps generation of batch k+1.
 //
 // Seeds: --seed S → S + take; a shot's `seed` → seed + take; per_shot → sha256_u64(
-// "<base_seed>/<shot id>") + take; fixed → base_seed + take (take is 0-based).
+// "<base_seed>/<shot id>") + take; fixed → base_seed + take (take is 0-based); each kept to its
+// low 63 bits, so that every seed is a valid TOML integer.
 // Frames: round(duration × fps), at least 1 and at most kMaxShotFrames.
 //
 // Faults: a backend that throws → the attempt fails and the job is retried up to max_attempts,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "prompt/assembler.h"
 
 namespace shotgen::render {
 namespace {
@@ -120,6 +121,15 @@ void lint_routing(const film::Film& film, const std::vector<prompt::BackendCaps>
     report.add({prompt::Severity::Error, "unknown-backend", problem.what, "routing", problem.where, problem.fix});
     return;  // routes cannot be computed with an unknown backend in them
   }
+  std::vector<std::string> reachable;  // every backend some shot can be routed to, first use first
+  for (const auto& scene : film.scenes)
+    for (const auto& shot : scene.shots)
+      for (RenderMode mode : {RenderMode::Final, RenderMode::Draft})
+        for (const auto& name : route_shot(film, shot, mode, std::nullopt, known).backends)
+          if (std::find(reachable.begin(), reachable.end(), name) == reachable.end()) reachable.push_back(name);
+  for (const auto& name : reachable)
+    if (auto too_long = prompt::blocks_exceeding_limit(film, *prompt::find_caps(known, name), "backend " + name))
+      report.add({prompt::Severity::Error, too_long->kind, too_long->what, too_long->where, "", too_long->fix});
   for (const auto& scene : film.scenes) {
     for (const auto& shot : scene.shots) {
       if (!shot_has_negatives(film, shot)) continue;

@@ -43,6 +43,8 @@ void validate_routing(const film::Film& film, const std::vector<prompt::BackendC
 
 // Lint checks of the routing, appended to `report`:
 //   unknown-backend        (error)   a rule, the fallback or a route hint names no known backend
+//   prompt-block-too-long  (error)   the style or negative block alone exceeds the prompt limit of
+//                                    a backend some shot can be routed to (render would refuse it)
 //   route-drops-negative   (warning) a shot whose negative prompt is not empty can be routed (in
 //                                    draft or final mode, first choice or fallback) to a backend
 //                                    that does not accept negative prompts

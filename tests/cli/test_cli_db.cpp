@@ -55,6 +55,25 @@ class CliDb : public ::testing::Test {
     EXPECT_EQ(snapshot(), before) << args[0] << " changed the workspace";
   }
 
+  // Replaces the first `from` in film.toml with `to`.
+  void edit_film(const std::string& from, const std::string& to) const {
+    auto toml = read_text(ws_ / "film.toml");
+    const auto at = toml.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    toml.replace(at, from.size(), to);
+    write_text(ws_ / "film.toml", toml);
+  }
+  // Runs `args` and expects one error line containing `message`, exit 2 and no change on disk.
+  CommandResult expect_bad_input(const std::vector<std::string>& args, const std::string& message) {
+    const auto before = snapshot();
+    auto result = shotgen(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.out << result.err;
+    EXPECT_EQ(line_count(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
+    EXPECT_EQ(snapshot(), before) << args[0] << " changed the workspace";
+    return result;
+  }
+
   TempDir dir_;
   fs::path ws_ = copy_project("arcane_short", dir_.path());
 };
@@ -187,6 +206,93 @@ TEST_F(CliDb, SyncOfMalformedTomlLeavesTheDatabaseUntouched) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(line_count(result.err), 1) << result.err;
   EXPECT_EQ(read_text(database()), before);
+}
+
+TEST_F(CliDb, SyncRefusesWhatLintRejects) {
+  edit_film("walks along the harbor wall", "walks along the photorealistic harbor wall");
+  auto lint = shotgen({"lint"});
+  ASSERT_EQ(lint.exit_code, 2) << lint.out;
+  auto refused = expect_bad_input({"sync"}, "'photorealistic' is in the negative prompt and asked for in action");
+  EXPECT_NE(refused.err.find("film.toml:"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(database()));
+
+  // With a database: it stays as it was.
+  edit_film("walks along the photorealistic harbor wall", "walks along the harbor wall");
+  ASSERT_EQ(shotgen({"sync"}).exit_code, 0);
+  edit_film("walks along the harbor wall", "walks along the photorealistic harbor wall");
+  expect_bad_input({"sync"}, "asked for in action");
+}
+
+TEST_F(CliDb, RenderThatFailsOnItsStyleBlockWritesNoRevision) {
+  ASSERT_EQ(shotgen({"sync"}).exit_code, 0);
+  const std::string style = read_text(workspace() / "film.toml").substr(read_text(workspace() / "film.toml").find("block = \""));
+  const std::string style_line = style.substr(0, style.find('\n'));
+  edit_film(style_line, "block = \"\"");
+  auto empty = expect_bad_input({"render", "--all"}, "the film has no style block");
+  EXPECT_NE(empty.err.find("[style] block = "), std::string::npos) << empty.err;  // the real key
+
+  std::string huge;
+  while (huge.size() < (1u << 20)) huge += "painted ";
+  edit_film("block = \"\"", "block = \"" + huge + "\"");
+  auto too_long = expect_bad_input({"render", "--all"}, "the style block (131072 words) alone exceeds the prompt limit");
+  EXPECT_LT(too_long.err.size(), 400u);
+  auto exported = shotgen({"export"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find(style_line), std::string::npos) << "the stored style block changed";
+}
+
+TEST_F(CliDb, NegativeDurationIsALoaderErrorNotASqliteOne) {
+  edit_film("duration = 2.0", "duration = -2.0");
+  auto result = expect_bad_input({"sync"}, "duration' must be greater than 0 and at most 600, got -2");
+  EXPECT_EQ(result.err.find("CHECK"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("film.toml:60:12"), std::string::npos) << result.err;
+  edit_film("duration = -2.0", "duration = 1e9");
+  expect_bad_input({"sync"}, "got 1000000000");
+}
+
+TEST_F(CliDb, DatabaseThatIsAFolderIsRefusedByEveryCommand) {
+  fs::create_directory(database());
+  for (const char* command : {"sync", "export", "audit", "queue"})
+    expect_refused({command}, "the database path is a folder, not a database file");
+}
+
+TEST_F(CliDb, QueueStateFilterIsChecked) {
+  ASSERT_EQ(shotgen({"sync"}).exit_code, 0);
+  auto result = expect_bad_input({"queue", "--state", "bogus"}, "--state: unknown job state 'bogus'");
+  EXPECT_EQ(result.err.find("modified by hand"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("queued, running, done, failed, cancelled"), std::string::npos) << result.err;
+  EXPECT_NE(expect_bad_input({"queue", "--state", "faild"}, "did you mean 'failed'?").exit_code, 0);
+  EXPECT_EQ(shotgen({"queue", "--state", "failed"}).exit_code, 0);
+}
+
+TEST_F(CliDb, CountsAndSeedsOutOfRangeAreOneLineErrors) {
+  ASSERT_EQ(shotgen({"sync"}).exit_code, 0);
+  const std::string huge = "1" + std::string(300, '0');
+  for (const auto& args : std::vector<std::vector<std::string>>{{"take", "approve", "harbor_01", "0"},
+                                                                {"take", "approve", "harbor_01", huge},
+                                                                {"render", "--all", "--takes", "0"},
+                                                                {"render", "--all", "--takes", huge}}) {
+    auto result = expect_bad_input(args, "must be from 1 to 1000, got ");
+    EXPECT_LT(result.err.size(), 400u + (args.back() == huge ? huge.size() : 0)) << result.err;
+  }
+  for (const char* seed : {"-1", "18446744073709551615", "9223372036854775808", "12abc"})
+    expect_bad_input({"render", "--all", "--seed", seed}, "--seed: seeds are whole numbers from 0 to 9223372036854775807");
+}
+
+TEST_F(CliDb, QueueKeepsAJobsLongErrorToOneLine) {
+  ASSERT_EQ(shotgen({"sync"}).exit_code, 0);
+  run_sql(database(),
+          "INSERT INTO jobs(id, shot_id, take_index, backend, params_json, seed, prompt_hash, state, attempts, error, "
+          "created_at, updated_at) VALUES ('abc123', 'harbor_01', 0, 'final', '{}', 1, 'h', 'failed', 3, "
+          "'libtorch failed:' || replace(hex(zeroblob(3000)), '00', ' frame at 0x7f\n'), "
+          "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')");
+  auto result = shotgen({"queue"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(line_count(result.out), 2) << result.out;  // the header and the job
+  EXPECT_LT(result.out.size(), 400u) << result.out;
+  EXPECT_NE(result.out.find("more bytes; `shotgen queue --json` shows all)"), std::string::npos) << result.out;
+  auto json = shotgen({"queue", "--json"});
+  EXPECT_GT(nlohmann::json::parse(json.out)[0]["error"].get<std::string>().size(), 6000u);
 }
 
 }  // namespace

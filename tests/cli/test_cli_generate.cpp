@@ -2,6 +2,8 @@
 // committed under tests/data/engine/tiny_model (window 4 frames, trained size 32x16).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -64,6 +66,7 @@ TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
     auto result = testing::run_shotgen(args);
     EXPECT_EQ(result.exit_code, 2) << fragment;
     EXPECT_NE(result.err.find(fragment), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     EXPECT_FALSE(fs::exists(tmp.path() / "out")) << fragment;  // nothing written
   };
   auto with = [&](std::string option, std::string value) {
@@ -85,7 +88,12 @@ TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   expect_bad(with("--sampler", "ddim"), "unknown sampler 'ddim'");
   expect_bad(with("--device", "tpu"), "unknown device 'tpu'");
   expect_bad(with("--steps", "0"), "steps must be in [1, 1000]");
-  expect_bad(with("--guidance", "1e308"), "guidance must be a number in [0, 50]");
+  expect_bad(with("--guidance", "1e308"), "guidance must be a number in [0, 30]");
+  // Checked before the model runs, so no frame is written.
+  expect_bad(with("--fps", "0"), "--fps: must be greater than 0 and at most 240, got '0'");
+  expect_bad(with("--seed", "-1"), "--seed: seeds are whole numbers from 0 to 9223372036854775807");
+  const std::string board = (testing::projects_dir() / "arcane_short" / "references" / "palette_board.png").string();
+  expect_bad(with("--reference", board + ":ignore=lighting,bogus"), "--reference: unknown reference dimension 'bogus'");
 }
 
 TEST(CliModelInfo, PrintsArchitectureSizeVocabularyAndWindow) {

@@ -29,11 +29,28 @@ std::string with(std::string film, const std::string& from, const std::string& t
   return film;
 }
 
-testing::CommandResult lint(const testing::TempDir& tmp, const std::string& film, std::vector<std::string> extra = {}) {
+// A fixture model folder (config.json + vocab.txt): the tests do not depend on the bundled
+// model's vocabulary, which changes whenever the model is retrained.
+std::string fixture_model() { return std::string(SHOTGEN_TEST_DATA) + "/lint_model"; }
+
+testing::CommandResult lint(const testing::TempDir& tmp, const std::string& film, std::vector<std::string> extra = {},
+                            const std::string& model = fixture_model()) {
   testing::write_text(tmp.path() / "film.toml", film);
-  std::vector<std::string> args = {"-C", tmp.path().string(), "lint"};
+  std::vector<std::string> args = {"-C", tmp.path().string(), "lint", "--model", model};
   args.insert(args.end(), extra.begin(), extra.end());
   return testing::run_shotgen(args);
+}
+
+int lines_starting_with(const std::string& text, const std::string& prefix) {
+  int count = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    if (text.compare(at, prefix.size(), prefix) == 0) ++count;
+    at = text.find('\n', at);
+    if (at == std::string::npos) break;
+    ++at;
+  }
+  return count;
 }
 
 TEST(CliLint, CleanFilmExits0) {
@@ -86,6 +103,80 @@ TEST(CliLint, MissingReferenceFileIsExit2) {
   fs::create_directories(tmp.path() / "references");
   testing::write_text(tmp.path() / "references" / "board.png", "x");
   EXPECT_EQ(lint(tmp, film).exit_code, 0);
+}
+
+TEST(CliLint, ReportsEveryMisspelledKeyInOneRun) {
+  testing::TempDir tmp;
+  auto film = with(kCleanFilm, "title = \"Lint Short\"", "title = \"Lint Short\"\nfsp = 12\ntitel = \"x\"");
+  film = with(film, "action = \"a dog runs across the yard\"", "acton = \"a dog runs across the yard\"");
+  auto text = lint(tmp, film);
+  EXPECT_EQ(text.exit_code, 2) << text.out << text.err;
+  EXPECT_EQ(lines_starting_with(text.out, "error: "), 4) << text.out;  // fsp, titel, acton, and action missing
+  EXPECT_NE(text.out.find("unknown key 'film.fsp' (did you mean 'fps'?)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("unknown key 'film.titel'"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("unknown key 'scenes[0].shots[0].acton' (did you mean 'action'?)"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("4 error(s), 0 warning(s)"), std::string::npos) << text.out;
+}
+
+TEST(CliLint, JsonIsPrintedWhenFilmTomlDoesNotLoad) {
+  testing::TempDir tmp;
+  auto film = with(kCleanFilm, "title = \"Lint Short\"", "title = \"Lint Short\"\nfsp = 12\ntitel = \"x\"\nfps = 0");
+  auto result = lint(tmp, film, {"--json"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  auto j = nlohmann::json::parse(result.out);
+  EXPECT_EQ(j["exit_code"], 2);
+  EXPECT_EQ(j["errors"], 3);
+  ASSERT_EQ(j["findings"].size(), 3u);
+  EXPECT_EQ(j["findings"][0]["code"], "unknown-key");
+  EXPECT_EQ(j["findings"][0]["source"], (tmp.path() / "film.toml").string() + ":4:1");
+  EXPECT_EQ(j["findings"][0]["fix"], "did you mean 'fps'?");
+  EXPECT_EQ(j["findings"][2]["code"], "out-of-range");
+  EXPECT_EQ(j["notes"].size(), 1u);
+
+  // Malformed TOML and a missing workspace give the document too.
+  auto malformed = lint(tmp, "[film\n", {"--json"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_EQ(nlohmann::json::parse(malformed.out)["findings"][0]["code"], "malformed-toml");
+  auto missing = testing::run_shotgen({"-C", (tmp.path() / "missing").string(), "lint", "--json"});
+  EXPECT_EQ(missing.exit_code, 2);
+  auto none = nlohmann::json::parse(missing.out);
+  EXPECT_EQ(none["errors"], 1);
+  EXPECT_NE(none["findings"][0]["message"].get<std::string>().find("does not exist"), std::string::npos);
+}
+
+TEST(CliLint, LookWordsTheModelHasNeverSeenAreWarnings) {
+  testing::TempDir tmp;
+  auto film = with(kCleanFilm, "[[scenes]]", "[look]\nlighting = \"backlit silhouete\"\n\n[[scenes]]");
+  auto result = lint(tmp, film);
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("warning: look.lighting: lighting 'backlit silhouete': the model has never seen the word "
+                            "'silhouete'"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("(did you mean 'silhouette'?)"), std::string::npos) << result.out;
+  EXPECT_EQ(lines_starting_with(result.out, "warning: "), 1) << result.out;  // 'backlit' is known
+
+  // Without a model folder the check is skipped, and a note says so.
+  auto no_model = lint(tmp, film, {}, (tmp.path() / "no_model").string());
+  EXPECT_EQ(no_model.exit_code, 0) << no_model.out;
+  EXPECT_NE(no_model.out.find("note: look words were not checked against a model vocabulary"), std::string::npos)
+      << no_model.out;
+}
+
+TEST(CliLint, ReferenceOutsideTheWorkspaceIsAnError) {
+  testing::TempDir tmp;
+  auto film = with(kCleanFilm, "[[scenes]]",
+                   "[[references]]\nid = \"board\"\nimage = \"/etc/passwd\"\nuse = [\"palette\"]\n\n[[scenes]]");
+  auto result = lint(tmp, film);
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_NE(result.out.find("reference 'board' image '/etc/passwd' is outside the workspace (an absolute path)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("reference_library"), std::string::npos) << result.out;
+  // The explicit opt-in: a shared library folder.
+  auto opted_in = lint(tmp, with(film, "title = \"Lint Short\"", "title = \"Lint Short\"\nreference_library = \"/etc\""));
+  EXPECT_EQ(opted_in.exit_code, 0) << opted_in.out;
 }
 
 TEST(CliLint, NoWorkspaceIsExit2) {

@@ -53,7 +53,8 @@ TEST(CliPromptParse, PrintsRunsAsJsonPairs) {
       {"a (((house:1.3)) [on] a (hill:0.5), sun, (((sky))).",
        R"([["a ",1.0],["house",1.5730000000000004],[" ",1.1],["on",1.0],[" a ",1.1],["hill",0.55],)"
        R"([", sun, ",1.1],["sky",1.4641000000000006],[".",1.1]])"},
-      {"", "[]"},
+      {"", R"([["",1.0]])"},
+      {"(", R"([["",1.0]])"},  // AUTOMATIC1111: one empty run whenever nothing is left
   };
   for (const auto& c : cases) {
     auto result = testing::run_shotgen({"prompt", "parse", c.text, "--json"});
@@ -82,8 +83,24 @@ TEST(CliPrompt, JsonHasPositiveStartingWithStyleNegativeAndSections) {
   ASSERT_TRUE(j["sections"].is_array());
   EXPECT_EQ(j["sections"][0]["name"], "style");
   EXPECT_EQ(j["backend"], "final");
-  // The film was synced into the project database on the way.
-  EXPECT_TRUE(fs::exists(ws / "shotgen.db"));
+  // prompt only reads: no database is created.
+  EXPECT_FALSE(fs::exists(ws / "shotgen.db"));
+}
+
+TEST(CliPrompt, LeavesTheProjectDatabaseAsItIs) {
+  testing::TempDir tmp;
+  auto ws = make_workspace(tmp);
+  ASSERT_EQ(testing::run_shotgen({"-C", ws.string(), "sync"}).exit_code, 0);
+  const auto before = testing::read_text(ws / "shotgen.db");
+  // An edit that sync would store: prompt shows it without recording it.
+  std::string film = kFilm;
+  film.replace(film.find("boats rock in the water"), std::string("boats rock in the water").size(), "boats drift");
+  testing::write_text(ws / "film.toml", film);
+  auto result = testing::run_shotgen({"-C", ws.string(), "prompt", "harbor_02"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("boats drift"), std::string::npos) << result.out;
+  EXPECT_EQ(testing::read_text(ws / "shotgen.db"), before);
+  EXPECT_FALSE(fs::exists(ws / "shotgen.db-wal") && fs::file_size(ws / "shotgen.db-wal") > 0);
 }
 
 TEST(CliPrompt, AllPrintsEveryShotInStoryOrder) {

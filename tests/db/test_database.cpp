@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <filesystem>
 
 #include "core/atomic_file.h"
@@ -139,6 +140,83 @@ TEST(Database, FileThatIsNotSqliteIsRefusedAndLeftUntouched) {
   EXPECT_EQ(read_file(path), content);
   EXPECT_FALSE(fs::exists(path.string() + "-wal"));
   EXPECT_FALSE(fs::exists(path.string() + "-shm"));
+}
+
+TEST(Database, FolderInPlaceOfTheFileIsRefusedAsAFolder) {
+  TempDir dir;
+  auto path = dir.path() / "shotgen.db";
+  fs::create_directory(path);
+  for (auto attempt : {+[](const fs::path& p) { Database::open(p); }, +[](const fs::path& p) { read_user_version(p); }}) {
+    try {
+      attempt(path);
+      FAIL() << "a folder was taken for a database";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.problem().kind, "not-a-database");
+      EXPECT_EQ(e.problem().what, "the database path is a folder, not a database file");
+      EXPECT_EQ(e.problem().where, path.string());
+      EXPECT_NE(e.problem().fix.find("move the folder away"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(fs::is_empty(path));
+}
+
+// A VFS that behaves like the default one until `full` is set; then writes to the WAL fail as on
+// a full disk: an I/O error whose system error number is ENOSPC (as when the WAL index cannot
+// grow, which is how a full disk reached `shotgen render`).
+struct FullDiskVfs {
+  using WriteFn = int (*)(sqlite3_file*, const void*, int, sqlite3_int64);
+  static inline sqlite3_vfs* real = nullptr;
+  static inline sqlite3_vfs vfs{};
+  static inline sqlite3_io_methods methods{};
+  static inline WriteFn real_write = nullptr;
+  static inline bool full = false;
+
+  static int write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+    return full ? SQLITE_IOERR_WRITE : real_write(file, data, amount, offset);
+  }
+  static int last_error(sqlite3_vfs* vfs, int size, char* text) {
+    return full ? ENOSPC : real->xGetLastError(vfs, size, text);
+  }
+  static int open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
+    const int rc = real->xOpen(real, name, file, flags, out_flags);
+    if (rc == SQLITE_OK && file->pMethods && (flags & SQLITE_OPEN_WAL)) {
+      methods = *file->pMethods;
+      real_write = file->pMethods->xWrite;
+      methods.xWrite = &FullDiskVfs::write;
+      file->pMethods = &methods;
+    }
+    return rc;
+  }
+  FullDiskVfs() {
+    real = sqlite3_vfs_find(nullptr);
+    vfs = *real;
+    vfs.zName = "shotgen_test_full_disk";
+    vfs.xOpen = &FullDiskVfs::open;
+    vfs.xGetLastError = &FullDiskVfs::last_error;
+    sqlite3_vfs_register(&vfs, 1);
+  }
+  ~FullDiskVfs() {
+    sqlite3_vfs_unregister(&vfs);
+    sqlite3_vfs_register(real, 1);
+    full = false;
+  }
+};
+
+TEST(Database, FullDiskIsNamedWithTheFix) {
+  TempDir dir;
+  FullDiskVfs vfs;
+  auto db = Database::open(dir.path() / "shotgen.db");
+  db.exec("CREATE TABLE t(x); PRAGMA cache_size = 2");
+  FullDiskVfs::full = true;
+  try {
+    Transaction tx(db);
+    db.exec("INSERT INTO t VALUES (randomblob(1000000))");  // spills pages to the WAL mid-statement
+    FAIL() << "the write succeeded on a full disk";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.problem().kind, "disk-full");
+    EXPECT_NE(e.problem().what.find("(the disk is full)"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().fix.find("free some disk space"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Database, FileShorterThanTheHeaderIsRefused) {

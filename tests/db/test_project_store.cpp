@@ -272,6 +272,42 @@ TEST(ProjectStore, DuplicateShotIdsAreRefusedBeforeWriting) {
   EXPECT_FALSE(ProjectStore(db).has_film());
 }
 
+TEST(ProjectStore, ValuesTheSchemaChecksAreRefusedWithTheirOwnMessage) {
+  auto db = Database::open_in_memory();
+  migrate(db);
+  ProjectStore store(db);
+  store.sync(sample_film());
+  const auto changes = db.total_changes();
+  auto film = sample_film();
+  film.scenes[0].shots[0].duration = -2.0;
+  try {
+    store.sync(film);
+    FAIL() << "a negative duration was stored";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.problem().kind, "out-of-range");
+    EXPECT_EQ(e.problem().where, "shot 'harbor_01'");
+    EXPECT_EQ(e.problem().what, "duration is -2 seconds");
+    EXPECT_EQ(std::string(e.what()).find("CHECK"), std::string::npos) << e.what();
+  }
+  film = sample_film();
+  film.scenes[1].shots[0].transition_seconds = -1;
+  EXPECT_THROW(store.sync(film), Error);
+  EXPECT_EQ(db.total_changes(), changes);
+}
+
+TEST(ProjectStore, ReferenceLibraryIsStored) {
+  auto db = Database::open_in_memory();
+  migrate(db);
+  ProjectStore store(db);
+  auto film = sample_film();
+  film.info.reference_library = "/srv/refs";
+  store.sync(film);
+  EXPECT_EQ(store.load_film().info.reference_library, "/srv/refs");
+  film.info.reference_library.clear();
+  EXPECT_TRUE(store.sync(film).film_settings_changed);
+  EXPECT_EQ(store.load_film(), film);
+}
+
 TEST(ProjectStore, FailedSyncLeavesTheDatabaseByteForByteAsItWas) {
   TempDir dir;
   auto path = dir.path() / "shotgen.db";
@@ -279,7 +315,7 @@ TEST(ProjectStore, FailedSyncLeavesTheDatabaseByteForByteAsItWas) {
   sync_file(path, film);
   const auto before = read_file(path);
 
-  // Many changes are written before the last shot violates CHECK (takes >= 1).
+  // Many changes, and the last shot breaks a CHECK (takes >= 1): refused as a whole.
   auto broken = film;
   broken.style.text = "a new style";
   broken.negative.extra.push_back("noise");

@@ -253,7 +253,7 @@ TEST(FilmLoader, BadValuesAreErrors) {
       {"[film]\ntitle = \"\"\n[style]\nblock = \"b\"\n[negative]\n", "'film.title' is empty"},
       {minimal(shot + "takes = 0\n"), "'scenes[0].shots[0].takes' must be from 1 to 1000"},
       {minimal(shot + "transition = \"wipe\"\n"), "unknown transition 'wipe'"},
-      {minimal(shot + "transition_seconds = -1\n"), "transition_seconds' must not be negative"},
+      {minimal(shot + "transition_seconds = -1\n"), "transition_seconds' must be from 0 to 600, got -1"},
       {minimal("[[references]]\nid = \"r\"\nimage = \"r.png\"\nuse = [\"pallete\"]\n"),
        "unknown reference dimension 'pallete' at 'references[0].use[0]'"},
       {minimal("[[references]]\nid = \"r\"\nimage = \"r.png\"\nuse = [\"palette\"]\nignore = [\"palette\"]\n"),
@@ -268,6 +268,86 @@ TEST(FilmLoader, BadValuesAreErrors) {
     EXPECT_NE(p.what.find(c.what_contains), std::string::npos) << "got: " << p.what << "\nfor:\n" << c.text;
     EXPECT_EQ(p.where.rfind("film.toml:", 0), 0u) << p.where;
   }
+}
+
+TEST(FilmLoader, DurationsAreRangeChecked) {
+  const std::string shot = "[[scenes]]\nid = \"s\"\n[[scenes.shots]]\nid = \"a\"\naction = \"x\"\n";
+  for (const char* bad : {"-2.0", "0", "1e9", "600.5", "inf"}) {
+    Problem p = load_error(minimal(shot + "duration = " + bad + "\n"));
+    EXPECT_EQ(p.kind, "out-of-range") << bad;
+    EXPECT_NE(p.what.find("'scenes[0].shots[0].duration' must "), std::string::npos) << p.what;
+    EXPECT_EQ(p.where, "film.toml:15:12") << bad;
+    EXPECT_NE(p.fix.find("duration = 2.0"), std::string::npos) << p.fix;
+  }
+  EXPECT_EQ(load_error(minimal(shot + "duration = -2.0\n")).what,
+            "'scenes[0].shots[0].duration' must be greater than 0 and at most 600, got -2");
+  Problem film_default = load_error("[film]\ntitle = \"t\"\ndefault_shot_duration = 1e9\n[style]\nblock = \"b\"\n[negative]\n");
+  EXPECT_EQ(film_default.what, "'film.default_shot_duration' must be greater than 0 and at most 600, got 1000000000");
+  Film longest = load_film_string(minimal(shot + "duration = 600\n"), "film.toml");
+  EXPECT_EQ(longest.scenes[0].shots[0].duration, 600.0);
+}
+
+TEST(FilmLoader, ReportsEveryProblemOfAFileInOneRun) {
+  const std::string text = minimal(R"([look]
+lightning = "night"
+pallete = "warm"
+[render]
+stepz = 3
+[[scenes]]
+id = "s"
+[[scenes.shots]]
+id = "a"
+action = "x"
+duration = -1
+)");
+  FilmCheck checked = check_film_string(text, "film.toml");
+  EXPECT_FALSE(checked.film.has_value());
+  ASSERT_EQ(checked.problems.size(), 4u);
+  // In file order, each with its kind and position.
+  EXPECT_EQ(checked.problems[0].kind, "unknown-key");
+  EXPECT_EQ(checked.problems[0].where, "film.toml:11:1");
+  EXPECT_NE(checked.problems[0].fix.find("'lighting'"), std::string::npos);
+  EXPECT_EQ(checked.problems[1].where, "film.toml:12:1");
+  EXPECT_NE(checked.problems[1].fix.find("'palette'"), std::string::npos);
+  EXPECT_EQ(checked.problems[2].where, "film.toml:14:1");
+  EXPECT_NE(checked.problems[2].fix.find("'steps'"), std::string::npos);
+  EXPECT_EQ(checked.problems[3].kind, "out-of-range");
+
+  // load_film_string throws the first one and says how many more there are.
+  Problem first = load_error(text);
+  EXPECT_EQ(first.where, "film.toml:11:1");
+  EXPECT_NE(first.fix.find("3 more problem(s) in this file: `shotgen lint` lists them all"), std::string::npos) << first.fix;
+
+  FilmCheck clean = check_film_string(minimal(), "film.toml");
+  EXPECT_TRUE(clean.film.has_value());
+  EXPECT_TRUE(clean.problems.empty());
+}
+
+TEST(FilmLoader, WrongTypesAndMissingKeysDoNotStopTheRest) {
+  FilmCheck checked = check_film_string(R"([film]
+fps = "24"
+[negative]
+format = ["a", 3]
+[[scenes]]
+title = "no id"
+[[scenes.shots]]
+action = 7
+)",
+                                        "film.toml");
+  std::vector<std::string> kinds;
+  for (const auto& p : checked.problems) kinds.push_back(p.kind);
+  // [style] and film.title missing, fps and format[1] mistyped, the scene's and the shot's id
+  // missing, the action mistyped.
+  EXPECT_EQ(kinds, (std::vector<std::string>{"missing-key", "missing-key", "wrong-type", "wrong-type", "missing-key",
+                                              "missing-key", "wrong-type"}))
+      << ::testing::PrintToString(kinds);
+}
+
+TEST(FilmLoader, ReferenceLibraryIsRead) {
+  Film film = load_film_string("[film]\ntitle = \"t\"\nreference_library = \"/srv/refs\"\n[style]\nblock = \"b\"\n[negative]\n",
+                               "film.toml");
+  EXPECT_EQ(film.info.reference_library, "/srv/refs");
+  EXPECT_EQ(load_film_string(minimal(), "film.toml").info.reference_library, "");
 }
 
 TEST(FilmLoader, UnknownReferenceDimensionSuggestsNearest) {
@@ -305,7 +385,7 @@ TEST(FilmLoader, NewerFormatVersionIsRefusedBeforeKeyChecks) {
   EXPECT_NE(p.what.find("written by a newer shotgen"), std::string::npos) << p.what;
   EXPECT_EQ(p.where, "film.toml:1:18");
   EXPECT_EQ(p.fix, "upgrade shotgen");
-  EXPECT_NE(load_error("format_version = 0\n" + minimal()).what.find("format_version must be 1 or more"), std::string::npos);
+  EXPECT_NE(load_error("format_version = 0\n" + minimal()).what.find("'format_version' must be 1, got 0"), std::string::npos);
 }
 
 TEST(FilmLoader, FileErrorsNameThePath) {

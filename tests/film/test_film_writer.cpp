@@ -13,7 +13,8 @@ Film round_trip(const Film& film) { return load_film_string(write_film_toml(film
 // A film that sets every field, several to values that need escaping or are not the defaults.
 Film film_with_every_field() {
   Film film;
-  film.info = {"Quote \" and \\ backslash\tand tab", 23.976, {1920, 1088}, 0.1, SeedPolicy::Fixed, 9223372036854775807ull};
+  film.info = {"Quote \" and \\ backslash\tand tab", 23.976, {1920, 1088}, 0.1, SeedPolicy::Fixed, 9223372036854775807ull,
+               "../shared \"refs\""};
   film.style.text = "line one\nline two — with unicode é";
   film.negative = {{"live action"}, {"extra fingers", "merged faces"}, {"blurry"}, {"logo"}};
   for (LookField f : all_look_fields()) film.look.get(f) = "film " + std::string(look_field_key(f));

@@ -1,11 +1,12 @@
 // Keeps schemas/film.schema.json and the loader in agreement: the example projects validate
-// against the schema, and the schema describes exactly the keys (with their kinds and
-// required-ness) that the loader accepts.
+// against the schema, and the schema describes exactly the keys (with their kinds,
+// required-ness, numeric ranges and enums) that the loader accepts.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -85,6 +86,75 @@ TEST(FilmSchema, DescribesExactlyTheKeysTheLoaderAccepts) {
   EXPECT_TRUE(only_loader.empty()) << "accepted by the loader but not in the schema:\n" << describe(only_loader);
 }
 
+// A key's value rule as text, the same for the schema and the loader: "min 0, max 600, enum a|b".
+std::string rule_text(std::optional<double> minimum, bool exclusive, std::optional<double> maximum,
+                      const std::vector<std::string>& one_of) {
+  std::ostringstream out;
+  if (minimum) out << (exclusive ? "exclusiveMinimum " : "minimum ") << *minimum << "; ";
+  if (maximum) out << "maximum " << *maximum << "; ";
+  if (!one_of.empty()) {
+    out << "enum";
+    for (const auto& value : one_of) out << " " << value;
+  }
+  return out.str();
+}
+
+using RuleRow = std::tuple<std::string, std::string, std::string>;  // table, key, rule_text
+
+void collect_rules(const json& root, const json& object, const std::string& table, std::set<RuleRow>& rows) {
+  const json& obj = resolve(root, object);
+  for (const auto& [key, value] : obj["properties"].items()) {
+    const json& prop = resolve(root, value);
+    const std::string kind = schema_kind(root, value);
+    const std::string child = table.empty() ? key : table + "." + key;
+    if (kind == "table") collect_rules(root, prop, child, rows);
+    if (kind == "array of tables") collect_rules(root, prop["items"], child + "[]", rows);
+    // The enum of an array of strings is on its items.
+    const json& constrained = kind == "array of strings" ? resolve(root, prop["items"]) : prop;
+    std::optional<double> minimum, maximum;
+    bool exclusive = false;
+    if (constrained.contains("exclusiveMinimum")) {
+      minimum = constrained["exclusiveMinimum"].get<double>();
+      exclusive = true;
+    } else if (constrained.contains("minimum")) {
+      minimum = constrained["minimum"].get<double>();
+    }
+    if (constrained.contains("maximum")) maximum = constrained["maximum"].get<double>();
+    std::vector<std::string> one_of;
+    if (constrained.contains("enum")) one_of = constrained["enum"].get<std::vector<std::string>>();
+    const std::string rule = rule_text(minimum, exclusive, maximum, one_of);
+    if (!rule.empty()) rows.insert({table, key, rule});
+  }
+}
+
+std::string describe(const std::set<RuleRow>& rows) {
+  std::ostringstream out;
+  for (const auto& [table, key, rule] : rows) out << "  " << (table.empty() ? "" : table + ".") << key << ": " << rule << "\n";
+  return out.str();
+}
+
+TEST(FilmSchema, RangesAndEnumsMatchTheLoader) {
+  json schema = load_schema();
+  std::set<RuleRow> from_schema;
+  collect_rules(schema, schema, "", from_schema);
+
+  std::set<RuleRow> from_loader;
+  for (const auto& spec : accepted_keys()) {
+    const ValueRule& r = spec.rule;
+    const std::string rule = rule_text(r.minimum, r.exclusive_minimum, r.maximum, r.one_of);
+    if (!rule.empty()) from_loader.insert({spec.table, spec.key, rule});
+  }
+  EXPECT_GE(from_loader.size(), 10u);  // the comparison below is not vacuous
+
+  std::set<RuleRow> only_schema, only_loader;
+  for (const auto& row : from_schema)
+    if (!from_loader.count(row)) only_schema.insert(row);
+  for (const auto& row : from_loader)
+    if (!from_schema.count(row)) only_loader.insert(row);
+  EXPECT_TRUE(only_schema.empty()) << "ranges/enums in the schema but not in the loader:\n" << describe(only_schema);
+  EXPECT_TRUE(only_loader.empty()) << "ranges/enums in the loader but not in the schema:\n" << describe(only_loader);
+}
+
 TEST(FilmSchema, EnumsMatchTheModel) {
   json schema = load_schema();
   const json& props = schema["properties"];
@@ -141,7 +211,8 @@ TEST(FilmSchema, ExampleProjectsAndScaffoldValidate) {
 }
 
 TEST(FilmSchema, RejectsWhatTheLoaderRejects) {
-  // The validator must be able to fail: an unknown key, a wrong type and a bad enum value.
+  // The validator must be able to fail: an unknown key, a wrong type, a bad enum value and
+  // numbers out of range.
   testing::TempDir tmp;
   auto file = tmp.path() / "bad.toml";
   testing::write_text(file, R"([film]
@@ -153,9 +224,20 @@ block = "b"
 [negative]
 [look]
 lightning = "night"
+[render]
+guidance = 1e9
+[[scenes]]
+id = "s"
+[[scenes.shots]]
+id = "a"
+action = "x"
+duration = -2.0
 )");
+  EXPECT_THROW(load_film_file(file), Error);
   auto result = validate({file}, tmp.path());
   EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.out.find("scenes/0/shots/0/duration"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("render/guidance"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("lightning"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("film/fps"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("film/seed_policy"), std::string::npos) << result.out;

@@ -152,6 +152,32 @@ TEST(Assembler, NeverCutsTheNegativeBlockSilently) {
   }
 }
 
+TEST(Assembler, BlocksExceedingALimitAreFoundWithoutAShot) {
+  auto film = make_film();
+  EXPECT_FALSE(blocks_exceeding_limit(film, limited(100), "backend x").has_value());
+  EXPECT_FALSE(blocks_exceeding_limit(film, limited(0), "backend x").has_value());  // no limit
+  auto style = blocks_exceeding_limit(film, limited(10), "backend x");
+  ASSERT_TRUE(style.has_value());
+  EXPECT_EQ(style->kind, "prompt-block-too-long");
+  EXPECT_EQ(style->where, "backend x");
+  EXPECT_NE(style->what.find("style block"), std::string::npos);
+  film.style.text = "flat 2D animation";
+  auto negative = blocks_exceeding_limit(film, limited(12), "backend x");
+  ASSERT_TRUE(negative.has_value());
+  EXPECT_NE(negative->what.find("negative block (17 words)"), std::string::npos) << negative->what;
+}
+
+TEST(Assembler, MissingStyleBlockNamesTheKeyToAdd) {
+  auto film = make_film();
+  film.style.text = "";
+  try {
+    assemble_prompt(film, *film.find_shot("a2"), limited(0));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.problem().fix.find("[style] block = "), std::string::npos) << e.problem().fix;
+  }
+}
+
 TEST(Assembler, CutsExtraNegativesReferenceFirstAndKeepsTheBlock) {
   auto film = make_film();
   film.style.text = "flat 2D animation";

@@ -60,6 +60,7 @@ TEST(Lint, MissingStyleBlockIsAnError) {
   auto report = lint_film(film, ws.dir.path());
   ASSERT_EQ(with_code(report, "missing-style-block").size(), 1u);
   EXPECT_EQ(with_code(report, "missing-style-block")[0].severity, Severity::Error);
+  EXPECT_NE(with_code(report, "missing-style-block")[0].fix.find("[style] block = "), std::string::npos);
   EXPECT_EQ(report.exit_code(), 2);
 }
 
@@ -123,17 +124,80 @@ TEST(Lint, UnknownReferenceIsAnErrorWithSuggestion) {
   EXPECT_EQ(found[0].fix, "did you mean 'board'?");
 }
 
-TEST(Lint, NonPositiveDurationsAreErrors) {
+TEST(Lint, DurationsOutOfRangeAreErrors) {
   Workspace ws;
   auto film = clean_film();
   film.scenes[0].shots[1].duration = 0.0;
-  film.scenes[1].shots[0].duration = -1.0;
-  film.info.default_shot_duration = 0.0;
-  auto found = with_code(lint_film(film, ws.dir.path()), "non-positive-duration");
+  film.scenes[1].shots[0].duration = 1e9;
+  film.info.default_shot_duration = -1.0;
+  auto found = with_code(lint_film(film, ws.dir.path()), "duration-out-of-range");
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0].where, "film.default_shot_duration");
   EXPECT_EQ(found[1].where, "shot a2");
   EXPECT_EQ(found[2].where, "shot b1");
+  EXPECT_EQ(found[2].message, "duration is 1e+09 seconds");
+  EXPECT_NE(found[2].fix.find("at most 600"), std::string::npos) << found[2].fix;
+  film.scenes[1].shots[0].duration = film::kMaxShotSeconds;
+  EXPECT_EQ(with_code(lint_film(film, ws.dir.path()), "duration-out-of-range").size(), 2u);
+}
+
+TEST(Lint, ReferenceOutsideTheWorkspaceIsAnError) {
+  Workspace ws;
+  auto film = clean_film();
+  film.references[0].image = "../../etc/passwd";
+  film.references[0].source = "film.toml:30:1";
+  auto report = lint_film(film, ws.dir.path());
+  auto found = with_code(report, "reference-outside-workspace");
+  ASSERT_EQ(found.size(), 1u) << report.to_text();
+  EXPECT_EQ(found[0].severity, Severity::Error);
+  EXPECT_EQ(found[0].source, "film.toml:30:1");
+  EXPECT_NE(found[0].message.find("is outside the workspace ('..' leads to "), std::string::npos) << found[0].message;
+  EXPECT_TRUE(with_code(report, "reference-file-missing").empty());  // one error, not two
+}
+
+TEST(Lint, LookWordsOutsideTheModelVocabularyAreWarnings) {
+  Workspace ws;
+  auto film = clean_film();
+  film.scenes[0].shots[1].look.get(film::LookField::Lighting) = "backlit silhouete, backlit (silhouete:1.2)";
+  LintOptions options;
+  // A fixture vocabulary: the bundled model's changes whenever it is retrained.
+  options.vocabulary = ModelVocabulary{"models/fixture", {"backlit", "silhouette", "static", "35mm", "low", "key", "warm",
+                                                          "practicals", "teal", "and", "orange", "melancholic", "in",
+                                                          "the", "style", "of", "a", "1970s", "western", "cool",
+                                                          "blues", "night", "moonlit"}};
+  auto report = lint_film(film, ws.dir.path(), options);
+  auto found = with_code(report, "unknown-look-word");
+  ASSERT_EQ(found.size(), 1u) << report.to_text();  // once per word and level
+  EXPECT_EQ(found[0].severity, Severity::Warning);
+  EXPECT_EQ(found[0].where, "shot a2 look.lighting");
+  EXPECT_NE(found[0].message.find("never seen the word 'silhouete' (vocabulary of models/fixture)"), std::string::npos)
+      << found[0].message;
+  EXPECT_EQ(found[0].fix, "did you mean 'silhouette'?");
+  // A word that is no typo still names the nearest known word.
+  film.scenes[0].shots[1].look.get(film::LookField::Lighting) = "zzzz";
+  found = with_code(lint_film(film, ws.dir.path(), options), "unknown-look-word");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].fix.find("the nearest word it knows is"), std::string::npos) << found[0].fix;
+  // Without a vocabulary the check does not run.
+  EXPECT_TRUE(with_code(lint_film(film, ws.dir.path()), "unknown-look-word").empty());
+}
+
+TEST(Lint, ModelVocabularyIsReadFromTheModelFolder) {
+  TempDir dir;
+  write_text(dir.path() / "config.json", R"({"vocab_file": "words.txt", "width": 8})");
+  write_text(dir.path() / "words.txt", "alpha\r\nbeta\n\ngamma\n");
+  auto vocabulary = read_model_vocabulary(dir.path());
+  ASSERT_TRUE(vocabulary.ok()) << vocabulary.problem().message();
+  EXPECT_EQ(vocabulary.value().words, (std::vector<std::string>{"alpha", "beta", "gamma"}));
+  // The word list must stay inside the model folder.
+  write_text(dir.path() / "config.json", R"({"vocab_file": "../../../../etc/passwd"})");
+  auto outside = read_model_vocabulary(dir.path());
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.problem().kind, "model-vocabulary");
+  EXPECT_NE(outside.problem().what.find("leads outside the model folder"), std::string::npos);
+  EXPECT_FALSE(read_model_vocabulary(dir.path() / "missing").ok());
+  EXPECT_EQ(model_words("Backlit (silhouette:1.3), 35mm f/1.8 café"),
+            (std::vector<std::string>{"backlit", "silhouette", "35mm", "f", "1", "8", "caf"}));
 }
 
 TEST(Lint, LongNegativeListIsAWarning) {
@@ -230,6 +294,14 @@ TEST(Lint, FormatsFindingsAndJson) {
   EXPECT_EQ(j["exit_code"], 2);
   EXPECT_EQ(j["findings"][1]["code"], "negative-list-too-long");
   EXPECT_EQ(LintReport{}.exit_code(), 0);
+  // Notes say what was not checked; they do not change the exit code.
+  report.add_note("look words were not checked");
+  EXPECT_NE(report.to_text().find("\nnote: look words were not checked\n"), std::string::npos);
+  EXPECT_EQ(report.to_json()["notes"][0], "look words were not checked");
+  EXPECT_EQ(report.exit_code(), 2);
+  // A finding with a source and no `where` (a film.toml load problem).
+  EXPECT_EQ(format_finding({Severity::Error, "unknown-key", "unknown key 'x'", "", "film.toml:2:1", ""}),
+            "error: film.toml:2:1: unknown key 'x'");
 }
 
 }  // namespace

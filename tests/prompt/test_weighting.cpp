@@ -50,7 +50,7 @@ TEST(Weighting, SquareBracketsDivideByOnePointOne) {
 
 TEST(Weighting, ExplicitWeightAllowsSpacesAndSigns) {
   EXPECT_EQ(parse_weighted_prompt("(fog: 1.5 )"), (Runs{{"fog", 1.5}}));
-  EXPECT_EQ(parse_weighted_prompt("(fog:-0.5)"), (Runs{{"fog", -0.5}}));
+  EXPECT_EQ(parse_weighted_prompt("(fog:+0.5)"), (Runs{{"fog", 0.5}}));
 }
 
 TEST(Weighting, UnmatchedClosersAreLiteralText) {
@@ -81,9 +81,32 @@ TEST(Weighting, LoneBackslashIsDroppedAsInWebui) {
   EXPECT_EQ(parse_weighted_prompt("a\\b"), (Runs{{"ab", 1.0}}));
 }
 
-TEST(Weighting, EmptyInputGivesNoRuns) {
-  EXPECT_TRUE(parse_weighted_prompt("").empty());
-  EXPECT_TRUE(parse_weighted_prompt("()").empty());
+TEST(Weighting, NothingLeftGivesOneEmptyRunOfWeightOne) {
+  // webui: `if len(res) == 0: res = [["", 1.0]]`.
+  for (const char* text : {"", "(", "()", "[", "[]", "(:1.5)", "\\"})
+    EXPECT_EQ(parse_weighted_prompt(text), (Runs{{"", 1.0}})) << text;
+  EXPECT_EQ(strip_weighting("("), "");
+}
+
+TEST(Weighting, WeightsAreClampedToTheDocumentedRange) {
+  const std::string thousand_open(1000, '('), thousand_close(1000, ')');
+  EXPECT_EQ(parse_weighted_prompt(thousand_open + "glow" + thousand_close), (Runs{{"glow", kMaxPromptWeight}}));
+  EXPECT_EQ(parse_weighted_prompt(thousand_open + "glow"), (Runs{{"glow", kMaxPromptWeight}}));  // unclosed
+  const double dim = parse_weighted_prompt(std::string(1000, '[') + "dim")[0].weight;
+  EXPECT_GT(dim, kMinPromptWeight);
+  EXPECT_LT(dim, 1e-40);
+  EXPECT_EQ(parse_weighted_prompt("(fog:-0.5)"), (Runs{{"fog", kMinPromptWeight}}));
+  EXPECT_EQ(parse_weighted_prompt("(fog:99999999999999999999)"), (Runs{{"fog", kMaxPromptWeight}}));
+  // An overflowing product times 0 is 0, not NaN.
+  auto runs = parse_weighted_prompt("(((x:" + std::string(300, '9') + "):" + std::string(300, '9') + "):0)");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].weight, 0.0);
+  // The JSON never holds null (a non-finite number).
+  EXPECT_EQ(format_runs_json(parse_weighted_prompt(thousand_open + "x")), R"([["x",10.0]])");
+  // Up to 24 nested brackets (1.1^24 = 9.85) nothing changes.
+  double webui = 1.0;
+  for (int i = 0; i < 24; ++i) webui *= 1.1;
+  EXPECT_EQ(parse_weighted_prompt(std::string(24, '(') + "x")[0].weight, webui);
 }
 
 TEST(Weighting, StripWeightingKeepsOnlyText) {

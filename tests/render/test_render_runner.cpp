@@ -5,6 +5,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "db/audit.h"
 #include "db/migrations.h"
 #include "db/project_store.h"
@@ -337,6 +338,26 @@ TEST(RenderRunner, FramesAndSeedPolicy) {
   film.info.seed_policy = film::SeedPolicy::Fixed;
   film.info.base_seed = 7;
   EXPECT_EQ(take_seed(film, shot, 1, std::nullopt), 8u);
+}
+
+TEST(RenderRunner, SeedsStayInsideTomlsIntegerRange) {
+  constexpr std::uint64_t kLargestTomlInteger = 9223372036854775807ull;
+  auto film = film::load_film_string(film_toml({}), "film.toml");
+  auto shot = *film.find_shot("s1_01");
+  // Per-shot seeds come from a hash; about half of all shot ids hash to 2^63 or more.
+  int hashes_past_the_range = 0;
+  for (int i = 0; i < 64; ++i) {
+    shot.id = "shot_" + std::to_string(i);
+    if (sha256_u64(std::to_string(film.info.base_seed) + "/" + shot.id) > kLargestTomlInteger) ++hashes_past_the_range;
+    for (int take = 0; take < 3; ++take) EXPECT_LE(take_seed(film, shot, take, std::nullopt), kLargestTomlInteger) << shot.id;
+  }
+  EXPECT_GT(hashes_past_the_range, 10);  // the loop above met such hashes
+  // Seeds that are in range already are kept; the end of the range wraps to 0.
+  EXPECT_EQ(take_seed(film, shot, 1, 41), 42u);
+  EXPECT_EQ(take_seed(film, shot, 1, kLargestTomlInteger), 0u);
+  shot.seed = kLargestTomlInteger;
+  EXPECT_EQ(take_seed(film, shot, 0, std::nullopt), kLargestTomlInteger);
+  EXPECT_LE(take_seed(film, shot, 2, std::nullopt), kLargestTomlInteger);
 }
 
 }  // namespace

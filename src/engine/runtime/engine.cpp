@@ -26,7 +26,7 @@ DType parse_dtype_name(const std::string& text) {
 constexpr int kMaxFrames = 2400;  // 100 s at 24 fps
 constexpr int kMaxSide = 1024;
 constexpr int kMaxSteps = 1000;
-constexpr double kMaxGuidance = 50.0;
+constexpr double kMaxGuidance = 30.0;  // film.toml's [render] guidance has the same range
 
 void validate_batch(const ModelConfig& config, const std::vector<GenerationRequest>& batch,
                     const SamplerSettings& settings) {
