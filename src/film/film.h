@@ -157,7 +157,7 @@ struct Scene {
 
 // ---- Render settings and routing ---------------------------------------------------------------
 struct RenderSettings {
-  Resolution size{64, 32};            // generation size (multiples of 16); upscaled to FilmInfo::resolution
+  Resolution size{128, 64};           // generation size (multiples of 16); upscaled to FilmInfo::resolution
   std::optional<int> steps;           // override the backend's default steps
   std::optional<double> guidance;     // override the backend's guidance scale
   std::optional<double> negative_scale;

@@ -508,7 +508,7 @@ Look Loader::read_look(const toml::table& t, std::string_view spec_table, const 
 RenderSettings Loader::read_render(const toml::table& t) {
   check_table(t, "render", "render");
   RenderSettings render;
-  if (auto size = size_at(t, "size", "render.size", "size = \"64x32\"")) {
+  if (auto size = size_at(t, "size", "render.size", "size = \"128x64\"")) {
     if (size->width % 16 != 0 || size->height % 16 != 0) {
       auto up = [](int v) { return (v + 15) / 16 * 16; };
       report(t.get("size")->source(), "invalid-value",

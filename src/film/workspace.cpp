@@ -67,7 +67,7 @@ atmosphere = "clear"            # clear, fog, rain, snow, dust
 
 # ---- Rendering ---------------------------------------------------------------------------------
 [render]
-size = "64x32"   # generation size, multiples of 16; takes are upscaled to [film] resolution
+size = "128x64"  # generation size (the bundled model's), multiples of 16; takes are upscaled to [film] resolution
 # steps = 20            # sampler steps (default: the backend's)
 # guidance = 5.0        # how hard the prompt pulls (default: the backend's)
 # negative_scale = 1.0  # how hard the negative block pushes away (default: the backend's)

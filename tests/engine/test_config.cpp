@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include "core/error.h"
 #include "engine/model/config.h"
 #include "support/test_support.h"
@@ -91,4 +93,50 @@ TEST(ModelConfigFile, LatentKeysOutOfRangeAreErrors) {
   expect_error(R"({"latent_channels": -1})", "latent_channels must be in [0, 64]");
   expect_error(R"({"latent_channels": 8, "autoencoder_width": 12})", "autoencoder_width must be a multiple of 8");
   expect_error(R"({"latent_channels": 8, "latent_factor": 8, "patch_size": 4})", "latent_factor × patch_size must divide 16");
+}
+
+TEST(ModelConfigFile, TheVocabularyStaysInsideTheModelDirectory) {
+  shotgen::testing::TempDir dir;
+  const auto model = dir.path() / "model";
+  save_model_config(test_models::tiny_config(), model);
+  shotgen::testing::write_text(dir.path() / "secret.txt", "first line of a private file\n");
+  for (const std::string& vocab : {std::string("../secret.txt"), (dir.path() / "secret.txt").string()}) {
+    shotgen::testing::write_text(model / "config.json", R"({"vocab_file": ")" + vocab + R"("})");
+    try {
+      load_model_config(model);
+      FAIL() << vocab;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("outside the model directory"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("private"), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::create_symlink(dir.path() / "secret.txt", model / "linked.txt");
+  shotgen::testing::write_text(model / "config.json", R"({"vocab_file": "linked.txt"})");
+  EXPECT_THROW(load_model_config(model), Error);
+  // A FIFO in place of the vocabulary is refused, not read (reading it would block).
+  shotgen::testing::write_text(model / "config.json", R"({"vocab_file": "fifo.txt"})");
+  ASSERT_EQ(mkfifo((model / "fifo.txt").c_str(), 0600), 0);
+  try {
+    load_model_config(model);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModelConfigFile, CountsMustBeWholeNumbersInRange) {
+  shotgen::testing::TempDir dir;
+  save_model_config(test_models::tiny_config(), dir.path());
+  for (const std::string& json : {std::string(R"({"hash_buckets": 1e12})"), std::string(R"({"hash_buckets": 2.5})"),
+                                  std::string(R"({"hash_buckets": 99999999999})")}) {
+    shotgen::testing::write_text(dir.path() / "config.json", json);
+    try {
+      load_model_config(dir.path());
+      FAIL() << json;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("hash_buckets"), std::string::npos) << e.what();
+    }
+  }
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"hash_buckets": 2000000})");
+  EXPECT_THROW(load_model_config(dir.path()), Error);
 }

@@ -44,7 +44,7 @@ TEST(FilmLoader, MinimalFilmGetsDefaults) {
   EXPECT_EQ(film.style.text, "hand-painted 2D animation");
   EXPECT_EQ(film.negative.format, std::vector<std::string>{"live action"});
   EXPECT_TRUE(film.negative.anatomy.empty());
-  EXPECT_EQ(film.render.size, (Resolution{64, 32}));
+  EXPECT_EQ(film.render.size, (Resolution{128, 64}));
   EXPECT_EQ(film.routing.fallback, (std::vector<std::string>{"final", "turbo"}));
   EXPECT_TRUE(film.scenes.empty());
 }

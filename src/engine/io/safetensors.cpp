@@ -140,6 +140,12 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& whe
 }
 
 SafetensorsFile read_safetensors(const std::filesystem::path& path) {
+  // Read whole: a FIFO or a device in its place would block or never end.
+  if (!std::filesystem::is_regular_file(path))
+    throw Error("not a regular file", path.string(), "point at a .safetensors file");
+  constexpr std::uintmax_t kMaxBytes = std::uintmax_t{4} << 30;
+  if (std::filesystem::file_size(path) > kMaxBytes)
+    throw Error("file is larger than 4 GB", path.string(), "shotgen's models are far smaller; check the path");
   return parse_safetensors(read_file(path), path.string());
 }
 

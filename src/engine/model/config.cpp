@@ -3,11 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <set>
 #include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/path_within.h"
 
 namespace shotgen::engine {
 namespace {
@@ -29,12 +33,36 @@ template <class T>
 void read_key(const json& object, const char* key, T& out, const std::string& where) {
   auto it = object.find(key);
   if (it == object.end()) return;  // every key has a default
+  // A count must be a whole number that fits: JSON's 1e12 or 2.5 would otherwise be truncated or
+  // overflow on the way into an int.
+  if constexpr (std::is_same_v<T, int>) {
+    if (!it->is_number_integer() || it->template get<std::int64_t>() < std::numeric_limits<int>::min() ||
+        it->template get<std::int64_t>() > std::numeric_limits<int>::max())
+      throw Error(std::string("key '") + key + "' must be a whole number, got " + it->dump(), where,
+                  "see docs/ENGINE.md for the config.json format");
+  }
   try {
     out = it->template get<T>();
   } catch (const json::exception&) {
     throw Error(std::string("key '") + key + "' has the wrong type (" + it->type_name() + ")", where,
                 "see docs/ENGINE.md for the config.json format");
   }
+}
+
+// Model files are read whole: a FIFO or a device would block or never end, a huge file would
+// exhaust memory.
+void require_small_regular_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+  if (!std::filesystem::is_regular_file(path))
+    throw Error("not a regular file", path.string(), "the model directory must hold plain files");
+  if (std::filesystem::file_size(path) > max_bytes)
+    throw Error("file is larger than " + std::to_string(max_bytes >> 20) + " MB", path.string(),
+                "this is not a shotgen model file; check the model directory");
+}
+
+// A word of the vocabulary file, shortened for an error message.
+std::string quoted_word(const std::string& line) {
+  constexpr std::size_t kShown = 32;
+  return "'" + (line.size() > kShown ? line.substr(0, kShown) + "…" : line) + "'";
 }
 
 void require(bool ok, const std::string& what, const std::string& where) {
@@ -66,7 +94,12 @@ void ModelConfig::validate(const std::string& where) const {
           "text_width must be a positive multiple of text_heads", where);
   require(text_depth >= 0, "text_depth must not be negative", where);
   require(max_tokens >= 2, "max_tokens must be at least 2 (start token + one word)", where);
-  require(hash_buckets >= 1, "hash_buckets must be at least 1", where);
+  require(hash_buckets >= 1 && hash_buckets <= (1 << 20), "hash_buckets must be in [1, 1048576]", where);
+  require(width <= 4096 && depth <= 64 && text_width <= 4096 && text_depth <= 64 && max_tokens <= 1024 &&
+              window_frames <= 256 && max_references <= 16 && reference_tokens_per_group <= 64,
+          "the model is larger than shotgen loads (width, text_width ≤ 4096; depth, text_depth ≤ 64; max_tokens ≤ "
+          "1024; window_frames ≤ 256; max_references ≤ 16; reference_tokens_per_group ≤ 64)",
+          where);
   require(window_frames >= 1, "window_frames must be at least 1", where);
   require(overlap_frames >= 0 && overlap_frames < window_frames,
           "overlap_frames must be in [0, window_frames)", where);
@@ -94,6 +127,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
     throw Error("model config not found", where,
                 "pass --model DIR with a model directory (config.json, vocab.txt, weights.safetensors) "
                 "or set SHOTGEN_MODEL_DIR");
+  require_small_regular_file(config_path, 1 << 20);
   json root;
   try {
     root = json::parse(read_file(config_path));
@@ -140,9 +174,15 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   config.validate(where);
 
   const std::filesystem::path vocab_path = model_dir / config.vocab_file;
+  // The vocabulary belongs to the model: a vocab_file that leads out of the model directory (an
+  // absolute path, "..", a symlink) is refused before anything is read.
+  if (!is_within(vocab_path, model_dir))
+    throw Error("vocab_file '" + config.vocab_file + "' is outside the model directory", where,
+                "keep the vocabulary file inside the model directory and name it relative to it");
   if (!std::filesystem::exists(vocab_path))
     throw Error("vocabulary file not found", vocab_path.string(),
                 "the model directory must hold the file named by config.json's vocab_file");
+  require_small_regular_file(vocab_path, 16 << 20);
   std::istringstream lines(read_file(vocab_path));
   std::set<std::string> seen;
   int line_number = 0;
@@ -153,8 +193,8 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
     const std::string at = vocab_path.string() + ":" + std::to_string(line_number);
     for (char c : line)
       require(std::isalnum(static_cast<unsigned char>(c)) && !std::isupper(static_cast<unsigned char>(c)),
-              "vocabulary word '" + line + "' is not a lower-case alphanumeric word", at);
-    require(seen.insert(line).second, "vocabulary word '" + line + "' appears twice", at);
+              "vocabulary word " + quoted_word(line) + " is not a lower-case alphanumeric word", at);
+    require(seen.insert(line).second, "vocabulary word " + quoted_word(line) + " appears twice", at);
     config.vocabulary.push_back(line);
   }
   return config;
