@@ -2,6 +2,19 @@
 
 namespace shotgen {
 
+std::string_view error_kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::General: return "general";
+    case ErrorKind::NotARegularFile: return "not_a_regular_file";
+    case ErrorKind::TooLarge: return "too_large";
+    case ErrorKind::Corrupt: return "corrupt";
+    case ErrorKind::BlankFrames: return "blank_frames";
+    case ErrorKind::DurationMismatch: return "duration_mismatch";
+    case ErrorKind::OutOfRange: return "out_of_range";
+  }
+  return "general";
+}
+
 std::string Problem::message() const {
   std::string out;
   if (!where.empty()) out += where + ": ";
@@ -14,5 +27,8 @@ Error::Error(Problem problem) : std::runtime_error(problem.message()), problem_(
 
 Error::Error(std::string what, std::string where, std::string fix)
     : Error(Problem{std::move(what), std::move(where), std::move(fix)}) {}
+
+Error::Error(ErrorKind kind, std::string what, std::string where, std::string fix)
+    : Error(Problem{std::move(what), std::move(where), std::move(fix), kind}) {}
 
 }  // namespace shotgen

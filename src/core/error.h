@@ -3,15 +3,30 @@
 // to fix it. Expected failures travel as Outcome<T>; unrecoverable ones are thrown as Error.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace shotgen {
 
+// What sort of failure a Problem is, for code that reacts to it (callers, tests): the message is
+// for people and may be reworded, the kind is not.
+enum class ErrorKind {
+  General,           // an actionable failure without a finer kind
+  NotARegularFile,   // a path that must name a regular file names a device, FIFO, directory, ...
+  TooLarge,          // a file, or the size it declares, beyond a documented limit
+  Corrupt,           // content that cannot be decoded (truncated, inconsistent, not the format)
+  BlankFrames,       // generated frames that carry no picture (constant, e.g. from NaN output)
+  DurationMismatch,  // a shot's duration and its take's length disagree
+  OutOfRange,        // a number outside the range it may take
+};
+std::string_view error_kind_name(ErrorKind kind);  // "general", "not_a_regular_file", ...
+
 struct Problem {
   std::string what;   // "unknown key 'lightning'"
   std::string where;  // "projects/demo/film.toml:12:1" (file, file:line:col, table.key, shot id)
   std::string fix;    // "did you mean 'lighting'?"
+  ErrorKind kind = ErrorKind::General;
 
   // One line: "<where>: <what> (<fix>)", parts omitted when empty.
   std::string message() const;
@@ -21,7 +36,9 @@ class Error : public std::runtime_error {
  public:
   explicit Error(Problem problem);
   Error(std::string what, std::string where, std::string fix = {});
+  Error(ErrorKind kind, std::string what, std::string where, std::string fix = {});
   const Problem& problem() const { return problem_; }
+  ErrorKind kind() const { return problem_.kind; }
 
  private:
   Problem problem_;
