@@ -10,6 +10,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/regular_file.h"
 
 namespace shotgen {
 namespace {
@@ -31,6 +32,7 @@ struct PngDecoded {
   png_uint_32 width = 0;
   png_uint_32 height = 0;
   int channels = 0;
+  ErrorKind kind = ErrorKind::Corrupt;  // of the failure in `message`
   char message[200] = "";
 };
 
@@ -54,6 +56,17 @@ void read_from_memory(png_structp png, png_bytep out, png_size_t length) {
 }
 
 void on_png_warning(png_structp, png_const_charp) {}  // benign (e.g. unknown chunks): ignored
+
+// Deflate's best case is 1032 bytes out per byte in, so a file shorter than its declared pixels'
+// raw size / 1032 cannot hold them: it is truncated or lies about its size.
+constexpr std::uint64_t kDeflateMaxRatio = 1032;
+
+// Raw (filtered, uncompressed) bytes of a non-interlaced image: one filter byte per row. An
+// interlaced image has more, so this is a lower bound either way.
+std::uint64_t raw_image_bytes(png_uint_32 width, png_uint_32 height, int bit_depth, int channels) {
+  const std::uint64_t row_bits = static_cast<std::uint64_t>(width) * channels * bit_depth;
+  return static_cast<std::uint64_t>(height) * (1 + (row_bits + 7) / 8);
+}
 
 // The classic libpng API, because its transforms reduce 16-bit samples by plain scaling; the
 // simplified API takes 16-bit files without a gAMA chunk as linear light and brightens them.
@@ -84,7 +97,25 @@ bool decode_png_rgb8(const std::string& bytes, PngDecoded* decoded) {
   png_read_info(png, info);
   const png_uint_32 width = png_get_image_width(png, info);
   const png_uint_32 height = png_get_image_height(png, info);
-  if (width > (1u << 15) || height > (1u << 15)) png_error(png, "image larger than 32768 pixels per side");
+  // Checked before anything of the image's size is allocated.
+  if (width > kMaxPngSide || height > kMaxPngSide ||
+      static_cast<std::uint64_t>(width) * height > kMaxPngPixels) {
+    decoded->kind = ErrorKind::TooLarge;
+    std::snprintf(decoded->message, sizeof decoded->message,
+                  "PNG declares %ux%u pixels, more than the limit of %u per side and %llu pixels", width, height,
+                  kMaxPngSide, static_cast<unsigned long long>(kMaxPngPixels));
+    png_destroy_read_struct(&png, &info, nullptr);
+    return false;
+  }
+  const std::uint64_t raw_bytes =
+      raw_image_bytes(width, height, png_get_bit_depth(png, info), png_get_channels(png, info));
+  if (bytes.size() * kDeflateMaxRatio < raw_bytes) {
+    std::snprintf(decoded->message, sizeof decoded->message,
+                  "PNG declares %ux%u pixels but its %zu bytes cannot hold them: truncated or damaged", width, height,
+                  bytes.size());
+    png_destroy_read_struct(&png, &info, nullptr);
+    return false;
+  }
   png_set_expand(png);          // palette -> RGB, gray < 8 bits -> 8 bits, tRNS -> alpha
   png_set_scale_16(png);        // 16 -> 8 bits, rounded
   png_set_gray_to_rgb(png);
@@ -134,10 +165,13 @@ void write_png(const std::filesystem::path& path, const Image& image) {
 }
 
 Image read_png(const std::filesystem::path& path) {
-  const std::string bytes = read_file(path);
+  const std::string bytes = read_regular_file(path, kMaxPngFileBytes);
   PngDecoded decoded;
   if (!decode_png_rgb8(bytes, &decoded)) {
-    throw Error(std::string("not a readable PNG file: ") + decoded.message, path.string(),
+    if (decoded.kind == ErrorKind::TooLarge)
+      throw Error(ErrorKind::TooLarge, decoded.message, path.string(),
+                  "scale the image down to at most " + std::to_string(kMaxPngSide) + " pixels per side");
+    throw Error(ErrorKind::Corrupt, std::string("not a readable PNG file: ") + decoded.message, path.string(),
                 "replace it with a valid PNG file");
   }
   Image image(static_cast<int>(decoded.width), static_cast<int>(decoded.height));

@@ -22,6 +22,7 @@
 #include "media/video_encoder.h"
 #include "prompt/assembler.h"
 #include "render/job_queue.h"
+#include "render/reference_images.h"
 #include "render/reroute.h"
 #include "render/take_files.h"
 #include "render/take_store.h"
@@ -440,6 +441,17 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
   return plan;
 }
 
+// The film's shots that have a queued job (running the queue without a shot selection).
+std::vector<const film::Shot*> shots_with_queued_jobs(const film::Film& film, const db::Database& db) {
+  std::set<std::string> queued;
+  for (const auto& job : JobQueue(db).list(JobState::Queued)) queued.insert(job.shot_id);
+  std::vector<const film::Shot*> shots;
+  for (const auto& scene : film.scenes)
+    for (const auto& shot : scene.shots)
+      if (queued.count(shot.id)) shots.push_back(&shot);
+  return shots;
+}
+
 // Queued jobs in story order (running the queue without a shot selection).
 std::vector<std::string> queued_jobs_in_story_order(const film::Film& film, const JobQueue& queue) {
   std::map<std::string, int> order;
@@ -460,12 +472,13 @@ std::vector<std::string> queued_jobs_in_story_order(const film::Film& film, cons
 // ---- Running -----------------------------------------------------------------------------------
 class Runner {
  public:
-  Runner(const fs::path& root, const fs::path& db_path, const film::Film& film, db::Database& db,
-         const RenderRequest& request, BackendRegistry& registry, engine::CancelToken* cancel,
+  Runner(const fs::path& root, const fs::path& db_path, const film::Film& film, const ReferenceImages& references,
+         db::Database& db, const RenderRequest& request, BackendRegistry& registry, engine::CancelToken* cancel,
          const RenderOptions& options, RunState& state, RenderSummary& summary)
       : root_(root),
         db_path_(db_path),
         film_(film),
+        references_(references),
         db_(db),
         queue_(db),
         store_(db),
@@ -548,10 +561,10 @@ class Runner {
       c.spec.seed = job.seed;
       c.spec.params = RenderParams::from_json(job.params_json);
       for (const auto& id : shot->references) {
-        const film::Reference* reference = film_.find_reference(id);
-        if (!reference)
-          throw Error("unknown reference '" + id + "'", "shot " + shot->id, "define it in [[references]]");
-        c.spec.references.push_back({read_png(root_ / reference->image), reference->ignore});
+        const auto image = references_.find(id);
+        if (image == references_.end())  // the shot changed since the run loaded its references
+          throw Error("reference '" + id + "' was not loaded", "shot " + shot->id, "render the shot again");
+        c.spec.references.push_back({image->second, film_.find_reference(id)->ignore});
       }
       c.negative_terms = prompt.negative_terms();
       c.style_revision_id = style_revision_id_;
@@ -692,6 +705,7 @@ class Runner {
   fs::path root_;
   fs::path db_path_;
   const film::Film& film_;
+  const ReferenceImages& references_;
   db::Database& db_;
   JobQueue queue_;
   db::ProjectStore store_;
@@ -735,6 +749,14 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   const auto workspace = film::Workspace::open(workspace_root);
   const auto film = film::load_film_file(workspace.film_toml());
   validate_routing(film, registry.caps(), request.backend);
+  const bool run_queue = request.shots.empty() && !request.scene && !request.all;
+  // Bad input stops the run before the database changes: the selection and its references.
+  std::vector<const film::Shot*> shots;
+  ReferenceImages references;
+  if (!run_queue) {
+    shots = select_shots(film, request);
+    references = load_reference_images(workspace.root(), film, shots);
+  }
   auto db = db::open_project_database(workspace.database());
   db::ProjectStore store(db);
   store.sync(film);
@@ -745,14 +767,13 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   summary.removed_files = static_cast<int>(remove_temp_files(workspace.renders_dir()).size() +
                                            remove_orphan_take_files(workspace.root(), db).size());
 
-  const bool run_queue = request.shots.empty() && !request.scene && !request.all;
   std::vector<std::string> candidates;
   if (run_queue) {
     summary.bad_takes = static_cast<int>(repair_bad_takes(workspace.root(), store).size());
+    references = load_reference_images(workspace.root(), film, shots_with_queued_jobs(film, db));
     candidates = queued_jobs_in_story_order(film, queue);
     state.set_total(static_cast<int>(candidates.size()), 0);
   } else {
-    const auto shots = select_shots(film, request);
     std::vector<std::string> ids;
     for (const auto* shot : shots) ids.push_back(shot->id);
     summary.bad_takes = static_cast<int>(repair_bad_takes(workspace.root(), store, ids).size());
@@ -769,8 +790,8 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
     state.report(planned);
   }
   if (!candidates.empty()) {
-    Runner runner(workspace.root(), workspace.database(), film, db, request, registry, cancel, options, state,
-                  summary);
+    Runner runner(workspace.root(), workspace.database(), film, references, db, request, registry, cancel, options,
+                  state, summary);
     runner.run(candidates);
   }
   summary.wall_seconds = seconds_since(start);

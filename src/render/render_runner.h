@@ -3,7 +3,8 @@
 // and record takes, crash-safely.
 //
 // render_shots() in order:
-//   1. load film.toml and sync it into the database (the film the jobs are planned from)
+//   1. load film.toml, read the selection's reference images (reference_images.h), sync the film
+//      into the database (the film the jobs are planned from)
 //   2. take the workspace's RenderLock (one render per workspace at a time)
 //   3. recover: requeue dead workers' running jobs, delete temporary files and orphan take files
 //   4. verify the takes of the selected shots (probe_video): a missing or damaged take file marks
@@ -19,8 +20,9 @@
 // "<base_seed>/<shot id>") + take; fixed → base_seed + take (take is 0-based).
 // Frames: round(duration × fps), at least 1 and at most kMaxShotFrames.
 //
-// Faults: a backend that throws → the attempt fails and the job is retried up to max_attempts,
-// then failed; out of memory → the batch is halved (the rest requeued without counting an
+// Faults: a reference image that cannot be read (reference_images.h) → shotgen::Error before the
+// database changes; a backend that throws → the attempt fails and the job is retried up to
+// max_attempts, then failed; out of memory → the batch is halved (the rest requeued without counting an
 // attempt) and the cap stays halved for the run, failing only at batch size 1; an output folder
 // that cannot be created or a take that cannot be written (disk full) → the job fails at once with
 // the reason (retrying in the same run cannot help; `shotgen render` again retries it); the

@@ -51,6 +51,7 @@ struct ShotSpec {
   std::string route;
   int takes = 1;
   bool crossfade = false;
+  std::vector<std::string> references;  // ids of [[references]] given in FilmSpec::extra_toml
 };
 
 struct FilmSpec {
@@ -91,6 +92,7 @@ inline std::string film_toml(const FilmSpec& spec) {
     if (!shot.negative.empty()) toml += "negative = " + quoted_list(shot.negative) + "\n";
     if (!shot.tags.empty()) toml += "tags = " + quoted_list(shot.tags) + "\n";
     if (!shot.route.empty()) toml += "route = \"" + shot.route + "\"\n";
+    if (!shot.references.empty()) toml += "references = " + quoted_list(shot.references) + "\n";
     if (shot.crossfade) toml += "transition = \"crossfade\"\ntransition_seconds = 0.25\n";
     toml += "\n";
   }

@@ -1,0 +1,29 @@
+#include "render/reference_images.h"
+
+#include "core/error.h"
+#include "media/png.h"
+
+namespace shotgen::render {
+
+ReferenceImages load_reference_images(const std::filesystem::path& workspace_root, const film::Film& film,
+                                      const std::vector<const film::Shot*>& shots) {
+  ReferenceImages images;
+  for (const film::Shot* shot : shots) {
+    for (const auto& id : shot->references) {
+      if (images.count(id)) continue;
+      const film::Reference* reference = film.find_reference(id);
+      if (!reference)
+        throw Error("unknown reference '" + id + "'", "shot " + shot->id, "define it in [[references]]");
+      try {
+        images.emplace(id, read_png(workspace_root / reference->image));
+      } catch (const Error& e) {
+        const Problem& p = e.problem();
+        throw Error(p.kind, p.what, "reference '" + id + "' (" + (workspace_root / reference->image).string() + ")",
+                    p.fix);
+      }
+    }
+  }
+  return images;
+}
+
+}  // namespace shotgen::render
