@@ -50,7 +50,7 @@ void print_summary(const render::RenderSummary& s) {
   if (s.batches > 0)
     std::cout << "time: " << s.wall_seconds << " s wall, " << s.model_seconds << " s in the model (" << s.batches
               << " batch(es)), " << s.encode_seconds << " s encoding (overlapped)\n";
-  for (const auto& failure : s.failures) std::cout << "  failed: " << failure << "\n";
+  for (const auto& failure : s.failures) std::cout << "  failed: " << failure.text << "\n";
   if (s.interrupted) std::cout << "interrupted: run the same command again to finish\n";
 }
 

@@ -21,6 +21,7 @@
 #include "media/resize.h"
 #include "media/video_encoder.h"
 #include "prompt/assembler.h"
+#include "render/blank_frames.h"
 #include "render/job_queue.h"
 #include "render/reference_images.h"
 #include "render/reroute.h"
@@ -209,12 +210,13 @@ class TakeWriter {
   }
 
   // A take that cannot be written or recorded: no file stays behind, the job fails with the reason.
-  void fail_take(const TakeContext& c, const TakePaths& paths, const std::string& reason) {
+  void fail_take(const TakeContext& c, const TakePaths& paths, const std::string& reason,
+                 ErrorKind kind = ErrorKind::General) {
     remove_outputs(paths);
     JobQueue(db_).fail_attempt(c.job.id, owner_, reason, /*retryable=*/false);
     state_.update([&](RenderSummary& s) {
       ++s.failed;
-      s.failures.push_back(c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason);
+      s.failures.push_back({c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason, kind});
     });
     state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
   }
@@ -519,7 +521,7 @@ class Runner {
   }
 
  private:
-  void fail(const Job& job, const std::string& reason, bool retryable) {
+  void fail(const Job& job, const std::string& reason, bool retryable, ErrorKind kind = ErrorKind::General) {
     const auto next = queue_.fail_attempt(job.id, owner_, reason, retryable);
     if (next == JobState::Queued) {
       state_.report(job_event(ProgressKind::Retrying, job, reason));
@@ -527,7 +529,7 @@ class Runner {
     }
     state_.update([&](RenderSummary& s) {
       ++s.failed;
-      s.failures.push_back(job.shot_id + " take " + std::to_string(job.take_index + 1) + ": " + reason);
+      s.failures.push_back({job.shot_id + " take " + std::to_string(job.take_index + 1) + ": " + reason, kind});
     });
     state_.report(job_event(ProgressKind::Failed, job, reason), true);
   }
@@ -687,6 +689,11 @@ class Runner {
         c.batch_size = size;
         if (clips[i].frames.empty()) {
           fail(c.job, "backend '" + backend->name() + "' returned an empty clip", true);
+          continue;
+        }
+        // No picture (NaN output, an out-of-range setting): the same job would fail the same way.
+        if (auto blank = blank_frames_problem(clips[i], "backend '" + backend->name() + "'")) {
+          fail(c.job, blank->message(), /*retryable=*/false, blank->kind);
           continue;
         }
         try {

@@ -22,7 +22,8 @@
 //
 // Faults: a reference image that cannot be read (reference_images.h) → shotgen::Error before the
 // database changes; a backend that throws → the attempt fails and the job is retried up to
-// max_attempts, then failed; out of memory → the batch is halved (the rest requeued without counting an
+// max_attempts, then failed; a clip without a picture (blank_frames.h) → the job fails at once
+// with kind BlankFrames; out of memory → the batch is halved (the rest requeued without counting an
 // attempt) and the cap stays halved for the run, failing only at batch size 1; an output folder
 // that cannot be created or a take that cannot be written (disk full) → the job fails at once with
 // the reason (retrying in the same run cannot help; `shotgen render` again retries it); the
@@ -35,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "db/database.h"
 #include "engine/engine.h"
 #include "film/film.h"
@@ -64,6 +66,11 @@ struct RenderOptions {
   int crf = 18;
 };
 
+struct JobFailure {
+  std::string text;  // "shot take N: reason"
+  ErrorKind kind = ErrorKind::General;
+};
+
 struct RenderSummary {
   int planned = 0;          // jobs of the request
   int already_done = 0;     // finished before this run
@@ -79,7 +86,7 @@ struct RenderSummary {
   double model_seconds = 0;   // inside backend.render()
   double encode_seconds = 0;  // writing MP4s and posters (on the encoder thread)
   bool interrupted = false;
-  std::vector<std::string> failures;  // "shot take N: reason"
+  std::vector<JobFailure> failures;
   bool ok() const { return failed == 0 && cancelled == 0 && !interrupted; }
 };
 

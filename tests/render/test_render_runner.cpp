@@ -227,6 +227,21 @@ TEST(RenderRunner, LeftoverTempAndOrphanFilesAreRemoved) {
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes WHERE status = 'done'"), 3);
 }
 
+TEST(RenderRunner, BlankFramesFailTheJobInsteadOfBecomingADoneTake) {
+  Harness h;
+  h.final_backend->fault = FakeBackend::Fault::BlankFrames;
+  const auto summary = h.render();
+  EXPECT_FALSE(summary.ok());
+  EXPECT_EQ(summary.rendered, 0);
+  ASSERT_EQ(summary.failed, 3);
+  for (const auto& failure : summary.failures) EXPECT_EQ(failure.kind, ErrorKind::BlankFrames) << failure.text;
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND error LIKE '%blank frames%'"), 3);
+  EXPECT_EQ(h.final_backend->calls.size(), 1u) << "a blank result is not retried in the same run";
+  for (const auto& entry : fs::recursive_directory_iterator(h.root / "renders"))
+    EXPECT_FALSE(entry.is_regular_file()) << "no take file for a blank clip: " << entry.path();
+}
+
 TEST(RenderRunner, DeadWorkersJobIsRequeuedAndFinished) {
   Harness h;
   RenderRequest one;
