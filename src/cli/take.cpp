@@ -35,7 +35,8 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& t : takes)
         out.push_back({{"id", t.id},
-                       {"take", t.take_index + 1},
+                       {"take", t.take_number},
+                       {"slot", t.take_index + 1},
                        {"status", std::string(db::take_status_name(t.status))},
                        {"approved", t.approved},
                        {"chosen", chosen && chosen->id == t.id},
@@ -54,7 +55,7 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
                                  << *list_shot << "`\n";
     for (const auto& t : takes) {
       std::cout << (chosen && chosen->id == t.id ? "* " : "  ") << "take " << std::left << std::setw(3)
-                << t.take_index + 1 << std::setw(9) << db::take_status_name(t.status) << std::setw(7) << t.backend
+                << t.take_number << std::setw(9) << db::take_status_name(t.status) << std::setw(7) << t.backend
                 << (t.approved ? "approved " : "") << (t.mp4_path.empty() ? "(no file)" : t.mp4_path);
       if (!t.reroute_reason.empty()) std::cout << "  [" << t.reroute_reason << "]";
       if (auto fault = render::take_fault(db, t.id); !fault.empty()) std::cout << "  [bad: " << fault << "]";

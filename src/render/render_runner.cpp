@@ -22,11 +22,14 @@
 #include "media/video_encoder.h"
 #include "prompt/assembler.h"
 #include "render/blank_frames.h"
+#include "render/generation_parameters.h"
 #include "render/job_queue.h"
 #include "render/reference_images.h"
 #include "render/reroute.h"
+#include "render/take_adoption.h"
 #include "render/take_files.h"
 #include "render/take_store.h"
+#include "render/take_tags.h"
 
 namespace fs = std::filesystem;
 
@@ -121,6 +124,7 @@ struct TakeContext {
   int batch_size = 1;
   std::optional<std::string> reroute_reason;
   std::optional<NewJob> next_job;  // set: the take is rejected and the shot goes to this job
+  std::string analysis_json = "{}";  // analyze::to_json of the generated frames
 };
 
 struct EncodeTask {
@@ -189,20 +193,6 @@ class TakeWriter {
     }
   }
 
-  std::map<std::string, std::string> metadata(const TakeContext& c) const {
-    return {{"title", film_.info.title + " - " + c.job.shot_id + " take " + std::to_string(c.job.take_index + 1)},
-            {"shotgen_film", film_.info.title},
-            {"shotgen_shot", c.job.shot_id},
-            {"shotgen_take", std::to_string(c.job.take_index + 1)},
-            {"shotgen_prompt", c.spec.positive},
-            {"shotgen_negative", c.spec.negative},
-            {"shotgen_seed", std::to_string(c.job.seed)},
-            {"shotgen_model", c.spec.params.model},
-            {"shotgen_backend", c.job.backend},
-            {"shotgen_prompt_hash", c.job.prompt_hash},
-            {"shotgen_job", c.job.id}};
-  }
-
   void remove_outputs(const TakePaths& paths) {
     std::error_code ec;
     fs::remove(root_ / paths.mp4, ec);
@@ -221,32 +211,12 @@ class TakeWriter {
     state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
   }
 
-  void write(EncodeTask& task) {
-    const TakeContext& c = task.context;
-    const TakePaths paths = take_paths(c.job.shot_id, c.job.take_index, c.job.id);
-    const auto start = Clock::now();
-    try {
-      EncodeOptions encode;
-      encode.fps = film_.info.fps;
-      encode.out_width = film_.info.resolution.width;
-      encode.out_height = film_.info.resolution.height;
-      encode.crf = options_.crf;
-      encode.preset = options_.x264_preset;
-      encode.metadata = metadata(c);
-      // Both files appear under their final names only when complete (temporary name + rename).
-      encode_mp4(root_ / paths.mp4, task.clip, encode);
-      const Image& middle = task.clip.frames[task.clip.frames.size() / 2];
-      write_png(root_ / paths.poster,
-                resize_image(middle, film_.info.resolution.width, film_.info.resolution.height));
-    } catch (const std::exception& e) {
-      fail_take(c, paths, std::string("cannot write the take: ") + e.what());
-      return;
-    }
-    const double encode_seconds = seconds_since(start);
-    const bool rejected = c.next_job.has_value();
+  // The take record as far as it is known before its files are written.
+  db::TakeRecord take_record(const TakeContext& c, int take_number, const TakePaths& paths) const {
     db::TakeRecord take;
     take.shot_id = c.job.shot_id;
     take.take_index = c.job.take_index;
+    take.take_number = take_number;
     take.job_id = c.job.id;
     take.positive = c.spec.positive;
     take.negative = c.spec.negative;
@@ -257,17 +227,54 @@ class TakeWriter {
     take.model = c.spec.params.model;
     take.params_json = c.job.params_json;
     take.prompt_hash = c.job.prompt_hash;
-    take.status = rejected ? db::TakeStatus::Rejected : db::TakeStatus::Done;
+    take.status = c.next_job ? db::TakeStatus::Rejected : db::TakeStatus::Done;
     take.mp4_path = paths.mp4;
     take.poster_path = paths.poster;
     take.timings_json = nlohmann::json{{"queue_wait_s", c.queue_wait_seconds},
                                        {"model_s", c.batch_model_seconds / c.batch_size},
                                        {"batch_model_s", c.batch_model_seconds},
-                                       {"batch_size", c.batch_size},
-                                       {"encode_s", encode_seconds}}
+                                       {"batch_size", c.batch_size}}
                             .dump();
     take.reroute_reason = c.reroute_reason.value_or("");
+    take.analysis_json = c.analysis_json;
     take.created_at = c.created_at;
+    return take;
+  }
+
+  void write(EncodeTask& task) {
+    const TakeContext& c = task.context;
+    // A new number above every record and every file of the shot: a take never takes the name of
+    // a file already on disk, known to the database or not.
+    const int take_number = std::max(db::ProjectStore(db_).last_take_number(c.job.shot_id),
+                                     last_take_number_on_disk(root_, c.job.shot_id)) +
+                            1;
+    const TakePaths paths = take_paths(c.job.shot_id, take_number, c.job.id);
+    db::TakeRecord take = take_record(c, take_number, paths);
+    state_.report(job_event(ProgressKind::Writing, c.job, paths.mp4));
+    const auto start = Clock::now();
+    try {
+      EncodeOptions encode;
+      encode.fps = film_.info.fps;
+      encode.out_width = film_.info.resolution.width;
+      encode.out_height = film_.info.resolution.height;
+      encode.crf = options_.crf;
+      encode.preset = options_.x264_preset;
+      encode.metadata = take_tags(take, film_.info.title);
+      // Both files appear under their final names only when complete (temporary name + rename).
+      encode_mp4(root_ / paths.mp4, task.clip, encode);
+      const Image& middle = task.clip.frames[task.clip.frames.size() / 2];
+      write_png(root_ / paths.poster,
+                resize_image(middle, film_.info.resolution.width, film_.info.resolution.height),
+                {{"parameters", a1111_parameters(take)}});
+    } catch (const std::exception& e) {
+      fail_take(c, paths, std::string("cannot write the take: ") + e.what());
+      return;
+    }
+    const double encode_seconds = seconds_since(start);
+    const bool rejected = c.next_job.has_value();
+    auto timings = nlohmann::json::parse(take.timings_json);
+    timings["encode_s"] = encode_seconds;
+    take.timings_json = timings.dump();
     bool recorded = false;
     try {
       // The point of truth: job done + take record (+ the re-route job) commit together.
@@ -573,7 +580,7 @@ class Runner {
       c.negative_revision_id = negative_revision_id_;
       c.queue_wait_seconds = seconds_since(run_start_);
       // The take's folder must exist before any model time is spent on it.
-      const fs::path folder = root_ / fs::path(take_paths(job.shot_id, job.take_index, job.id).mp4).parent_path();
+      const fs::path folder = root_ / "renders" / shot_dir_name(job.shot_id);
       std::error_code ec;
       fs::create_directories(folder, ec);
       if (ec || !fs::is_directory(folder))
@@ -771,8 +778,10 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   RenderLock lock(workspace.root());
   JobQueue queue(db);
   summary.recovered_jobs = static_cast<int>(queue.recover_dead(LeaseOwner::this_process(), now_unix_ms()).size());
-  summary.removed_files = static_cast<int>(remove_temp_files(workspace.renders_dir()).size() +
-                                           remove_orphan_take_files(workspace.root(), db).size());
+  summary.removed_files = static_cast<int>(remove_dead_temp_files(workspace.renders_dir()).size());
+  summary.adopted_takes = static_cast<int>(
+      adopt_take_files(workspace.root(), store, AdoptionScope::InterruptedCommits).adopted.size());
+  summary.unknown_files = unknown_take_files(workspace.root(), db);
 
   std::vector<std::string> candidates;
   if (run_queue) {
@@ -807,6 +816,9 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   finished.message = "rendered " + std::to_string(summary.rendered) + ", already done " +
                      std::to_string(summary.already_done) + ", failed " + std::to_string(summary.failed) +
                      ", cancelled " + std::to_string(summary.cancelled);
+  if (!summary.unknown_files.empty())
+    finished.message += "; kept " + std::to_string(summary.unknown_files.size()) +
+                        " take file(s) the database does not know (`shotgen adopt` re-imports them)";
   state.report(finished);
   return summary;
 }

@@ -161,6 +161,30 @@ TEST(Png, OversizedFileIsRefusedUnread) {
   EXPECT_EQ(kind_of([&] { read_png(path); }), ErrorKind::TooLarge);
 }
 
+TEST(Png, TextChunksRoundTripAsTextAndInternationalText) {
+  TempDir dir;
+  const auto path = dir.path() / "poster.png";
+  const std::vector<PngText> text = {
+      {"parameters", "a lamplighter\nNegative prompt: blurry\nSteps: 24, Sampler: Euler, Seed: 7"},
+      {"Comment", "Straßenlaterne im Regen, 雨"},  // not ASCII: written as iTXt (UTF-8)
+  };
+  const Image image = testing::moving_gradient(12, 8, 0);
+  write_png(path, image, text);
+  EXPECT_EQ(read_png_text(path), text);
+  EXPECT_EQ(read_png(path), image);
+  const std::string bytes = testing::read_text(path);
+  EXPECT_NE(bytes.find(std::string("tEXtparameters\0a lamplighter", 28)), std::string::npos);
+  EXPECT_NE(bytes.find("iTXtComment"), std::string::npos);
+  EXPECT_LT(bytes.find("tEXt"), bytes.find("IDAT")) << "text before the image data";
+}
+
+TEST(Png, InvalidTextKeywordIsRefusedAndNothingWritten) {
+  TempDir dir;
+  EXPECT_THROW(write_png(dir.path() / "x.png", testing::solid(2, 2, 0, 0, 0), {{"", "x"}}), Error);
+  EXPECT_THROW(write_png(dir.path() / "x.png", testing::solid(2, 2, 0, 0, 0), {{std::string(80, 'k'), "x"}}), Error);
+  EXPECT_EQ(testing::entries_in(dir.path()), 0);
+}
+
 TEST(Png, UnwritableTargetNamesItAndLeavesNothing) {
   TempDir dir;
   const auto path = dir.path() / "missing-folder" / "poster.png";
