@@ -593,10 +593,13 @@ class Runner {
     }
   }
 
-  // Re-route check of one generated clip.
-  void check_negative(TakeContext& c, const Clip& clip) {
+  // The take's one analysis, of the frames the model produced (recorded with the take and shown
+  // by `take list` and `shotgen analyze`), and the re-route check that reads it.
+  void analyze_take(TakeContext& c, const Clip& clip) {
+    const auto analysis = analyze::analyze_clip(clip);
+    c.analysis_json = analyze::to_json(analysis).dump();
     if (!has_measurable_negative(c.negative_terms)) return;
-    const auto miss = negative_miss(c.negative_terms, analyze::analyze_clip(clip));
+    const auto miss = negative_miss(c.negative_terms, analysis);
     if (!miss) return;
     const film::Shot& shot = *film_.find_shot(c.job.shot_id);
     const auto route = route_shot(film_, shot, request_.mode, request_.backend, registry_.caps());
@@ -704,9 +707,9 @@ class Runner {
           continue;
         }
         try {
-          check_negative(c, clips[i]);
+          analyze_take(c, clips[i]);
         } catch (const std::exception& e) {
-          fail(c.job, std::string("re-route check failed: ") + e.what(), false);
+          fail(c.job, std::string("analysis of the take failed: ") + e.what(), false);
           continue;
         }
         writer_->submit({std::move(c), std::move(clips[i])});

@@ -169,6 +169,28 @@ TEST(RenderCli, AZeroByteDatabaseCostsNoTakeAndAdoptReimportsThem) {
   EXPECT_EQ(ws.shotgen({"adopt"}).out, "adopted 0 take(s)\n");
 }
 
+TEST(RenderCli, AnalyzeAndTakeListGiveOneAnswerForATake) {
+  CliWorkspace ws(three_shot_film());
+  ASSERT_EQ(ws.shotgen({"render", "s1_01", "--model", tiny_model_dir().string()}).exit_code, 0);
+  const auto take = nlohmann::json::parse(ws.shotgen({"take", "list", "s1_01", "--json"}).out)[0];
+  const auto analyzed = ws.shotgen({"analyze", (ws.root / take["mp4"].get<std::string>()).string(), "--json"});
+  ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  const auto analysis = nlohmann::json::parse(analyzed.out);
+  EXPECT_EQ(analysis["source"], "take");
+  for (const char* measure : {"palette", "key", "style", "camera", "characters"})
+    EXPECT_EQ(analysis[measure]["class"], take["analysis"][measure]["class"]) << measure;
+  const auto text = ws.shotgen({"analyze", (ws.root / take["mp4"].get<std::string>()).string()});
+  EXPECT_NE(text.out.find("style:       " + take["analysis"]["style"]["class"].get<std::string>()), std::string::npos)
+      << text.out;
+  const auto list = ws.shotgen({"take", "list", "s1_01"});
+  EXPECT_NE(list.out.find(take["analysis"]["style"]["class"].get<std::string>()), std::string::npos) << list.out;
+  // The MP4's own (upscaled, compressed) frames can still be measured on request.
+  const auto file = nlohmann::json::parse(
+      ws.shotgen({"analyze", (ws.root / take["mp4"].get<std::string>()).string(), "--json", "--measure-file"}).out);
+  EXPECT_EQ(file["source"], "frames");
+  EXPECT_EQ(file["width"], 64);
+}
+
 TEST(RenderCli, AssembleListsShotsWithoutTakes) {
   CliWorkspace ws(three_shot_film());
   const auto result = ws.shotgen({"assemble"});

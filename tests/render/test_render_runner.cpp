@@ -119,6 +119,17 @@ TEST(RenderRunner, TakeFilesCarryTheirProvenance) {
   EXPECT_EQ(tags.at("comment"), parameters);
 }
 
+TEST(RenderRunner, TheTakesOneAnalysisIsRecordedWithIt) {
+  Harness h;
+  h.render();
+  auto db = h.database();
+  const auto take = db::ProjectStore(db).takes("s1_01").front();
+  const auto analysis = nlohmann::json::parse(take.analysis_json);
+  ASSERT_TRUE(analysis.contains("style")) << take.analysis_json;
+  EXPECT_EQ(analysis["width"], 32) << "measured on the frames the model produced, not the upscaled MP4";
+  EXPECT_EQ(probe_video(h.root / take.mp4_path).metadata.at("shotgen_analysis"), take.analysis_json);
+}
+
 TEST(RenderRunner, SameSizeShotsShareOneBatch) {
   Harness h;
   h.render();
