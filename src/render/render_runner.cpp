@@ -744,9 +744,10 @@ class Runner {
 }  // namespace
 
 int shot_frames(const film::Film& film, const film::Shot& shot) {
-  const double duration = shot.duration.value_or(film.info.default_shot_duration);
-  const long frames = std::lround(duration * film.info.fps);
-  return static_cast<int>(std::clamp<long>(frames, 1, kMaxShotFrames));
+  const double frames = shot.duration.value_or(film.info.default_shot_duration) * film.info.fps;
+  // Clamped as a double first: lround of a huge duration is undefined.
+  if (!(frames < kMaxShotFrames)) return kMaxShotFrames;
+  return std::max(1, static_cast<int>(std::lround(frames)));
 }
 
 std::uint64_t take_seed(const film::Film& film, const film::Shot& shot, int take_index,

@@ -467,6 +467,8 @@ TEST(RenderRunner, FramesAndSeedPolicy) {
   auto long_shot = shot;
   long_shot.duration = 1000.0;
   EXPECT_EQ(shot_frames(film, long_shot), kMaxShotFrames);
+  long_shot.duration = 1e300;  // beyond what lround can take
+  EXPECT_EQ(shot_frames(film, long_shot), kMaxShotFrames);
   EXPECT_EQ(take_seed(film, shot, 1, std::nullopt), take_seed(film, shot, 0, std::nullopt) + 1);
   EXPECT_NE(take_seed(film, shot, 0, std::nullopt), take_seed(film, *film.find_shot("s1_02"), 0, std::nullopt));
   EXPECT_EQ(take_seed(film, shot, 2, 50), 52u);
