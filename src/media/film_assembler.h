@@ -30,6 +30,11 @@ struct FilmCut {
   double crossfade_seconds = 0;
   std::string shot_id;
   int take = 0;
+  // What the timeline says about the take (otio.h); 0 / empty when unknown.
+  int available_frames = 0;        // frames in the take file
+  double media_fps = 0;            // the take file's frame rate
+  std::string backend;
+  std::string status;              // "approved" or "kept"
 };
 
 struct PlannedCut {

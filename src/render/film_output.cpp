@@ -67,8 +67,12 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
       cut.crossfade_in = !first && shot.transition == film::Transition::Crossfade;
       cut.crossfade_seconds = cut.crossfade_in ? shot.transition_seconds : 0.0;
       cut.shot_id = shot.id;
-      cut.take = take->take_index + 1;
+      cut.take = take->take_number;
       const VideoProbe probe = probe_video(cut.clip);
+      cut.available_frames = probe.frames;
+      cut.media_fps = probe.fps;
+      cut.backend = take->backend;
+      cut.status = take->approved ? "approved" : "kept";
       // A cut plays exactly its take: a duration the take does not have would freeze its last frame.
       const double wanted = cut.duration_seconds * film.info.fps;
       if (!(std::abs(wanted - probe.frames) < 0.5)) {
@@ -113,14 +117,9 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
                      {"shotgen_shots", std::to_string(outputs.cuts.size())}};
   assemble_film(outputs.cuts, outputs.film, encode);
 
-  // The timeline references the takes relative to its own folder, so the project can move.
-  std::vector<FilmCut> timeline_cuts = outputs.cuts;
-  for (auto& cut : timeline_cuts) {
-    std::error_code ec;
-    const auto relative = fs::relative(cut.clip, folder, ec);
-    if (!ec && !relative.empty()) cut.clip = relative;
-  }
-  write_otio(outputs.timeline, film.info.title, film.info.fps, timeline_cuts);
+  // Absolute file:// URLs: editing applications resolve a relative target_url against their own
+  // working directory, not the .otio file's folder.
+  write_otio(outputs.timeline, film.info.title, film.info.fps, outputs.cuts);
   write_png(outputs.contact_sheet, contact_sheet(posters, 4));
   outputs.duration_seconds = static_cast<double>(plan_film(outputs.cuts, film.info.fps).total_frames) / film.info.fps;
   return outputs;
