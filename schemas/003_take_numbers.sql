@@ -13,4 +13,11 @@ ALTER TABLE takes ADD COLUMN take_number INTEGER NOT NULL DEFAULT 0;
 UPDATE takes SET take_number =
   (SELECT COUNT(*) FROM takes AS earlier WHERE earlier.shot_id = takes.shot_id AND earlier.id <= takes.id);
 CREATE UNIQUE INDEX takes_number_per_shot ON takes(shot_id, take_number);
+-- A take inserted without a number (0) gets the shot's next one.
+CREATE TRIGGER takes_next_number AFTER INSERT ON takes WHEN NEW.take_number = 0
+BEGIN
+  UPDATE takes SET take_number =
+    (SELECT MAX(take_number) + 1 FROM takes WHERE shot_id = NEW.shot_id)
+  WHERE id = NEW.id;
+END;
 ALTER TABLE takes ADD COLUMN analysis_json TEXT NOT NULL DEFAULT '{}';

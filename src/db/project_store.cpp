@@ -660,7 +660,6 @@ std::vector<ShotHistoryEntry> ProjectStore::shot_history(const std::string& shot
 
 std::int64_t ProjectStore::insert_take(const TakeRecord& take) {
   Transaction tx(db_);
-  const int number = take.take_number > 0 ? take.take_number : last_take_number(take.shot_id) + 1;
   db_.prepare(
          "INSERT INTO takes(shot_id, take_index, job_id, positive, negative, style_revision_id, "
          "negative_revision_id, seed, backend, model, params_json, prompt_hash, status, mp4_path, poster_path, "
@@ -670,7 +669,7 @@ std::int64_t ProjectStore::insert_take(const TakeRecord& take) {
                 take.negative_revision_id, seed_to_db(take.seed), take.backend, take.model, take.params_json,
                 take.prompt_hash, take_status_name(take.status), take.mp4_path, take.poster_path, take.frames_dir,
                 take.timings_json, take.approved ? 1 : 0, take.reroute_reason,
-                take.created_at.empty() ? now_timestamp() : take.created_at, number, take.analysis_json)
+                take.created_at.empty() ? now_timestamp() : take.created_at, take.take_number, take.analysis_json)
       .run();
   const auto id = db_.last_insert_rowid();
   tx.commit();

@@ -49,7 +49,7 @@ struct TakeRecord {
   std::int64_t id = 0;                             // assigned by insert_take
   std::string shot_id;
   int take_index = 0;                              // slot among the shot's requested takes (picks the seed)
-  int take_number = 0;                             // unique per shot, as users see it; 0: insert_take assigns the next
+  int take_number = 0;                             // unique per shot, as users see it; 0: the next is assigned
   std::optional<std::string> job_id;               // the queue job that produced it
   std::string positive;                            // exact prompts sent to the backend
   std::string negative;
