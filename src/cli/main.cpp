@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   setup_render(app, global);
   setup_queue(app, global);
   setup_take(app, global);
+  setup_adopt(app, global);
   setup_assemble(app, global);
   setup_generate(app, global);
   CLI::App& model = setup_model(app, global);

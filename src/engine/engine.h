@@ -115,8 +115,9 @@ class Engine {
   ModelInfo info() const;
 
   // All requests must share frames, width and height. Returns one clip per request. Throws
-  // shotgen::Error for bad requests and failures (kind "out-of-memory" when memory ran out,
-  // "model-failure" for any other fault inside libtorch), Cancelled when `cancel` is set.
+  // shotgen::Error for bad requests and failures (kind OutOfMemory when memory ran out,
+  // ModelFailure for non-finite output or any other fault inside libtorch), Cancelled when
+  // `cancel` is set.
   std::vector<Clip> generate(const std::vector<GenerationRequest>& batch, const SamplerSettings& settings,
                              const ProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
 

@@ -165,7 +165,7 @@ class Linter {
     std::error_code ec;
     if (!image) {
       const Problem& p = image.problem();
-      add(Severity::Error, p.kind, p.what, "reference " + ref.id, ref.source, p.fix);
+      add(Severity::Error, p.code, p.what, "reference " + ref.id, ref.source, p.fix);
     } else if (std::filesystem::exists(image.value(), ec) && !std::filesystem::is_regular_file(image.value(), ec)) {
       add(Severity::Error, "reference-file-missing",
           "reference image " + in_quotes(ref.image) + " is not a regular file (" + image.value().string() + ")",

@@ -304,16 +304,16 @@ std::vector<Clip> Engine::generate(const std::vector<GenerationRequest>& batch, 
   try {
     return generate_checked(batch, settings, progress, cancel);
   } catch (const std::bad_alloc&) {
-    throw Error("out of memory generating " + std::to_string(batch.size()) + " clip(s)", where,
-                "generate fewer frames, a smaller size or fewer shots per batch", "out-of-memory");
+    throw Error(ErrorKind::OutOfMemory, "out of memory generating " + std::to_string(batch.size()) + " clip(s)", where,
+                "generate fewer frames, a smaller size or fewer shots per batch");
   } catch (const c10::Error& e) {
     const std::string message = e.what_without_backtrace();
     const std::string first = message.substr(0, message.find('\n'));
     const bool memory = first.find("out of memory") != std::string::npos || first.find("can't allocate") != std::string::npos;
-    throw Error((memory ? "out of memory: " : "the model failed: ") + first.substr(0, 300), where,
+    throw Error(memory ? ErrorKind::OutOfMemory : ErrorKind::ModelFailure,
+                (memory ? "out of memory: " : "the model failed: ") + first.substr(0, 300), where,
                 memory ? "generate fewer frames, a smaller size or fewer shots per batch"
-                       : "check the model directory (config.json and weights.safetensors belong together)",
-                memory ? "out-of-memory" : "model-failure");
+                       : "check the model directory (config.json and weights.safetensors belong together)");
   }
 }
 
@@ -401,7 +401,8 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
     clip.narrow(2, window.start, window.length).copy_(result);
   }
   if (!torch::isfinite(clip).all().item<bool>())
-    throw Error("the model produced non-finite values (NaN or infinity)", impl.model_dir.empty() ? "model" : impl.model_dir.string(),
+    throw Error(ErrorKind::ModelFailure, "the model produced non-finite values (NaN or infinity)",
+                impl.model_dir.empty() ? "model" : impl.model_dir.string(),
                 "check the model's weights (a damaged or badly trained weights.safetensors) and the guidance scale");
 
   torch::Tensor pixels;
