@@ -31,12 +31,12 @@ std::string Problem::message() const {
 Error::Error(Problem problem) : std::runtime_error(problem.message()), problem_(std::move(problem)) {}
 
 Error::Error(std::string what, std::string where, std::string fix)
-    : Error(Problem{std::move(what), std::move(where), std::move(fix)}) {}
+    : Error(Problem{std::move(what), std::move(where), std::move(fix), ErrorKind::General, {}}) {}
 
 Error::Error(std::string what, std::string where, std::string fix, std::string code)
     : Error(Problem{std::move(what), std::move(where), std::move(fix), ErrorKind::General, std::move(code)}) {}
 
 Error::Error(ErrorKind kind, std::string what, std::string where, std::string fix)
-    : Error(Problem{std::move(what), std::move(where), std::move(fix), kind}) {}
+    : Error(Problem{std::move(what), std::move(where), std::move(fix), kind, {}}) {}
 
 }  // namespace shotgen
