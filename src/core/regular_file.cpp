@@ -18,6 +18,7 @@ std::string file_type_name(mode_t mode) {
   if (S_ISSOCK(mode)) return "a socket";
   if (S_ISCHR(mode)) return "a character device";
   if (S_ISBLK(mode)) return "a block device";
+  if (S_ISREG(mode)) return "a regular file";
   return "not a regular file";
 }
 
@@ -68,6 +69,12 @@ std::string read_regular_file(const std::filesystem::path& path, std::uintmax_t 
   }
   bytes.resize(done);
   return bytes;
+}
+
+std::string describe_file_type(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return "missing";
+  return file_type_name(info.st_mode);
 }
 
 }  // namespace shotgen

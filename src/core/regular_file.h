@@ -13,4 +13,8 @@ namespace shotgen {
 // (checked before reading); General when it is missing or unreadable.
 std::string read_regular_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
 
+// What kind of file `path` is, for messages: "a directory", "a FIFO (named pipe)", "a socket",
+// "a character device", "a block device", "a regular file"; "missing" when stat fails. Never opens it.
+std::string describe_file_type(const std::filesystem::path& path);
+
 }  // namespace shotgen

@@ -21,7 +21,7 @@ ReferenceImages load_reference_images(const std::filesystem::path& workspace_roo
         images.emplace(id, read_png(path));
       } catch (const Error& e) {
         const Problem& p = e.problem();
-        throw Error(p.kind, p.what, "reference '" + id + "' (" + path.string() + ")", p.fix);
+        throw Error(p.kind, p.what, "reference " + id + " (" + path.string() + ")", p.fix);
       }
     }
   }

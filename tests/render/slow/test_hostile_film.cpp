@@ -117,7 +117,7 @@ TEST(HostileFilm, NothingOutsideIsReadAndNothingInsideIsLost) {
       {(outside / "plain.png").string(), "outside"},
       {"../outside/secret.png", "outside"},
       {"references/link.png", "outside"},
-      {"references/pipe.png", "not a regular file"},
+      {"references/pipe.png", "is a FIFO (named pipe)"},
       {"references/bomb.png", "32768x32768"},
   };
   for (const auto& [image, words] : hostile) {
