@@ -10,7 +10,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libtorch-dev libopenblas0-pthread
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
-  libpng-dev
+  libpng-dev libssl-dev
   libgtest-dev
   python3 python3-jsonschema python3-torch python3-numpy
 )
