@@ -13,6 +13,7 @@ PACKAGES=(
   libpng-dev libssl-dev
   libgtest-dev
   python3 python3-jsonschema python3-torch python3-numpy
+  slurmctld slurmd slurm-client munge   # the farm's real-Slurm test starts its own one-node cluster
 )
 
 missing=()
