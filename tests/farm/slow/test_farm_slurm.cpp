@@ -102,7 +102,7 @@ TEST(FarmSlurm, KilledTaskResubmittedAndEveryTakeCollectedOnce) {
     std::string running;
     for (const auto& task : now["tasks"]) {
       if (task["state"] == "finished") ++finished;
-      if (task["state"] == "running" && running.empty()) running = task["run"];
+      if (task["state"] == "running" && running.empty()) running = task["run"].get<std::string>();
     }
     if (finished >= 2 && !running.empty()) {
       ASSERT_EQ(run_program("scancel", {running}).exit_code, 0);
@@ -110,8 +110,9 @@ TEST(FarmSlurm, KilledTaskResubmittedAndEveryTakeCollectedOnce) {
       std::string state = "running";
       while (state != "ended" && state != "finished" && Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        for (const auto& task : farm_status_json(root)["tasks"])
-          if (task["run"] == running) state = task["state"];
+        const auto status = farm_status_json(root);  // kept: the loop must not walk a temporary
+        for (const auto& task : status["tasks"])
+          if (task["run"] == running) state = task["state"].get<std::string>();
       }
       if (state == "ended") killed_run = running;
       if (killed_run.empty() && farm_status_json(root).value("active", 0) == 0) break;
