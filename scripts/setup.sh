@@ -12,6 +12,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
   libpng-dev libssl-dev
   libgtest-dev
+  clang libclang-rt-14-dev
   python3 python3-jsonschema python3-torch python3-numpy
   slurmctld slurmd slurm-client munge   # the farm's real-Slurm test starts its own one-node cluster
 )
