@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev
   clang libclang-rt-14-dev
   python3 python3-jsonschema python3-torch python3-numpy
+  slurmctld slurmd slurm-client munge   # the farm's real-Slurm test starts its own one-node cluster
 )
 
 missing=()

@@ -18,6 +18,7 @@ void setup_take(CLI::App& app, const GlobalOptions& global);
 void setup_adopt(CLI::App& app, const GlobalOptions& global);
 void setup_assemble(CLI::App& app, const GlobalOptions& global);
 void setup_generate(CLI::App& app, const GlobalOptions& global);
+void setup_farm(CLI::App& app, const GlobalOptions& global);  // farm submit, work, status, collect, cancel
 // Creates the `model` command group with `model info` and returns it; further model subcommands
 // attach to it: `setup_model_<name>(CLI::App& model, const GlobalOptions&)` (train, train-autoencoder, eval).
 CLI::App& setup_model(CLI::App& app, const GlobalOptions& global);

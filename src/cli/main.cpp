@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   setup_adopt(app, global);
   setup_assemble(app, global);
   setup_generate(app, global);
+  setup_farm(app, global);
   CLI::App& model = setup_model(app, global);
   setup_model_train(model, global);
   setup_model_train_autoencoder(model, global);

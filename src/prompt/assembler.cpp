@@ -274,17 +274,22 @@ AssembledPrompt assemble_prompt(const film::Film& film, const film::Shot& shot, 
 
 std::string generation_hash(const AssembledPrompt& prompt, std::string_view backend, std::string_view params_json,
                             std::uint64_t seed) {
+  return generation_hash(prompt.positive(), prompt.negative(), backend, params_json, seed, "shot " + prompt.shot_id());
+}
+
+std::string generation_hash(std::string_view positive, std::string_view negative, std::string_view backend,
+                            std::string_view params_json, std::uint64_t seed, std::string_view where) {
   nlohmann::json params;
   try {
     params = nlohmann::json::parse(params_json);
   } catch (const nlohmann::json::parse_error& e) {
-    throw Error("generation parameters are not valid JSON: " + std::string(e.what()),
-                "shot " + prompt.shot_id(), "pass a JSON object such as {\"steps\":24}");
+    throw Error("generation parameters are not valid JSON: " + std::string(e.what()), std::string(where),
+                "pass a JSON object such as {\"steps\":24}");
   }
   // nlohmann::json objects keep keys sorted, so dump() is canonical for equal content.
   nlohmann::json canonical = {{"v", 1},
-                              {"positive", prompt.positive()},
-                              {"negative", prompt.negative()},
+                              {"positive", positive},
+                              {"negative", negative},
                               {"backend", backend},
                               {"params", params},
                               {"seed", seed}};

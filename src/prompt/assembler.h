@@ -113,6 +113,10 @@ film::Look merged_look(const film::Film& film, const film::Shot& shot);
 // so key order and whitespace in it do not matter; invalid JSON throws shotgen::Error.
 std::string generation_hash(const AssembledPrompt& prompt, std::string_view backend, std::string_view params_json,
                             std::uint64_t seed);
+// The same hash from the prompt texts alone, for checking prompts that travelled without their film
+// (a render farm manifest). `where` names the source in the error for invalid parameters.
+std::string generation_hash(std::string_view positive, std::string_view negative, std::string_view backend,
+                            std::string_view params_json, std::uint64_t seed, std::string_view where);
 
 // {"shot","backend","positive","negative","style_text","negative_terms","sections":[{"name","text",
 // "kind","cut"}],"cut_sections","positive_words","negative_words","max_prompt_words"}

@@ -247,9 +247,7 @@ class TakeWriter {
     const TakeContext& c = task.context;
     // A new number above every record and every file of the shot: a take never takes the name of
     // a file already on disk, known to the database or not.
-    const int take_number = std::max(db::ProjectStore(db_).last_take_number(c.job.shot_id),
-                                     last_take_number_on_disk(root_, c.job.shot_id)) +
-                            1;
+    const int take_number = next_take_number(root_, db_, c.job.shot_id);
     const TakePaths paths = take_paths(c.job.shot_id, take_number, c.job.id);
     db::TakeRecord take = take_record(c, take_number, paths);
     state_.report(job_event(ProgressKind::Writing, c.job, paths.mp4));
@@ -280,14 +278,7 @@ class TakeWriter {
     bool recorded = false;
     try {
       // The point of truth: job done + take record (+ the re-route job) commit together.
-      db::Transaction tx(db_);
-      JobQueue queue(db_);
-      if (queue.mark_done(c.job.id, owner_)) {
-        db::ProjectStore(db_).insert_take(take);
-        if (c.next_job) queue.enqueue(*c.next_job);
-        tx.commit();
-        recorded = true;
-      }
+      recorded = record_finished_take(db_, owner_, take, c.next_job);
     } catch (const std::exception& e) {
       fail_take(c, paths, std::string("cannot record the take: ") + e.what());
       return;
@@ -399,18 +390,6 @@ std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const s
   return db::TakeStatus::Done;
 }
 
-NewJob job_for(const film::Film& film, const film::Shot& shot, int take_index, std::uint64_t seed,
-               const Backend& backend) {
-  NewJob job;
-  job.shot_id = shot.id;
-  job.take_index = take_index;
-  job.backend = backend.name();
-  job.params_json = backend.params(film.render, shot_frames(film, shot)).to_json();
-  job.seed = seed;
-  const auto prompt = prompt::assemble_prompt(film, shot, backend.caps());
-  job.prompt_hash = prompt::generation_hash(prompt, job.backend, job.params_json, seed);
-  return job;
-}
 
 struct Plan {
   std::vector<std::string> job_ids;  // jobs to run, story order
@@ -745,6 +724,19 @@ class Runner {
 
 }  // namespace
 
+NewJob job_for(const film::Film& film, const film::Shot& shot, int take_index, std::uint64_t seed,
+               const Backend& backend) {
+  NewJob job;
+  job.shot_id = shot.id;
+  job.take_index = take_index;
+  job.backend = backend.name();
+  job.params_json = backend.params(film.render, shot_frames(film, shot)).to_json();
+  job.seed = seed;
+  const auto prompt = prompt::assemble_prompt(film, shot, backend.caps());
+  job.prompt_hash = prompt::generation_hash(prompt, job.backend, job.params_json, seed);
+  return job;
+}
+
 int shot_frames(const film::Film& film, const film::Shot& shot) {
   const double frames = shot.duration.value_or(film.info.default_shot_duration) * film.info.fps;
   // Clamped as a double first: lround of a huge duration is undefined.
@@ -815,7 +807,7 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
     planned.total = summary.planned;
     state.report(planned);
   }
-  if (!candidates.empty()) {
+  if (!candidates.empty() && !request.plan_only) {
     Runner runner(workspace.root(), workspace.database(), film, references, db, request, registry, cancel, options,
                   state, summary);
     runner.run(candidates);

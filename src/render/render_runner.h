@@ -48,6 +48,7 @@
 #include "engine/engine.h"
 #include "film/film.h"
 #include "render/backend.h"
+#include "render/job_queue.h"
 #include "render/progress.h"
 #include "render/router.h"
 
@@ -65,6 +66,7 @@ struct RenderRequest {
   std::optional<std::string> backend; // use only this backend
   RenderMode mode = RenderMode::Final;
   int max_batch = 4;                  // jobs per model forward
+  bool plan_only = false;             // stop after step 5: jobs queued, nothing rendered (farm submit)
 };
 
 struct RenderOptions {
@@ -99,6 +101,10 @@ struct RenderSummary {
   bool ok() const { return failed == 0 && cancelled == 0 && !interrupted; }
 };
 
+// The job that renders take `take_index` of `shot` on `backend` (its identity, parameters and
+// prompt hash), as planning and the re-route create it.
+NewJob job_for(const film::Film& film, const film::Shot& shot, int take_index, std::uint64_t seed,
+               const Backend& backend);
 // Frames for a shot: round(duration × fps) clamped to [1, kMaxShotFrames].
 int shot_frames(const film::Film& film, const film::Shot& shot);
 // The seed of take `take_index` (0-based) of `shot`.

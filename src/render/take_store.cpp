@@ -6,10 +6,28 @@
 #include "core/error.h"
 #include "media/video_reader.h"
 #include "render/job_queue.h"
+#include "render/take_files.h"
 
 namespace fs = std::filesystem;
 
 namespace shotgen::render {
+
+int next_take_number(const fs::path& workspace_root, const db::Database& db, const std::string& shot_id) {
+  return std::max(db::ProjectStore(db).last_take_number(shot_id), last_take_number_on_disk(workspace_root, shot_id)) +
+         1;
+}
+
+bool record_finished_take(const db::Database& db, const LeaseOwner& owner, const db::TakeRecord& take,
+                          const std::optional<NewJob>& next_job) {
+  if (!take.job_id) throw Error(ErrorKind::NotFound, "a finished take needs its job", "take of shot " + take.shot_id);
+  db::Transaction tx(db);
+  JobQueue queue(db);
+  if (!queue.mark_done(*take.job_id, owner)) return false;
+  db::ProjectStore(db).insert_take(take);
+  if (next_job) queue.enqueue(*next_job);
+  tx.commit();
+  return true;
+}
 
 std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id) {
   std::optional<db::TakeRecord> best;

@@ -8,8 +8,21 @@
 
 #include "db/database.h"
 #include "db/project_store.h"
+#include "render/job_queue.h"
 
 namespace shotgen::render {
+
+// The number of a new take of `shot_id`: above every number of the shot in the database and on
+// disk (take_files.h), so a take never gets the name of a file already there, known or not. A
+// local render and `shotgen farm collect` number takes this way.
+int next_take_number(const std::filesystem::path& workspace_root, const db::Database& db, const std::string& shot_id);
+
+// The point of truth of a finished render (local, or a farm take being collected), in ONE
+// transaction: the job `take.job_id` is marked done (only while `owner` still holds it), the take
+// is recorded and `next_job` (the re-route) queued.
+// False, with nothing written, when `owner` no longer held the job (cancelled meanwhile).
+bool record_finished_take(const db::Database& db, const LeaseOwner& owner, const db::TakeRecord& take,
+                          const std::optional<NewJob>& next_job);
 
 // The take that goes into the film: the approved take, else the first finished one — status done,
 // lowest take index, and for that index the newest record (a shot whose prompt changed keeps

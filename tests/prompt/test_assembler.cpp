@@ -251,6 +251,26 @@ TEST(Assembler, GenerationHashMatchesItsDocumentedSerialization) {
   EXPECT_EQ(generation_hash(p, "final", R"({"steps":24})", 1), sha256_hex(canonical.dump()));
 }
 
+TEST(Assembler, GenerationHashOfTheTextsAloneIsTheSame) {
+  // A farm node checks a manifest's prompts with the texts alone: same hash, and an edited text,
+  // backend, parameter or seed gives another one.
+  auto film = make_film();
+  auto p = assemble_prompt(film, *film.find_shot("b1"), unlimited());
+  const std::string params = R"({"steps":24})";
+  const auto base = generation_hash(p, "final", params, 1);
+  EXPECT_EQ(generation_hash(p.positive(), p.negative(), "final", params, 1, "here"), base);
+  EXPECT_NE(generation_hash(p.positive() + " ", p.negative(), "final", params, 1, "here"), base);
+  EXPECT_NE(generation_hash(p.positive(), p.negative() + ", x", "final", params, 1, "here"), base);
+  EXPECT_NE(generation_hash(p.positive(), p.negative(), "turbo", params, 1, "here"), base);
+  EXPECT_NE(generation_hash(p.positive(), p.negative(), "final", params, 2, "here"), base);
+  try {
+    generation_hash(p.positive(), p.negative(), "final", "{steps:", 1, "manifest jobs[0]");
+    FAIL() << "invalid parameters were accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.problem().where, "manifest jobs[0]");
+  }
+}
+
 TEST(Assembler, JsonCarriesPromptsAndSections) {
   auto film = make_film();
   auto j = to_json(assemble_prompt(film, *film.find_shot("a1"), limited(count_prompt_words(kStyle) + 8)));

@@ -445,6 +445,19 @@ TEST(RenderRunner, RunningTheQueueWithoutASelection) {
   EXPECT_EQ(summary.rendered, 3);
 }
 
+TEST(RenderRunner, PlanOnlyQueuesTheJobsAndRendersNothing) {
+  Harness h;
+  auto request = Harness::all();
+  request.plan_only = true;  // what `shotgen farm submit` plans with
+  const auto summary = h.render(request);
+  EXPECT_EQ(summary.planned, 3);
+  EXPECT_EQ(summary.rendered, 0);
+  EXPECT_TRUE(h.final_backend->calls.empty());
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM jobs WHERE state = 'queued'"), 3);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes"), 0);
+  EXPECT_EQ(h.render(RenderRequest{}).rendered, 3);  // the queue renders as planned
+}
+
 TEST(RenderRunner, ApprovalChoosesTheTake) {
   Harness h;
   auto request = Harness::all();
