@@ -67,6 +67,8 @@ struct TakeRecord {
   bool approved = false;
   std::string reroute_reason;
   std::string created_at;  // when the render started; insert_take fills in "now" when empty
+  std::string finish_json;  // the finishing plan the MP4 was finished with (finish/finish_plan.h); '' if none
+  std::string source_path;  // the generated frames, lossless (finish/source_frames.h); '' if none
 };
 
 struct SyncReport {
@@ -117,6 +119,8 @@ class ProjectStore {
   std::int64_t insert_take(const TakeRecord& take);
   // Takes in insertion order; only those of `shot_id` when given.
   std::vector<TakeRecord> takes(const std::optional<std::string>& shot_id = std::nullopt) const;
+  // Records that a take was finished again (`shotgen finish`); its files keep their paths.
+  void set_take_finish(std::int64_t take_id, const std::string& finish_json);
 
   const Database& database() const { return db_; }
 
