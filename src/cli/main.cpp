@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   setup_queue(app, global);
   setup_take(app, global);
   setup_assemble(app, global);
+  setup_finish(app, global);
   setup_generate(app, global);
   CLI::App& model = setup_model(app, global);
   setup_model_train(model, global);

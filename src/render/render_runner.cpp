@@ -18,6 +18,7 @@
 #include "film/film_loader.h"
 #include "film/reference_image.h"
 #include "film/workspace.h"
+#include "finish/source_frames.h"
 #include "media/png.h"
 #include "media/resize.h"
 #include "media/video_encoder.h"
@@ -121,6 +122,7 @@ struct TakeContext {
   int batch_size = 1;
   std::optional<std::string> reroute_reason;
   std::optional<NewJob> next_job;  // set: the take is rejected and the shot goes to this job
+  finish::FinishPlan finish_plan;  // the shot's [finish]
 };
 
 struct EncodeTask {
@@ -132,13 +134,14 @@ struct EncodeTask {
 class TakeWriter {
  public:
   TakeWriter(fs::path root, const fs::path& database, const film::Film& film, LeaseOwner owner,
-             const RenderOptions& options, RunState& state)
+             const RenderOptions& options, RunState& state, finish::Finisher& finisher)
       : root_(std::move(root)),
         db_(db::Database::open(database)),
         film_(film),
         owner_(std::move(owner)),
         options_(options),
         state_(state),
+        finisher_(finisher),
         thread_([this] { loop(); }) {}
 
   ~TakeWriter() { stop(); }
@@ -207,6 +210,7 @@ class TakeWriter {
     std::error_code ec;
     fs::remove(root_ / paths.mp4, ec);
     fs::remove(root_ / paths.poster, ec);
+    fs::remove(root_ / paths.source, ec);
   }
 
   // A take that cannot be written or recorded: no file stays behind, the job fails with the reason.
@@ -223,8 +227,18 @@ class TakeWriter {
   void write(EncodeTask& task) {
     const TakeContext& c = task.context;
     const TakePaths paths = take_paths(c.job.shot_id, c.job.take_index, c.job.id);
-    const auto start = Clock::now();
+    auto start = Clock::now();
+    double finish_seconds = 0;
+    nlohmann::json finish_record;
     try {
+      // Finishing runs between the model and the encoder; the generated frames are kept losslessly
+      // so that `shotgen finish` can finish the take again without generating it.
+      const Clip finished = finisher_.finish(task.clip, c.finish_plan, c.job.seed);
+      finish_record = finish::finish_record(c.finish_plan, c.job.seed, finisher_.device(), task.clip.width(),
+                                            task.clip.height(), task.clip.frame_count());
+      finish_seconds = seconds_since(start);
+      start = Clock::now();
+      finish::write_source_frames(root_ / paths.source, task.clip);
       EncodeOptions encode;
       encode.fps = film_.info.fps;
       encode.out_width = film_.info.resolution.width;
@@ -232,9 +246,10 @@ class TakeWriter {
       encode.crf = options_.crf;
       encode.preset = options_.x264_preset;
       encode.metadata = metadata(c);
-      // Both files appear under their final names only when complete (temporary name + rename).
-      encode_mp4(root_ / paths.mp4, task.clip, encode);
-      const Image& middle = task.clip.frames[task.clip.frames.size() / 2];
+      encode.metadata["shotgen_finish"] = finish_record.dump();
+      // Every file appears under its final name only when complete (temporary name + rename).
+      encode_mp4(root_ / paths.mp4, finished, encode);
+      const Image& middle = finished.frames[finished.frames.size() / 2];
       write_png(root_ / paths.poster,
                 resize_image(middle, film_.info.resolution.width, film_.info.resolution.height));
     } catch (const std::exception& e) {
@@ -263,10 +278,13 @@ class TakeWriter {
                                        {"model_s", c.batch_model_seconds / c.batch_size},
                                        {"batch_model_s", c.batch_model_seconds},
                                        {"batch_size", c.batch_size},
+                                       {"finish_s", finish_seconds},
                                        {"encode_s", encode_seconds}}
                             .dump();
     take.reroute_reason = c.reroute_reason.value_or("");
     take.created_at = c.created_at;
+    take.finish_json = finish_record.dump();
+    take.source_path = paths.source;
     bool recorded = false;
     try {
       // The point of truth: job done + take record (+ the re-route job) commit together.
@@ -289,6 +307,7 @@ class TakeWriter {
       return;
     }
     state_.update([&](RenderSummary& s) {
+      s.finish_seconds += finish_seconds;
       s.encode_seconds += encode_seconds;
       if (rejected)
         ++s.rerouted;
@@ -308,6 +327,7 @@ class TakeWriter {
   LeaseOwner owner_;
   RenderOptions options_;
   RunState& state_;
+  finish::Finisher& finisher_;  // used on this writer's thread only
   std::mutex mutex_;
   std::condition_variable work_, space_, idle_;
   std::deque<EncodeTask> pending_;
@@ -479,14 +499,16 @@ class Runner {
         summary_(summary),
         owner_(LeaseOwner::this_process()),
         batch_cap_(std::max(1, request.max_batch)),
-        run_start_(Clock::now()) {}
+        run_start_(Clock::now()),
+        finish_planner_(film, root) {}
 
   void run(std::vector<std::string> candidates) {
     candidates_ = std::move(candidates);
     style_revision_id_ = store_.current_style_revision().id;
     negative_revision_id_ = store_.current_negative_revision().id;
     Heartbeat heartbeat(db_path_, owner_, options_.lease_ms);
-    TakeWriter writer(root_, db_path_, film_, owner_, options_, state_);
+    auto finisher = finish::Finisher::open(options_.finish_device, options_.note);
+    TakeWriter writer(root_, db_path_, film_, owner_, options_, state_, finisher);
     writer_ = &writer;
     while (true) {
       if (cancel_ && cancel_->is_cancelled()) {
@@ -557,6 +579,7 @@ class Runner {
                                      reference->ignore});
       }
       c.negative_terms = prompt.negative_terms();
+      c.finish_plan = finish_planner_.plan(*shot);
       c.style_revision_id = style_revision_id_;
       c.negative_revision_id = negative_revision_id_;
       c.queue_wait_seconds = seconds_since(run_start_);
@@ -710,6 +733,7 @@ class Runner {
   std::vector<std::string> candidates_;
   std::int64_t style_revision_id_ = 0;
   std::int64_t negative_revision_id_ = 0;
+  finish::FinishPlanner finish_planner_;
   TakeWriter* writer_ = nullptr;
 };
 

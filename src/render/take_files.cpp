@@ -30,11 +30,11 @@ std::string shot_dir_name(const std::string& shot_id) {
 TakePaths take_paths(const std::string& shot_id, int take_index, const std::string& job_id) {
   const std::string stem = "renders/" + shot_dir_name(shot_id) + "/take_" + std::to_string(take_index + 1) + "_" +
                            job_id.substr(0, 10);
-  return {stem + ".mp4", stem + ".png"};
+  return {stem + ".mp4", stem + ".png", stem + "_source.png"};
 }
 
 bool is_take_file_name(const std::string& file_name) {
-  static const std::regex pattern("take_[0-9]+_[0-9a-f]+\\.(mp4|png)");
+  static const std::regex pattern("take_[0-9]+_[0-9a-f]+(\\.mp4|\\.png|_source\\.png)");
   return std::regex_match(file_name, pattern);
 }
 
@@ -53,11 +53,9 @@ std::vector<fs::path> remove_temp_files(const fs::path& renders_dir) {
 
 std::vector<fs::path> remove_orphan_take_files(const fs::path& workspace_root, const db::Database& db) {
   std::set<std::string> referenced;
-  auto stmt = db.prepare("SELECT mp4_path, poster_path FROM takes");
-  while (stmt.step()) {
-    referenced.insert(stmt.text(0));
-    referenced.insert(stmt.text(1));
-  }
+  auto stmt = db.prepare("SELECT mp4_path, poster_path, source_path FROM takes");
+  while (stmt.step())
+    for (int column = 0; column < 3; ++column) referenced.insert(stmt.text(column));
   std::vector<fs::path> removed;
   std::error_code ec;
   const fs::path renders = workspace_root / "renders";

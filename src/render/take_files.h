@@ -4,6 +4,8 @@
 // A take's files have deterministic names derived from its job:
 //   renders/<shot dir>/take_<n>_<first 10 hex of the job id>.mp4   (n = take index + 1)
 //   renders/<shot dir>/take_<n>_<first 10 hex of the job id>.png   (poster frame)
+//   renders/<shot dir>/take_<n>_<first 10 hex of the job id>_source.png   (generated frames, lossless:
+//                                                                          what `shotgen finish` re-finishes)
 // They are written under temporary names (core/atomic_file.h) and renamed into place; the
 // database transaction that marks the job done and records the take is the point of truth.
 // So after a crash a file can be (a) a temporary file: deleted, or (b) a final-named take file no
@@ -22,10 +24,11 @@ std::string shot_dir_name(const std::string& shot_id);
 struct TakePaths {
   std::string mp4;     // relative to the workspace, '/'-separated: "renders/s1_01/take_1_ab12cd34ef.mp4"
   std::string poster;  // "renders/s1_01/take_1_ab12cd34ef.png"
+  std::string source;  // "renders/s1_01/take_1_ab12cd34ef_source.png"
 };
 TakePaths take_paths(const std::string& shot_id, int take_index, const std::string& job_id);
 
-// True for names take_paths() produces ("take_<n>_<hex>.mp4|png").
+// True for names take_paths() produces ("take_<n>_<hex>.mp4|png", "take_<n>_<hex>_source.png").
 bool is_take_file_name(const std::string& file_name);
 
 // Deletes every temporary file (is_temp_file_name) under `renders_dir`. Returns what was removed.
