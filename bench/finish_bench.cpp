@@ -12,6 +12,8 @@
 //   shotgen_finish_bench before-after WORKSPACE OUT.png SHOT...
 //       for each shot's chosen take: its generated middle frame scaled as before finishing existed
 //       (bicubic, no grade) beside the same frame finished with the shot's current [finish].
+//   shotgen_finish_bench world-before-after OUT.png [--rows N]
+//       the same for world clips at 128x64 through the demo film's [finish] (no render needed).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -203,6 +205,33 @@ void run_before_after(const fs::path& workspace, const fs::path& out, const std:
   std::cout << "wrote " << out.string() << " (left: before finishing, right: finished)\n";
 }
 
+// Without a rendered workspace: world clips at the generation size (128x64, what the bundled model
+// is trained to produce), each row one clip's middle frame scaled as before finishing existed
+// (bicubic, no grade) beside the same frame through the demo film's [finish] for one shot of each
+// scene (its palette lock follows that scene's look).
+void run_world_before_after(const fs::path& out, int rows) {
+  const fs::path demo = fs::path(SHOTGEN_SOURCE_DIR) / "projects" / "arcane_short";
+  const film::Film film = film::load_film_file(demo / "film.toml");
+  finish::FinishPlanner planner(film, demo);
+  const int w = film.info.resolution.width, h = film.info.resolution.height;
+  Image sheet(2 * w + 8, rows * (h + 8) - 8);
+  for (int row = 0; row < rows; ++row) {
+    const auto& scene = film.scenes[static_cast<std::size_t>(row) % film.scenes.size()];
+    const finish::FinishPlan plan = planner.plan(scene.shots.front());
+    const auto sample = world::sample(static_cast<std::uint64_t>(11 + row), 9, 128, 64);
+    const Image& generated = sample.clip.frames[4];
+    const Image before = resize_image(generated, w, h);
+    const Image after = finish::finish_frame_reference(generated, plan, finish::grain_seed(row + 1), 4);
+    for (int y = 0; y < h; ++y) {
+      std::copy_n(before.pixel(0, y), w * 3, sheet.pixel(0, row * (h + 8) + y));
+      std::copy_n(after.pixel(0, y), w * 3, sheet.pixel(w + 8, row * (h + 8) + y));
+    }
+    std::cout << "row " << row + 1 << ": scene " << scene.id << ", world clip: " << sample.caption << "\n";
+  }
+  write_png(out, sheet);
+  std::cout << "wrote " << out.string() << " (left: before finishing, right: finished)\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -225,6 +254,12 @@ int main(int argc, char** argv) {
   before_after->add_option("out", out)->required();
   before_after->add_option("shots", shots)->required();
   before_after->callback([&] { run_before_after(workspace, out, shots); });
+  int rows = 3;
+  auto* world_before_after =
+      app.add_subcommand("world-before-after", "Before/after image of world clips through the demo's [finish]");
+  world_before_after->add_option("out", out)->required();
+  world_before_after->add_option("--rows", rows, "World clips (one row each)")->capture_default_str();
+  world_before_after->callback([&] { run_world_before_after(out, rows); });
   try {
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {

@@ -10,7 +10,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libtorch-dev libopenblas0-pthread
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
-  libpng-dev
+  libpng-dev libssl-dev
   # finishing shaders: Vulkan loader + headers, GLSL -> SPIR-V compiler, lavapipe (Vulkan on the CPU)
   libvulkan-dev glslc mesa-vulkan-drivers
   libgtest-dev

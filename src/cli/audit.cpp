@@ -32,7 +32,7 @@ FinishAudit audit_finishing(const std::filesystem::path& workspace, const db::Pr
 nlohmann::json outdated_json(const FinishAudit& finishing) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& o : finishing.outdated)
-    out.push_back({{"take_id", o.take.id}, {"shot", o.take.shot_id}, {"take", o.take.take_index}, {"reason", o.reason}});
+    out.push_back({{"take_id", o.take.id}, {"shot", o.take.shot_id}, {"take", o.take.take_number}, {"reason", o.reason}});
   return out;
 }
 
@@ -43,8 +43,8 @@ void print_finishing(const FinishAudit& finishing) {
   }
   std::cout << finishing.outdated.size() << " take(s) finished with an outdated [finish] block\n";
   for (const auto& o : finishing.outdated)
-    std::cout << "  take " << o.take.id << " (shot " << o.take.shot_id << ", take " << o.take.take_index << "): "
-              << o.reason << " (`shotgen finish " << o.take.shot_id << ":" << o.take.take_index + 1 << "`)\n";
+    std::cout << "  take " << o.take.id << " (shot " << o.take.shot_id << ", take " << o.take.take_number << "): "
+              << o.reason << " (`shotgen finish " << o.take.shot_id << ":" << o.take.take_number << "`)\n";
 }
 
 nlohmann::json report_json(const db::AuditReport& report) {

@@ -73,7 +73,7 @@ void setup_finish(CLI::App& app, const GlobalOptions& global) {
       for (const auto& f : finished)
         out.push_back({{"take_id", f.take.id},
                        {"shot", f.take.shot_id},
-                       {"take", f.take.take_index + 1},
+                       {"take", f.take.take_number},
                        {"mp4", f.take.mp4_path},
                        {"block_hash", f.block_hash},
                        {"was_current", f.was_current},
@@ -82,7 +82,7 @@ void setup_finish(CLI::App& app, const GlobalOptions& global) {
       return;
     }
     for (const auto& f : finished)
-      std::cout << "finished " << f.take.shot_id << ":" << f.take.take_index + 1 << " (" << f.take.mp4_path
+      std::cout << "finished " << f.take.shot_id << ":" << f.take.take_number << " (" << f.take.mp4_path
                 << ") with block " << f.block_hash.substr(0, 8) << (f.was_current ? " (unchanged)" : "") << "\n";
     std::cout << "finish: " << finished.size() << " take(s) on " << finisher.device() << "\n";
   });

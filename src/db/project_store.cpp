@@ -137,7 +137,7 @@ ShotRecord shot_record_from_json(const std::string& text) {
   shot.takes = in.at("takes").get<int>();
   shot.transition = transition_from_db(in.at("transition").get<std::string>());
   shot.transition_seconds = in.at("transition_seconds").get<double>();
-  if (in.contains("finish")) shot.finish = film::finish_settings_from_json(in["finish"]);  // schema 4 on
+  if (in.contains("finish")) shot.finish = film::finish_settings_from_json(in["finish"]);  // schema 5 on
   return record;
 }
 
@@ -731,13 +731,15 @@ std::int64_t ProjectStore::insert_take(const TakeRecord& take) {
   db_.prepare(
          "INSERT INTO takes(shot_id, take_index, job_id, positive, negative, style_revision_id, "
          "negative_revision_id, seed, backend, model, params_json, prompt_hash, status, mp4_path, poster_path, "
-         "frames_dir, timings_json, approved, reroute_reason, created_at, finish_json, source_path) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")
+         "frames_dir, timings_json, approved, reroute_reason, created_at, take_number, analysis_json, finish_json, "
+         "source_path) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)")
       .bind_all(take.shot_id, take.take_index, take.job_id, take.positive, take.negative, take.style_revision_id,
                 take.negative_revision_id, seed_to_db(take.seed), take.backend, take.model, take.params_json,
                 take.prompt_hash, take_status_name(take.status), take.mp4_path, take.poster_path, take.frames_dir,
                 take.timings_json, take.approved ? 1 : 0, take.reroute_reason,
-                take.created_at.empty() ? now_timestamp() : take.created_at, take.finish_json, take.source_path)
+                take.created_at.empty() ? now_timestamp() : take.created_at, take.take_number, take.analysis_json,
+                take.finish_json, take.source_path)
       .run();
   const auto id = db_.last_insert_rowid();
   tx.commit();
@@ -748,7 +750,8 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
   auto stmt = db_.prepare(
       "SELECT id, shot_id, take_index, job_id, positive, negative, style_revision_id, negative_revision_id, seed, "
       "backend, model, params_json, prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, approved, "
-      "reroute_reason, created_at, finish_json, source_path FROM takes WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
+      "reroute_reason, created_at, take_number, analysis_json, finish_json, source_path FROM takes "
+      "WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
   stmt.bind(1, shot_id);
   std::vector<TakeRecord> out;
   while (stmt.step()) {
@@ -774,6 +777,8 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
     take.approved = stmt.int64(18) != 0;
     take.reroute_reason = stmt.text(19);
     take.created_at = stmt.text(20);
+    take.take_number = stmt.integer(21);
+    take.analysis_json = stmt.text(22);
     take.finish_json = stmt.text(21);
     take.source_path = stmt.text(22);
     out.push_back(std::move(take));
@@ -781,11 +786,19 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
   return out;
 }
 
+int ProjectStore::last_take_number(const std::string& shot_id) const {
+  auto stmt = db_.prepare("SELECT COALESCE(MAX(take_number), 0) FROM takes WHERE shot_id = ?1");
+  stmt.bind(1, shot_id);
+  stmt.step();
+  return stmt.integer(0);
+}
+
 void ProjectStore::set_take_finish(std::int64_t take_id, const std::string& finish_json) {
   const auto before = db_.total_changes();
   db_.prepare("UPDATE takes SET finish_json = ?2 WHERE id = ?1").bind_all(take_id, finish_json).run();
   if (db_.total_changes() == before)
-    throw Error("take " + std::to_string(take_id) + " is not in the database", db_.name(), "list takes with `shotgen take list SHOT`");
+    throw Error(ErrorKind::NotFound, "take " + std::to_string(take_id) + " is not in the database", db_.name(),
+                "list takes with `shotgen take list SHOT`");
 }
 
 }  // namespace shotgen::db

@@ -61,8 +61,9 @@ class CubeParser {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& kind, const std::string& what, const std::string& fix) const {
-    throw Error(what, source_ + ":" + std::to_string(line_), fix, kind);
+  // Every problem of a .cube file is content that cannot be used: kind Corrupt, `code` for lint.
+  [[noreturn]] void fail(const std::string& code, const std::string& what, const std::string& fix) const {
+    throw Error(Problem{what, source_ + ":" + std::to_string(line_), fix, ErrorKind::Corrupt, code});
   }
 
   std::size_t expected_values() const { return 3 * static_cast<std::size_t>(lut_.size) * lut_.size * lut_.size; }

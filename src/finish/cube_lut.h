@@ -3,6 +3,7 @@
 // LUT Specification 1.0): optional TITLE, LUT_3D_SIZE N, DOMAIN_MIN/DOMAIN_MAX (or Resolve's
 // LUT_3D_INPUT_RANGE), '#' comments, then N^3 lines of "R G B" with red changing fastest.
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,8 @@ namespace shotgen::finish {
 
 inline constexpr int kMinCubeSize = 2;
 inline constexpr int kMaxCubeSize = 65;  // the largest size the common tools write
+// A .cube file is read only up to this size: 65^3 data lines of ~30 characters are about 8 MiB.
+inline constexpr std::uintmax_t kMaxCubeFileBytes = 64u << 20;
 
 struct CubeLut {
   std::string title;
@@ -25,8 +28,8 @@ struct CubeLut {
   }
 };
 
-// Parses .cube text. Every problem is a shotgen::Error whose `where` is "<source_name>:<line>"
-// and whose kind is "lut-wrong-size" (a 1D LUT, a size outside 2..65, more or fewer data lines
+// Parses .cube text. Every problem is a shotgen::Error of kind Corrupt whose `where` is
+// "<source_name>:<line>" and whose code is "lut-wrong-size" (a 1D LUT, a size outside 2..65, more or fewer data lines
 // than the size asks for) or "malformed-lut" (anything else: a bad number, an unknown keyword,
 // data before LUT_3D_SIZE, an empty domain).
 CubeLut parse_cube(std::string_view text, const std::string& source_name);

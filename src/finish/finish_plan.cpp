@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/hash.h"
 #include "core/path_within.h"
+#include "core/regular_file.h"
 
 namespace fs = std::filesystem;
 
@@ -91,12 +92,17 @@ const FinishPlanner::LoadedLut& FinishPlanner::load_lut(const std::string& relat
     throw Error("the LUT '" + relative_path + "' lies outside the workspace", path.string(),
                 "copy the .cube file into the workspace (e.g. luts/) and name it relative to it",
                 "lut-outside-workspace");
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec)))
+    throw Error(Problem{"LUT file not found", path.string(), "check [finish] lut: a .cube file relative to the workspace",
+                        ErrorKind::NotFound, "lut-file-missing"});
   std::string bytes;
   try {
-    bytes = read_file(path);
-  } catch (const Error&) {
-    throw Error("LUT file not found", path.string(), "check [finish] lut: a .cube file relative to the workspace",
-                "lut-file-missing");
+    bytes = read_regular_file(path, kMaxCubeFileBytes);  // a FIFO or /dev/zero named as a LUT is refused
+  } catch (const Error& e) {
+    Problem problem = e.problem();
+    problem.code = "lut-unreadable";
+    throw Error(problem);
   }
   LoadedLut loaded{std::make_shared<const CubeLut>(parse_cube(bytes, path.string())), sha256_hex(bytes)};
   return luts_.emplace(relative_path, std::move(loaded)).first->second;

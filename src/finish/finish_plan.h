@@ -62,8 +62,10 @@ class FinishPlanner {
  public:
   FinishPlanner(const film::Film& film, std::filesystem::path workspace_root);
 
-  // Throws shotgen::Error with kind: missing-lut (grade without lut), lut-outside-workspace,
-  // lut-file-missing, malformed-lut or lut-wrong-size (where: "<lut file>:<line>"),
+  // Throws shotgen::Error with code (Problem::code): missing-lut (grade without lut),
+  // lut-outside-workspace, lut-file-missing (kind NotFound), lut-unreadable (a directory, FIFO,
+  // device or oversized file: the kind read_regular_file gives), malformed-lut or lut-wrong-size
+  // (kind Corrupt, where: "<lut file>:<line>"),
   // unknown-palette (palette_lock without a palette the lock knows), missing-aspect (letterbox
   // without aspect).
   FinishPlan plan(const film::Shot& shot);

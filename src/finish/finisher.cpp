@@ -21,8 +21,8 @@ FinishDevice finish_device_from_environment() {
   const char* value = std::getenv("SHOTGEN_FINISH_DEVICE");
   if (!value || !*value) return FinishDevice::Auto;
   if (auto device = finish_device_from_name(value)) return *device;
-  throw Error("unknown finishing device '" + std::string(value) + "'", "SHOTGEN_FINISH_DEVICE",
-              "use auto, vulkan or cpu", "out-of-range");
+  throw Error(ErrorKind::OutOfRange, "unknown finishing device '" + std::string(value) + "'", "SHOTGEN_FINISH_DEVICE",
+              "use auto, vulkan or cpu");
 }
 
 Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame) {

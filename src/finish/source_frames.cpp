@@ -25,7 +25,8 @@ void write_source_frames(const std::filesystem::path& path, const Clip& clip) {
 Clip read_source_frames(const std::filesystem::path& path, int frame_count) {
   const Image strip = read_png(path);
   if (frame_count < 1 || strip.height % frame_count != 0)
-    throw Error("the source frames are " + std::to_string(strip.height) + " pixels tall, not " +
+    throw Error(ErrorKind::Corrupt,
+                "the source frames are " + std::to_string(strip.height) + " pixels tall, not " +
                     std::to_string(frame_count) + " equal frames",
                 path.string(), "render the take again with `shotgen render`");
   const int height = strip.height / frame_count;

@@ -21,18 +21,23 @@ namespace {
 std::map<int, db::TakeRecord> finished_takes_of(const db::ProjectStore& store, const std::string& shot_id) {
   std::map<int, db::TakeRecord> by_number;
   for (auto& take : store.takes(shot_id))
-    if (take.status == db::TakeStatus::Done && !take.mp4_path.empty()) by_number[take.take_index + 1] = take;
+    if (take.status == db::TakeStatus::Done && !take.mp4_path.empty()) by_number[take.take_number] = take;
   return by_number;
 }
 
 std::string take_name(const db::TakeRecord& take) {
-  return take.shot_id + ":" + std::to_string(take.take_index + 1);
+  return take.shot_id + ":" + std::to_string(take.take_number);
 }
 
 int source_frame_count(const db::TakeRecord& take) {
   const auto record = nlohmann::json::parse(take.finish_json.empty() ? "{}" : take.finish_json, nullptr, false);
   if (!record.is_object() || !record.contains("source")) return 0;
   return record["source"].value("frames", 0);
+}
+
+// A take or shot a command names that is not there (kind NotFound, with `code` for scripts).
+[[noreturn]] void not_found(std::string what, std::string where, std::string fix, std::string code) {
+  throw Error(Problem{std::move(what), std::move(where), std::move(fix), ErrorKind::NotFound, std::move(code)});
 }
 
 std::string short_hash(const std::string& hash) { return hash.empty() ? "none" : hash.substr(0, 8); }
@@ -55,12 +60,12 @@ std::vector<db::TakeRecord> select_takes(const db::ProjectStore& store, const st
     const auto colon = selector.rfind(':');
     const std::string shot = colon == std::string::npos ? selector : selector.substr(0, colon);
     if (!store.shot(shot))
-      throw Error("unknown shot '" + shot + "'", "shotgen finish " + selector, "name a shot of film.toml (after `shotgen sync`)",
+      not_found("unknown shot '" + shot + "'", "shotgen finish " + selector, "name a shot of film.toml (after `shotgen sync`)",
                   "unknown-take");
     const auto takes = finished_takes_of(store, shot);
     if (colon == std::string::npos) {
       if (takes.empty())
-        throw Error("shot '" + shot + "' has no finished take", "shotgen finish " + selector,
+        not_found("shot '" + shot + "' has no finished take", "shotgen finish " + selector,
                     "render it with `shotgen render " + shot + "`", "unknown-take");
       for (const auto& [number, take] : takes) add(take);
       continue;
@@ -69,7 +74,7 @@ std::vector<db::TakeRecord> select_takes(const db::ProjectStore& store, const st
     int number = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
     if (ec != std::errc() || end != digits.data() + digits.size() || !takes.count(number))
-      throw Error("shot '" + shot + "' has no finished take '" + digits + "'", "shotgen finish " + selector,
+      not_found("shot '" + shot + "' has no finished take '" + digits + "'", "shotgen finish " + selector,
                   "list its takes with `shotgen take list " + shot + "`", "unknown-take");
     add(takes.at(number));
   }
@@ -94,12 +99,12 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
   for (const auto& take : takes) {
     const film::Shot* shot = film.find_shot(take.shot_id);
     if (!shot)
-      throw Error("shot '" + take.shot_id + "' is no longer in film.toml", "take " + take_name(take),
+      not_found("shot '" + take.shot_id + "' is no longer in film.toml", "take " + take_name(take),
                   "finish only takes of the film's shots", "unknown-take");
     plans.push_back(planner.plan(*shot));
     const int frames = source_frame_count(take);
     if (take.source_path.empty() || frames < 1 || !fs::is_regular_file(root / take.source_path))
-      throw Error("take " + take_name(take) + " has no source frames to finish from", take.mp4_path,
+      not_found("take " + take_name(take) + " has no source frames to finish from", take.mp4_path,
                   "it was rendered before finishing kept them: render it again with `shotgen render " + take.shot_id +
                       "`",
                   "missing-source");
@@ -121,9 +126,11 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     encode.out_height = film.info.resolution.height;
     encode.crf = settings.crf;
     encode.preset = settings.preset;
-    // The take's own tags (title, prompt, seed, ...) stay; the container's (brand, encoder) are the muxer's.
+    // The take's own tags (title, comment, creation time, prompt, seed, ...: render/take_tags.h)
+    // stay; the container's (brand, encoder) are the muxer's to write.
     for (const auto& [key, value] : probe_video(root / take.mp4_path).metadata)
-      if (key == "title" || key.rfind("shotgen_", 0) == 0) encode.metadata[key] = value;
+      if (key != "major_brand" && key != "minor_version" && key != "compatible_brands" && key != "encoder")
+        encode.metadata[key] = value;
     encode.metadata["shotgen_finish"] = record.dump();
     const fs::path mp4 = root / take.mp4_path, poster = root / take.poster_path;
     const fs::path mp4_temp = temp_path_for(mp4), poster_temp = temp_path_for(poster);

@@ -78,7 +78,8 @@ Outcome<std::unique_ptr<VulkanContext>> VulkanContext::create() {
     }
     if (context->physical_ == VK_NULL_HANDLE)
       return Problem{"no Vulkan device with a compute queue (" + std::to_string(count) + " device(s) found)", "finish",
-                     "install a Vulkan driver (mesa-vulkan-drivers provides lavapipe)", "no-vulkan-device"};
+                     "install a Vulkan driver (mesa-vulkan-drivers provides lavapipe)", ErrorKind::NotFound,
+                     "no-vulkan-device"};
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_info{};
@@ -110,7 +111,7 @@ Outcome<std::unique_ptr<VulkanContext>> VulkanContext::create() {
     check_vk(vkCreateFence(context->device_, &fence_info, nullptr, &context->fence_), "creating a fence");
   } catch (const Error& e) {
     return Problem{e.problem().what, "finish", "install a Vulkan driver (mesa-vulkan-drivers provides lavapipe)",
-                   "no-vulkan-device"};
+                   ErrorKind::NotFound, "no-vulkan-device"};
   }
   return context;
 }

@@ -9,6 +9,8 @@
 #include "prompt/weighting.h"
 
 namespace shotgen::prompt {
+
+using film::normalize_term;
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -151,21 +153,6 @@ film::Look merged_look(const film::Film& film, const film::Shot& shot) {
   return look.overridden_by(shot.look);
 }
 
-std::string normalize_term(std::string_view term) {
-  std::string out;
-  bool pending_space = false;
-  for (char c : term) {
-    if (is_space(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
-}
-
 std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const BackendCaps& caps, const std::string& where) {
   if (caps.max_prompt_words <= 0) return std::nullopt;
   const std::string limit_text = std::to_string(caps.max_prompt_words) + " words of backend '" + caps.name + "'";
@@ -174,7 +161,7 @@ std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const Back
     return Problem{"the style block (" + std::to_string(words_in(style)) + " words) alone exceeds the prompt limit of " +
                        limit_text + "; it is never cut",
                    where, "shorten the style block or route the shot to a backend with a longer prompt limit",
-                   "prompt-block-too-long"};
+                   ErrorKind::General, "prompt-block-too-long"};
   const std::vector<NegativeCandidate> block = {
       {"negative:format", clean_terms(film.negative.format), true},
       {"negative:anatomy", clean_terms(film.negative.anatomy), true},
@@ -186,7 +173,7 @@ std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const Back
     return Problem{"the negative block (" + std::to_string(negative_words) + " words) alone exceeds the prompt limit of " +
                        limit_text + "; it is never cut",
                    where, "shorten the negative block or route the shot to a backend with a longer prompt limit",
-                   "prompt-block-too-long"};
+                   ErrorKind::General, "prompt-block-too-long"};
   return std::nullopt;
 }
 

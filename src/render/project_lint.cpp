@@ -13,7 +13,7 @@ prompt::LintReport lint_project(const film::Film& film, const std::filesystem::p
   auto report = prompt::lint_film(film, workspace_root, options);
   lint_routing(film, known, report);
   for (const Problem& problem : finish::check_finish(film, workspace_root))
-    report.add({prompt::Severity::Error, problem.kind, problem.what, problem.where, "", problem.fix});
+    report.add({prompt::Severity::Error, problem.code, problem.what, problem.where, "", problem.fix});
   return report;
 }
 

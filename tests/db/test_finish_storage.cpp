@@ -62,11 +62,11 @@ TEST(FinishStorage, TakesKeepTheirFinishingRecordAndSourceFrames) {
   EXPECT_THROW(store.set_take_finish(id + 1, "{}"), Error);
 }
 
-TEST(FinishStorage, SchemaThreeDatabaseWithShotsAcceptsDipToBlackAfterMigrating) {
+TEST(FinishStorage, SchemaFourDatabaseWithShotsAcceptsDipToBlackAfterMigrating) {
   auto db = Database::open_in_memory();
-  for (int i = 0; i < 3; ++i) db.exec(migrations()[i].sql);
-  db.exec("PRAGMA user_version = 3");
-  // A shot with a job and a take, as a schema 3 database holds them.
+  for (int i = 0; i < 4; ++i) db.exec(migrations()[i].sql);
+  db.exec("PRAGMA user_version = 4");
+  // A shot with a job and a take, as a schema 4 database holds them.
   db.exec(
       "INSERT INTO scenes(id, position, title, negative_json, created_at, updated_at) VALUES ('s', 0, '', '[]', 't', 't');"
       "INSERT INTO shots(id, scene_id, position, action, negative_json, references_json, tags_json, route, takes, "
@@ -78,7 +78,8 @@ TEST(FinishStorage, SchemaThreeDatabaseWithShotsAcceptsDipToBlackAfterMigrating)
       "  prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, reroute_reason, created_at) "
       "  VALUES ('a', 0, 'j', 'p', 'n', 1, 'final', 'm', '{}', 'h', 'done', 'a.mp4', 'a.png', '', '{}', '', 't');");
   migrate(db);
-  EXPECT_EQ(db.user_version(), latest_schema_version());
+  EXPECT_EQ(db.user_version(), 5);
+  EXPECT_EQ(latest_schema_version(), 5);
   db.exec("UPDATE shots SET transition = 'dip_to_black' WHERE id = 'a'");
   EXPECT_THROW(db.exec("UPDATE shots SET transition = 'wipe' WHERE id = 'a'"), Error);  // still checked
   EXPECT_EQ(ProjectStore(db).takes()[0].finish_json, "");  // takes of before finishing: no record

@@ -81,7 +81,7 @@ TEST(FinishSettings, UnknownPassIsAnErrorWithTheNearestName) {
   std::string text = kFilm;
   text.replace(text.find("\"grade\""), 7, "\"graed\"");
   const Problem problem = load_error(text);
-  EXPECT_EQ(problem.kind, "unknown-value");
+  EXPECT_EQ(problem.code, "unknown-value");
   EXPECT_EQ(problem.where, "film.toml:11:22");
   EXPECT_NE(problem.what.find("unknown finishing pass 'graed' at 'finish.passes[1]'"), std::string::npos) << problem.what;
   EXPECT_NE(problem.fix.find("did you mean 'grade'?"), std::string::npos) << problem.fix;
@@ -90,14 +90,14 @@ TEST(FinishSettings, UnknownPassIsAnErrorWithTheNearestName) {
 TEST(FinishSettings, OutOfRangeAndUnknownKeysAreErrors) {
   std::string grain = kFilm;
   grain.replace(grain.find("grain = 0.05"), 12, "grain = 1.5");
-  EXPECT_EQ(load_error(grain).kind, "out-of-range");
+  EXPECT_EQ(load_error(grain).code, "out-of-range");
   std::string size = kFilm;
   size.replace(size.find("grain_size = 1.5"), 16, "grain_size = 0");
   EXPECT_NE(load_error(size).what.find("'finish.grain_size' must be from 0.5 to 8"), std::string::npos);
   std::string key = kFilm;
   key.replace(key.find("grain_size"), 10, "grain_sise");
   const Problem unknown = load_error(key);
-  EXPECT_EQ(unknown.kind, "unknown-key");
+  EXPECT_EQ(unknown.code, "unknown-key");
   EXPECT_NE(unknown.fix.find("did you mean 'grain_size'?"), std::string::npos) << unknown.fix;
 }
 

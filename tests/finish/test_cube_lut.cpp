@@ -63,7 +63,8 @@ TEST(CubeLut, ResolveInputRangeSetsTheDomain) {
 TEST(CubeLut, BadNumberNamesFileLineAndValue) {
   const Problem p = parse_error(with_line(kSwap, "0 1 0\r\n", "0 1.5x 0\r\n"));
   EXPECT_EQ(p.where, "luts/look.cube:9");
-  EXPECT_EQ(p.kind, "malformed-lut");
+  EXPECT_EQ(p.code, "malformed-lut");
+  EXPECT_EQ(p.kind, ErrorKind::Corrupt);
   EXPECT_EQ(p.what, "'1.5x' is not a finite number");
   EXPECT_EQ(p.message(), "luts/look.cube:9: '1.5x' is not a finite number (one colour per line: R G B)");
 }
@@ -73,7 +74,7 @@ TEST(CubeLut, MalformedLinesAreRefusedWhereTheyAre) {
   EXPECT_EQ(parse_error(with_line(kSwap, "0 1 0\r\n", "nan 1 0\r\n")).where, "luts/look.cube:9");
   const Problem keyword = parse_error(with_line(kSwap, "TITLE", "SHAPER"));
   EXPECT_EQ(keyword.where, "luts/look.cube:2");
-  EXPECT_EQ(keyword.kind, "malformed-lut");
+  EXPECT_EQ(keyword.code, "malformed-lut");
   EXPECT_NE(keyword.what.find("unknown keyword 'SHAPER'"), std::string::npos);
   const Problem early = parse_error("0 0 0\nLUT_3D_SIZE 2\n");
   EXPECT_EQ(early.where, "luts/look.cube:1");
@@ -85,16 +86,16 @@ TEST(CubeLut, MalformedLinesAreRefusedWhereTheyAre) {
 
 TEST(CubeLut, WrongSizesAreOfTheirOwnKind) {
   const Problem too_small = parse_error(with_line(kSwap, "LUT_3D_SIZE 2", "LUT_3D_SIZE 1"));
-  EXPECT_EQ(too_small.kind, "lut-wrong-size");
+  EXPECT_EQ(too_small.code, "lut-wrong-size");
   EXPECT_EQ(too_small.where, "luts/look.cube:3");
-  EXPECT_EQ(parse_error(with_line(kSwap, "LUT_3D_SIZE 2", "LUT_3D_SIZE 129")).kind, "lut-wrong-size");
-  EXPECT_EQ(parse_error(with_line(kSwap, "LUT_3D_SIZE 2", "LUT_1D_SIZE 2")).kind, "lut-wrong-size");
+  EXPECT_EQ(parse_error(with_line(kSwap, "LUT_3D_SIZE 2", "LUT_3D_SIZE 129")).code, "lut-wrong-size");
+  EXPECT_EQ(parse_error(with_line(kSwap, "LUT_3D_SIZE 2", "LUT_1D_SIZE 2")).code, "lut-wrong-size");
 
   const Problem short_file = parse_error(with_line(kSwap, "1 1 1\r\n", ""));
-  EXPECT_EQ(short_file.kind, "lut-wrong-size");
+  EXPECT_EQ(short_file.code, "lut-wrong-size");
   EXPECT_EQ(short_file.what, "the file ends after 7 data lines, LUT_3D_SIZE 2 needs 8");
   const Problem long_file = parse_error(kSwap + "0.5 0.5 0.5\r\n");
-  EXPECT_EQ(long_file.kind, "lut-wrong-size");
+  EXPECT_EQ(long_file.code, "lut-wrong-size");
   EXPECT_EQ(long_file.where, "luts/look.cube:15");
 }
 

@@ -122,35 +122,43 @@ TEST_F(FinishPlanTest, LintFindsEveryProblemOnce) {
   fs::remove(dir_.path() / "luts" / "look.cube");
   auto problems = check_finish(film(), dir_.path());
   ASSERT_EQ(problems.size(), 1u);  // one missing file, not one per shot
-  EXPECT_EQ(problems[0].kind, "lut-file-missing");
+  EXPECT_EQ(problems[0].code, "lut-file-missing");
+  EXPECT_EQ(problems[0].kind, ErrorKind::NotFound);
+
+  fs::create_directory(dir_.path() / "luts" / "look.cube");  // a directory named as the LUT: refused, not read
+  problems = check_finish(film(), dir_.path());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].code, "lut-unreadable");
+  EXPECT_EQ(problems[0].kind, ErrorKind::NotARegularFile);
+  fs::remove(dir_.path() / "luts" / "look.cube");
 
   write_text(dir_.path() / "luts" / "look.cube", "LUT_3D_SIZE 2\n0 0 0\n0 0 x\n");
   problems = check_finish(film(), dir_.path());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].kind, "malformed-lut");
+  EXPECT_EQ(problems[0].code, "malformed-lut");
   EXPECT_EQ(problems[0].where, (dir_.path() / "luts" / "look.cube").string() + ":3");
 
   write_text(dir_.path() / "luts" / "look.cube", "LUT_3D_SIZE 3\n0 0 0\n1 1 1\n");
   problems = check_finish(film(), dir_.path());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].kind, "lut-wrong-size");
+  EXPECT_EQ(problems[0].code, "lut-wrong-size");
 
   const std::string no_palette = replaced(kFilm, "\"teal and orange\"", "\"psychedelic\"");
   write_text(dir_.path() / "luts" / "look.cube", cube_text(5));
   problems = check_finish(film(no_palette), dir_.path());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].kind, "unknown-palette");
+  EXPECT_EQ(problems[0].code, "unknown-palette");
   EXPECT_NE(problems[0].where.find("shot a"), std::string::npos) << problems[0].where;
 
   const std::string no_aspect = replaced(kFilm, ", aspect = 2.39", "");
   problems = check_finish(film(no_aspect), dir_.path());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].kind, "missing-aspect");
+  EXPECT_EQ(problems[0].code, "missing-aspect");
 
   const std::string outside = replaced(kFilm, "luts/look.cube", "../look.cube");
   problems = check_finish(film(outside), dir_.path());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].kind, "lut-outside-workspace");
+  EXPECT_EQ(problems[0].code, "lut-outside-workspace");
 }
 
 TEST_F(FinishPlanTest, VulkanChainMatchesTheCpuChain) {

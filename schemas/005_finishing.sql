@@ -1,4 +1,4 @@
--- shotgen project database, schema version 4: finishing (src/finish/).
+-- shotgen project database, schema version 5: finishing (src/finish/).
 --
 -- [finish] tables of film.toml: one row per level that has one (owner_kind 'film' with owner_id
 -- '', a scene or a shot), the table as JSON with film.toml's keys. An absent row inherits.
@@ -27,7 +27,7 @@ UPDATE sqlite_schema
  WHERE type = 'table' AND name = 'shots';
 PRAGMA writable_schema = RESET;
 -- The migration fails (and its transaction rolls back) unless the definition was widened.
-CREATE TEMP TABLE migration_004_check (widened INTEGER CHECK (widened = 1));
-INSERT INTO migration_004_check
+CREATE TEMP TABLE migration_005_check (widened INTEGER CHECK (widened = 1));
+INSERT INTO migration_005_check
   SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'shots' AND sql LIKE '%''dip_to_black''%';
-DROP TABLE migration_004_check;
+DROP TABLE migration_005_check;
