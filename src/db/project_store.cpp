@@ -779,8 +779,8 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
     take.created_at = stmt.text(20);
     take.take_number = stmt.integer(21);
     take.analysis_json = stmt.text(22);
-    take.finish_json = stmt.text(21);
-    take.source_path = stmt.text(22);
+    take.finish_json = stmt.text(23);
+    take.source_path = stmt.text(24);
     out.push_back(std::move(take));
   }
   return out;
