@@ -11,6 +11,8 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
   libpng-dev libssl-dev
+  # finishing shaders: Vulkan loader + headers, GLSL -> SPIR-V compiler, lavapipe (Vulkan on the CPU)
+  libvulkan-dev glslc mesa-vulkan-drivers
   libgtest-dev
   clang libclang-rt-14-dev
   python3 python3-jsonschema python3-torch python3-numpy

@@ -18,7 +18,9 @@ void setup_assemble(CLI::App& app, const GlobalOptions& global) {
   cmd->callback([&global, out, json] {
     std::optional<std::filesystem::path> path;
     if (!out->empty()) path = *out;
-    const auto outputs = render::assemble_workspace_film(global.workspace_path(), path);
+    const auto outputs = render::assemble_workspace_film(
+        global.workspace_path(), path, finish::finish_device_from_environment(),
+        [](const std::string& line) { std::cerr << "note: " << line << "\n"; });
     if (*json) {
       nlohmann::json cuts = nlohmann::json::array();
       for (const auto& cut : outputs.cuts)

@@ -17,6 +17,7 @@ void setup_queue(CLI::App& app, const GlobalOptions& global);  // queue, cancel,
 void setup_take(CLI::App& app, const GlobalOptions& global);
 void setup_adopt(CLI::App& app, const GlobalOptions& global);
 void setup_assemble(CLI::App& app, const GlobalOptions& global);
+void setup_finish(CLI::App& app, const GlobalOptions& global);
 void setup_generate(CLI::App& app, const GlobalOptions& global);
 void setup_farm(CLI::App& app, const GlobalOptions& global);  // farm submit, work, status, collect, cancel
 // Creates the `model` command group with `model info` and returns it; further model subcommands

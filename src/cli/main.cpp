@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   setup_take(app, global);
   setup_adopt(app, global);
   setup_assemble(app, global);
+  setup_finish(app, global);
   setup_generate(app, global);
   setup_farm(app, global);
   CLI::App& model = setup_model(app, global);

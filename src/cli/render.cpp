@@ -57,7 +57,8 @@ void print_summary(const render::RenderSummary& s) {
   }
   if (s.batches > 0)
     std::cout << "time: " << s.wall_seconds << " s wall, " << s.model_seconds << " s in the model (" << s.batches
-              << " batch(es)), " << s.encode_seconds << " s encoding (overlapped)\n";
+              << " batch(es)), " << s.finish_seconds << " s finishing and " << s.encode_seconds
+              << " s encoding (overlapped)\n";
   for (const auto& failure : s.failures)
     std::cout << "  failed: " << one_line(failure.text, 200, "`shotgen queue --json` shows the whole error") << "\n";
   if (s.interrupted) std::cout << "interrupted: run the same command again to finish\n";
@@ -109,9 +110,12 @@ void setup_render(CLI::App& app, const GlobalOptions& global) {
     engine::CancelToken cancel;
     g_cancel = &cancel;
     set_stop_handlers(on_interrupt);
+    render::RenderOptions render_options;
+    render_options.finish_device = finish::finish_device_from_environment();
+    render_options.note = [](const std::string& line) { std::cerr << "note: " << line << "\n"; };
     render::RenderSummary summary;
     try {
-      summary = render::render_shots(global.workspace_path(), request, registry, sink.get(), &cancel);
+      summary = render::render_shots(global.workspace_path(), request, registry, sink.get(), &cancel, render_options);
     } catch (...) {
       set_stop_handlers(SIG_DFL);
       g_cancel = nullptr;

@@ -113,7 +113,8 @@ std::string shot_record_to_json(const ShotRecord& record) {
               {"seed", shot.seed ? json(*shot.seed) : json(nullptr)},
               {"takes", shot.takes},
               {"transition", film::transition_name(shot.transition)},
-              {"transition_seconds", shot.transition_seconds}};
+              {"transition_seconds", shot.transition_seconds},
+              {"finish", film::finish_settings_to_json(shot.finish)}};
   return out.dump();
 }
 
@@ -136,6 +137,7 @@ ShotRecord shot_record_from_json(const std::string& text) {
   shot.takes = in.at("takes").get<int>();
   shot.transition = transition_from_db(in.at("transition").get<std::string>());
   shot.transition_seconds = in.at("transition_seconds").get<double>();
+  if (in.contains("finish")) shot.finish = film::finish_settings_from_json(in["finish"]);  // schema 5 on
   return record;
 }
 
@@ -198,6 +200,20 @@ film::Look look_of(const std::map<std::string, film::Look>& looks, const std::st
   return it == looks.end() ? film::Look{} : it->second;
 }
 
+// [finish] tables of every owner of one kind, by owner id.
+std::map<std::string, film::FinishSettings> read_finishes(const Database& db, std::string_view kind) {
+  std::map<std::string, film::FinishSettings> finishes;
+  auto stmt = db.prepare("SELECT owner_id, settings_json FROM finish_values WHERE owner_kind = ?1");
+  stmt.bind(1, kind);
+  while (stmt.step()) finishes[stmt.text(0)] = film::finish_settings_from_json(json::parse(stmt.text(1)));
+  return finishes;
+}
+
+film::FinishSettings finish_of(const std::map<std::string, film::FinishSettings>& finishes, const std::string& owner) {
+  auto it = finishes.find(owner);
+  return it == finishes.end() ? film::FinishSettings{} : it->second;
+}
+
 struct SceneRow {
   film::Scene scene;  // without shots
   int position = 0;
@@ -207,6 +223,7 @@ struct SceneRow {
 // All scenes (active first, in story order, then archived), with their looks.
 std::vector<SceneRow> read_scenes(const Database& db) {
   auto looks = read_looks(db, "scene");
+  auto finishes = read_finishes(db, "scene");
   std::vector<SceneRow> out;
   auto stmt = db.prepare(
       "SELECT id, position, title, negative_json, archived_at IS NOT NULL FROM scenes "
@@ -219,6 +236,7 @@ std::vector<SceneRow> read_scenes(const Database& db) {
     row.scene.negative = strings_from_json(stmt.text(3));
     row.archived = stmt.int64(4) != 0;
     row.scene.look = look_of(looks, row.scene.id);
+    row.scene.finish = finish_of(finishes, row.scene.id);
     out.push_back(std::move(row));
   }
   return out;
@@ -227,6 +245,7 @@ std::vector<SceneRow> read_scenes(const Database& db) {
 // Shots matching `where` (a condition on shots s), in story order, archived ones last.
 std::vector<ShotRecord> read_shots(const Database& db, const std::string& where, const std::string* bound_id) {
   auto looks = read_looks(db, "shot");
+  auto finishes = read_finishes(db, "shot");
   std::vector<ShotRecord> out;
   auto stmt = db.prepare(
       "SELECT s.id, s.scene_id, s.position, s.action, s.duration, s.negative_json, s.references_json, "
@@ -253,6 +272,7 @@ std::vector<ShotRecord> read_shots(const Database& db, const std::string& where,
     record.archived = stmt.int64(13) != 0;
     record.updated_at = stmt.text(14);
     shot.look = look_of(looks, shot.id);
+    shot.finish = finish_of(finishes, shot.id);
     out.push_back(std::move(record));
   }
   return out;
@@ -302,6 +322,18 @@ bool write_look(const Database& db, std::string_view kind, const std::string& ow
       insert.reset();
     }
   }
+  return true;
+}
+
+// Replaces the [finish] table of one owner; returns whether it differed.
+bool write_finish(const Database& db, std::string_view kind, const std::string& owner,
+                  const film::FinishSettings& stored, const film::FinishSettings& wanted) {
+  if (stored == wanted) return false;
+  db.prepare("DELETE FROM finish_values WHERE owner_kind = ?1 AND owner_id = ?2").bind_all(kind, owner).run();
+  if (!wanted.empty())
+    db.prepare("INSERT INTO finish_values(owner_kind, owner_id, settings_json) VALUES (?1, ?2, ?3)")
+        .bind_all(kind, owner, film::finish_settings_to_json(wanted).dump())
+        .run();
   return true;
 }
 
@@ -466,6 +498,8 @@ SyncReport ProjectStore::sync(const film::Film& film) {
   }
   const auto film_looks = read_looks(db_, "film");
   if (write_look(db_, "film", "", look_of(film_looks, ""), film.look)) report.film_settings_changed = true;
+  if (write_finish(db_, "film", "", finish_of(read_finishes(db_, "film"), ""), film.finish))
+    report.film_settings_changed = true;
 
   // References: rewritten when they differ; removed ones are deleted (no history refers to them).
   {
@@ -504,6 +538,7 @@ SyncReport ProjectStore::sync(const film::Film& film) {
       const int position = static_cast<int>(i);
       auto it = stored.find(scene.id);
       film::Look stored_look;
+      film::FinishSettings stored_finish;
       if (it == stored.end()) {
         db_.prepare(
                "INSERT INTO scenes(id, position, title, negative_json, created_at, updated_at) "
@@ -514,6 +549,7 @@ SyncReport ProjectStore::sync(const film::Film& film) {
       } else {
         const SceneRow& row = it->second;
         stored_look = row.scene.look;
+        stored_finish = row.scene.finish;
         if (row.archived || row.position != position || row.scene.title != scene.title ||
             row.scene.negative != scene.negative) {
           db_.prepare(
@@ -526,6 +562,7 @@ SyncReport ProjectStore::sync(const film::Film& film) {
         stored.erase(it);
       }
       if (write_look(db_, "scene", scene.id, stored_look, scene.look)) report.film_settings_changed = true;
+      if (write_finish(db_, "scene", scene.id, stored_finish, scene.finish)) report.film_settings_changed = true;
     }
     for (const auto& [id, row] : stored) {
       if (row.archived) continue;
@@ -547,6 +584,7 @@ SyncReport ProjectStore::sync(const film::Film& film) {
           if (it == stored.end()) {
             write_shot_row(db_, wanted, false, now);
             write_look(db_, "shot", id, {}, wanted.shot.look);
+            write_finish(db_, "shot", id, {}, wanted.shot.finish);
             report.added.push_back(id);
             return;
           }
@@ -556,6 +594,7 @@ SyncReport ProjectStore::sync(const film::Film& film) {
             append_history(db_, before, before.archived ? "restored" : "edited", now);
             write_shot_row(db_, wanted, true, now);
             write_look(db_, "shot", id, before.shot.look, wanted.shot.look);
+            write_finish(db_, "shot", id, before.shot.finish, wanted.shot.finish);
             (before.archived ? report.restored : report.updated).push_back(id);
           } else if (before.position != wanted.position) {
             db_.prepare("UPDATE shots SET position = ?2, updated_at = ?3 WHERE id = ?1")
@@ -602,6 +641,7 @@ film::Film ProjectStore::load_film() const {
   film.style.text = style_revision(row->style_revision_id)->text;
   film.negative = negative_revision(row->negative_revision_id)->block;
   film.look = look_of(read_looks(db_, "film"), "");
+  film.finish = finish_of(read_finishes(db_, "film"), "");
   film.references = read_references(db_);
 
   std::map<std::string, std::size_t> scene_index;
@@ -691,13 +731,15 @@ std::int64_t ProjectStore::insert_take(const TakeRecord& take) {
   db_.prepare(
          "INSERT INTO takes(shot_id, take_index, job_id, positive, negative, style_revision_id, "
          "negative_revision_id, seed, backend, model, params_json, prompt_hash, status, mp4_path, poster_path, "
-         "frames_dir, timings_json, approved, reroute_reason, created_at, take_number, analysis_json) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")
+         "frames_dir, timings_json, approved, reroute_reason, created_at, take_number, analysis_json, finish_json, "
+         "source_path) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)")
       .bind_all(take.shot_id, take.take_index, take.job_id, take.positive, take.negative, take.style_revision_id,
                 take.negative_revision_id, seed_to_db(take.seed), take.backend, take.model, take.params_json,
                 take.prompt_hash, take_status_name(take.status), take.mp4_path, take.poster_path, take.frames_dir,
                 take.timings_json, take.approved ? 1 : 0, take.reroute_reason,
-                take.created_at.empty() ? now_timestamp() : take.created_at, take.take_number, take.analysis_json)
+                take.created_at.empty() ? now_timestamp() : take.created_at, take.take_number, take.analysis_json,
+                take.finish_json, take.source_path)
       .run();
   const auto id = db_.last_insert_rowid();
   tx.commit();
@@ -708,7 +750,8 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
   auto stmt = db_.prepare(
       "SELECT id, shot_id, take_index, job_id, positive, negative, style_revision_id, negative_revision_id, seed, "
       "backend, model, params_json, prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, approved, "
-      "reroute_reason, created_at, take_number, analysis_json FROM takes WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
+      "reroute_reason, created_at, take_number, analysis_json, finish_json, source_path FROM takes "
+      "WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
   stmt.bind(1, shot_id);
   std::vector<TakeRecord> out;
   while (stmt.step()) {
@@ -736,6 +779,8 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
     take.created_at = stmt.text(20);
     take.take_number = stmt.integer(21);
     take.analysis_json = stmt.text(22);
+    take.finish_json = stmt.text(23);
+    take.source_path = stmt.text(24);
     out.push_back(std::move(take));
   }
   return out;
@@ -746,6 +791,14 @@ int ProjectStore::last_take_number(const std::string& shot_id) const {
   stmt.bind(1, shot_id);
   stmt.step();
   return stmt.integer(0);
+}
+
+void ProjectStore::set_take_finish(std::int64_t take_id, const std::string& finish_json) {
+  const auto before = db_.total_changes();
+  db_.prepare("UPDATE takes SET finish_json = ?2 WHERE id = ?1").bind_all(take_id, finish_json).run();
+  if (db_.total_changes() == before)
+    throw Error(ErrorKind::NotFound, "take " + std::to_string(take_id) + " is not in the database", db_.name(),
+                "list takes with `shotgen take list SHOT`");
 }
 
 }  // namespace shotgen::db

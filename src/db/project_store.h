@@ -69,6 +69,8 @@ struct TakeRecord {
   std::string reroute_reason;
   std::string analysis_json = "{}";                // the analyzers' measures of the generated frames
   std::string created_at;  // when the render started; insert_take fills in "now" when empty
+  std::string finish_json;  // the finishing plan the MP4 was finished with (finish/finish_plan.h); '' if none
+  std::string source_path;  // the generated frames, lossless (finish/source_frames.h); '' if none
 };
 
 struct SyncReport {
@@ -122,6 +124,8 @@ class ProjectStore {
   int last_take_number(const std::string& shot_id) const;
   // Takes in insertion order; only those of `shot_id` when given.
   std::vector<TakeRecord> takes(const std::optional<std::string>& shot_id = std::nullopt) const;
+  // Records that a take was finished again (`shotgen finish`); its files keep their paths.
+  void set_take_finish(std::int64_t take_id, const std::string& finish_json);
 
   const Database& database() const { return db_; }
 

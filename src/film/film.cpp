@@ -64,11 +64,18 @@ bool is_reference_dimension(std::string_view name) {
   return std::find(dims.begin(), dims.end(), name) != dims.end();
 }
 
-std::string_view transition_name(Transition t) { return t == Transition::Crossfade ? "crossfade" : "cut"; }
+std::string_view transition_name(Transition t) {
+  switch (t) {
+    case Transition::Cut: return "cut";
+    case Transition::Crossfade: return "crossfade";
+    case Transition::DipToBlack: return "dip_to_black";
+  }
+  return "cut";
+}
 
 std::optional<Transition> transition_from_name(std::string_view name) {
-  if (name == "cut") return Transition::Cut;
-  if (name == "crossfade") return Transition::Crossfade;
+  for (auto t : {Transition::Cut, Transition::Crossfade, Transition::DipToBlack})
+    if (transition_name(t) == name) return t;
   return std::nullopt;
 }
 

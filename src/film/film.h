@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "film/finish_settings.h"
+
 namespace shotgen::film {
 
 inline constexpr int kFilmFormatVersion = 1;
@@ -117,7 +119,9 @@ struct Reference {
 };
 
 // ---- Scenes and shots --------------------------------------------------------------------------
-enum class Transition { Cut, Crossfade };  // how this shot is joined to the previous one
+// How this shot is joined to the previous one. Crossfade and dip_to_black overlap the two shots
+// for transition_seconds (a dip fades the outgoing shot to black, then the incoming one in).
+enum class Transition { Cut, Crossfade, DipToBlack };
 std::string_view transition_name(Transition);
 std::optional<Transition> transition_from_name(std::string_view);
 
@@ -133,13 +137,14 @@ struct Shot {
   std::optional<std::uint64_t> seed;       // overrides the seed policy
   int takes = 1;
   Transition transition = Transition::Cut;
-  double transition_seconds = 0.5;         // used when transition == Crossfade
+  double transition_seconds = 0.5;         // used when transition is crossfade or dip_to_black
+  FinishSettings finish;                   // overrides of the scene/film [finish]
   std::string source;                      // "film.toml:55:1" when loaded from a file
   bool operator==(const Shot& o) const {
     return id == o.id && action == o.action && duration == o.duration && look == o.look &&
            negative == o.negative && references == o.references && tags == o.tags && route == o.route &&
            seed == o.seed && takes == o.takes && transition == o.transition &&
-           transition_seconds == o.transition_seconds;
+           transition_seconds == o.transition_seconds && finish == o.finish;
   }
 };
 
@@ -148,10 +153,12 @@ struct Scene {
   std::string title;
   Look look;                          // overrides of the film look for every shot of the scene
   std::vector<std::string> negative;  // extra negatives for every shot of the scene
+  FinishSettings finish;              // overrides of the film [finish] for every shot of the scene
   std::vector<Shot> shots;            // story order
   std::string source;
   bool operator==(const Scene& o) const {
-    return id == o.id && title == o.title && look == o.look && negative == o.negative && shots == o.shots;
+    return id == o.id && title == o.title && look == o.look && negative == o.negative && finish == o.finish &&
+           shots == o.shots;
   }
 };
 
@@ -190,6 +197,7 @@ struct Film {
   StyleBlock style;
   NegativeBlock negative;
   Look look;
+  FinishSettings finish;
   std::vector<Reference> references;
   std::vector<Scene> scenes;
   RenderSettings render;

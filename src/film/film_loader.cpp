@@ -46,6 +46,7 @@ std::vector<KeySpec> build_accepted_keys() {
   add("", "style", Kind::Table, true);
   add("", "negative", Kind::Table, true);
   add("", "look", Kind::Table);
+  add("", "finish", Kind::Table);
   add("", "render", Kind::Table);
   add("", "routing", Kind::Table);
   add("", "references", Kind::TableArray);
@@ -69,6 +70,25 @@ std::vector<KeySpec> build_accepted_keys() {
   for (const char* look_table : {"look", "scenes[].look", "scenes[].shots[].look"})
     for (LookField field : all_look_fields()) add(look_table, std::string(look_field_key(field)), Kind::String);
 
+  for (const char* finish_table : {"finish", "scenes[].finish", "scenes[].shots[].finish"}) {
+    std::vector<std::string> passes, kernels, fits, interpolations;
+    for (FinishPass pass : all_finish_passes()) passes.emplace_back(finish_pass_name(pass));
+    for (auto kernel : {UpscaleKernel::Lanczos3, UpscaleKernel::Bilinear}) kernels.emplace_back(upscale_kernel_name(kernel));
+    for (auto fit : {FrameFit::Crop, FrameFit::Letterbox}) fits.emplace_back(frame_fit_name(fit));
+    for (auto interpolation : {LutInterpolation::Tetrahedral, LutInterpolation::Trilinear})
+      interpolations.emplace_back(lut_interpolation_name(interpolation));
+    add(finish_table, "passes", Kind::StringArray, false, one_of(passes, "finishing pass"));
+    add(finish_table, "upscale", Kind::String, false, one_of(kernels, "upscale kernel"));
+    add(finish_table, "fit", Kind::String, false, one_of(fits, "fit"));
+    add(finish_table, "lut", Kind::String);
+    add(finish_table, "lut_interpolation", Kind::String, false, one_of(interpolations, "LUT interpolation"));
+    add(finish_table, "lut_strength", Kind::Number, false, between(0, 1, "lut_strength = 0.8"));
+    add(finish_table, "palette_lock", Kind::Number, false, between(0, 1, "palette_lock = 0.3"));
+    add(finish_table, "grain", Kind::Number, false, between(0, 1, "grain = 0.04"));
+    add(finish_table, "grain_size", Kind::Number, false, between(kMinGrainSize, kMaxGrainSize, "grain_size = 1.5"));
+    add(finish_table, "aspect", Kind::Number, false, between(kMinAspect, kMaxAspect, "aspect = 2.39"));
+  }
+
   add("render", "size", Kind::String);
   add("render", "steps", Kind::Integer, false, between(1, 10000, "steps = 20"));
   add("render", "guidance", Kind::Number, false, between(0, kMaxGuidance, "guidance = 5.0"));
@@ -89,6 +109,7 @@ std::vector<KeySpec> build_accepted_keys() {
   add("scenes[]", "id", Kind::String, true);
   add("scenes[]", "title", Kind::String);
   add("scenes[]", "look", Kind::Table);
+  add("scenes[]", "finish", Kind::Table);
   add("scenes[]", "negative", Kind::StringArray);
   add("scenes[]", "shots", Kind::TableArray);
 
@@ -97,6 +118,7 @@ std::vector<KeySpec> build_accepted_keys() {
   add(shot, "action", Kind::String, true);
   add(shot, "duration", Kind::Number, false, above_up_to(0, kMaxShotSeconds, "duration = 2.0"));
   add(shot, "look", Kind::Table);
+  add(shot, "finish", Kind::Table);
   add(shot, "negative", Kind::StringArray);
   add(shot, "references", Kind::StringArray);
   add(shot, "tags", Kind::StringArray);
@@ -104,7 +126,8 @@ std::vector<KeySpec> build_accepted_keys() {
   add(shot, "seed", Kind::Integer, false, seed);
   add(shot, "takes", Kind::Integer, false, between(1, kMaxTakes, "takes = 3"));
   std::vector<std::string> transitions;
-  for (auto transition : {Transition::Cut, Transition::Crossfade}) transitions.emplace_back(transition_name(transition));
+  for (auto transition : {Transition::Cut, Transition::Crossfade, Transition::DipToBlack})
+    transitions.emplace_back(transition_name(transition));
   add(shot, "transition", Kind::String, false, one_of(transitions, "transition"));
   add(shot, "transition_seconds", Kind::Number, false, between(0, kMaxShotSeconds, "transition_seconds = 0.5"));
   return keys;
@@ -328,6 +351,7 @@ class Loader {
   void read_film_info(const toml::table& t, FilmInfo& info);
   NegativeBlock read_negative(const toml::table& t);
   Look read_look(const toml::table& t, std::string_view spec_table, const std::string& path);
+  FinishSettings read_finish(const toml::table& t, std::string_view spec_table, const std::string& path);
   RenderSettings read_render(const toml::table& t);
   Routing read_routing(const toml::table& t);
   Reference read_reference(const toml::table& t, const std::string& path);
@@ -505,6 +529,29 @@ Look Loader::read_look(const toml::table& t, std::string_view spec_table, const 
   return look;
 }
 
+FinishSettings Loader::read_finish(const toml::table& t, std::string_view spec_table, const std::string& path) {
+  check_table(t, spec_table, path);
+  FinishSettings finish;
+  if (t.contains("passes")) {
+    finish.passes.emplace();
+    for (const auto& name : texts_at(t, "passes"))
+      if (auto pass = finish_pass_from_name(name)) finish.passes->push_back(*pass);
+  }
+  if (auto name = optional_text_at(t, "upscale")) finish.upscale = upscale_kernel_from_name(*name);
+  if (auto name = optional_text_at(t, "fit")) finish.fit = frame_fit_from_name(*name);
+  finish.lut = optional_text_at(t, "lut");
+  if (const auto* lut = t.get_as<std::string>("lut"); lut && lut->get().empty())
+    report(lut->source(), "invalid-value", "'" + path + ".lut' is empty", "give the .cube file's path relative to the workspace");
+  if (auto name = optional_text_at(t, "lut_interpolation"))
+    finish.lut_interpolation = lut_interpolation_from_name(*name);
+  finish.lut_strength = number_at(t, "lut_strength");
+  finish.palette_lock = number_at(t, "palette_lock");
+  finish.grain = number_at(t, "grain");
+  finish.grain_size = number_at(t, "grain_size");
+  finish.aspect = number_at(t, "aspect");
+  return finish;
+}
+
 RenderSettings Loader::read_render(const toml::table& t) {
   check_table(t, "render", "render");
   RenderSettings render;
@@ -576,6 +623,8 @@ Shot Loader::read_shot(const toml::table& t, const std::string& path) {
   shot.action = text_at(t, "action");
   shot.duration = number_at(t, "duration");
   if (const auto* look = table_at(t, "look")) shot.look = read_look(*look, "scenes[].shots[].look", path + ".look");
+  if (const auto* finish = table_at(t, "finish"))
+    shot.finish = read_finish(*finish, "scenes[].shots[].finish", path + ".finish");
   shot.negative = texts_at(t, "negative");
   shot.references = texts_at(t, "references");
   shot.tags = texts_at(t, "tags");
@@ -594,6 +643,7 @@ Scene Loader::read_scene(const toml::table& t, const std::string& path) {
   scene.id = checked_id(t, path, scene_ids_, "scene");
   scene.title = text_at(t, "title");
   if (const auto* look = table_at(t, "look")) scene.look = read_look(*look, "scenes[].look", path + ".look");
+  if (const auto* finish = table_at(t, "finish")) scene.finish = read_finish(*finish, "scenes[].finish", path + ".finish");
   scene.negative = texts_at(t, "negative");
   if (const auto* shots = array_at(t, "shots"))
     for (std::size_t i = 0; i < shots->size(); ++i)
@@ -621,6 +671,7 @@ std::optional<Film> Loader::load(const toml::table& root) {
   }
   if (const auto* negative = table_at(root, "negative")) film.negative = read_negative(*negative);
   if (const auto* look = table_at(root, "look")) film.look = read_look(*look, "look", "look");
+  if (const auto* finish = table_at(root, "finish")) film.finish = read_finish(*finish, "finish", "finish");
   if (const auto* render = table_at(root, "render")) film.render = read_render(*render);
   if (const auto* routing = table_at(root, "routing")) film.routing = read_routing(*routing);
   if (const auto* refs = array_at(root, "references"))

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <limits>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -44,6 +46,33 @@ std::string inline_look(const Look& look) {
   for (LookField field : all_look_fields())
     if (const auto& value = look.get(field))
       out += (out.empty() ? "{ " : ", ") + std::string(look_field_key(field)) + " = " + toml_quoted(*value);
+  return out + " }";
+}
+
+// Each set key of a finish table as `key = value`, in the order of schemas/film.schema.json.
+std::vector<std::pair<std::string, std::string>> finish_lines(const FinishSettings& finish) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  if (finish.passes) {
+    std::vector<std::string> names;
+    for (FinishPass pass : *finish.passes) names.emplace_back(finish_pass_name(pass));
+    lines.emplace_back("passes", list_text(names));
+  }
+  if (finish.upscale) lines.emplace_back("upscale", toml_quoted(upscale_kernel_name(*finish.upscale)));
+  if (finish.fit) lines.emplace_back("fit", toml_quoted(frame_fit_name(*finish.fit)));
+  if (finish.lut) lines.emplace_back("lut", toml_quoted(*finish.lut));
+  if (finish.lut_interpolation)
+    lines.emplace_back("lut_interpolation", toml_quoted(lut_interpolation_name(*finish.lut_interpolation)));
+  if (finish.lut_strength) lines.emplace_back("lut_strength", float_text(*finish.lut_strength));
+  if (finish.palette_lock) lines.emplace_back("palette_lock", float_text(*finish.palette_lock));
+  if (finish.grain) lines.emplace_back("grain", float_text(*finish.grain));
+  if (finish.grain_size) lines.emplace_back("grain_size", float_text(*finish.grain_size));
+  if (finish.aspect) lines.emplace_back("aspect", float_text(*finish.aspect));
+  return lines;
+}
+
+std::string inline_finish(const FinishSettings& finish) {
+  std::string out;
+  for (const auto& [key, value] : finish_lines(finish)) out += (out.empty() ? "{ " : ", ") + key + " = " + value;
   return out + " }";
 }
 
@@ -114,6 +143,11 @@ std::string write_film_toml(const Film& film) {
       if (const auto& value = film.look.get(field)) out.line(look_field_key(field), toml_quoted(*value));
   }
 
+  if (!film.finish.empty()) {
+    out.header("finish");
+    for (const auto& [key, value] : finish_lines(film.finish)) out.line(key, value);
+  }
+
   out.header("render");
   out.line("size", size_text(film.render.size));
   if (film.render.steps) out.line("steps", std::to_string(*film.render.steps));
@@ -146,6 +180,7 @@ std::string write_film_toml(const Film& film) {
     out.line("id", toml_quoted(scene.id));
     if (!scene.title.empty()) out.line("title", toml_quoted(scene.title));
     if (!scene.look.empty()) out.line("look", inline_look(scene.look));
+    if (!scene.finish.empty()) out.line("finish", inline_finish(scene.finish));
     if (!scene.negative.empty()) out.line("negative", list_text(scene.negative));
     for (const auto& shot : scene.shots) {
       out.array_header("scenes.shots");
@@ -153,6 +188,7 @@ std::string write_film_toml(const Film& film) {
       out.line("action", toml_quoted(shot.action));
       if (shot.duration) out.line("duration", float_text(*shot.duration));
       if (!shot.look.empty()) out.line("look", inline_look(shot.look));
+      if (!shot.finish.empty()) out.line("finish", inline_finish(shot.finish));
       if (!shot.negative.empty()) out.line("negative", list_text(shot.negative));
       if (!shot.references.empty()) out.line("references", list_text(shot.references));
       if (!shot.tags.empty()) out.line("tags", list_text(shot.tags));

@@ -65,6 +65,16 @@ atmosphere = "clear"            # clear, fog, rain, snow, dust
 # mood = "hopeful"
 # attribution = "in the style of a 1970s storybook"   # a film or artist the look is modelled on
 
+# ---- Finishing ---------------------------------------------------------------------------------
+# Passes applied to every take's pixels between the model and the MP4, on a Vulkan GPU or the CPU;
+# scenes and shots override keys with `finish = { ... }`. `shotgen finish` re-finishes takes.
+# [finish]
+# passes = ["grade", "palette_lock", "upscale", "grain"]   # also "letterbox" (needs aspect)
+# lut = "luts/print.cube"    # the grade: a .cube 3D LUT from Resolve, Premiere or OCIO
+# palette_lock = 0.3         # pull colours toward the [look] palette (0..1)
+# grain = 0.04               # grain strength (0..1); grain_size = 1.0 pixels
+# aspect = 2.39              # letterbox matte
+
 # ---- Rendering ---------------------------------------------------------------------------------
 [render]
 size = "128x64"  # generation size (the bundled model's), multiples of 16; takes are upscaled to [film] resolution

@@ -113,7 +113,7 @@ FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps) {
 }
 
 void assemble_film(const std::vector<FilmCut>& cuts, const std::filesystem::path& out,
-                   const EncodeOptions& options) {
+                   const EncodeOptions& options, const TransitionMixer& mix) {
   if (cuts.empty()) throw Error("no cuts to assemble", out.string(), "render and approve at least one take");
   const FilmPlan plan = plan_film(cuts, options.fps);
 
@@ -148,7 +148,8 @@ void assemble_film(const std::vector<FilmCut>& cuts, const std::filesystem::path
       const Image& frame = take.frame(k);
       if (k < planned.crossfade_frames) {
         const double incoming = static_cast<double>(k + 1) / (planned.crossfade_frames + 1);
-        writer.write(blend(held[static_cast<std::size_t>(k)], frame, incoming));
+        const Image& outgoing = held[static_cast<std::size_t>(k)];
+        writer.write(mix ? mix(outgoing, frame, incoming, cuts[i]) : blend(outgoing, frame, incoming));
       } else if (k < planned.frames - fade_out) {
         writer.write(frame);
       } else {

@@ -10,9 +10,12 @@
 //   cut i, n_i = round(crossfade_seconds * fps), clamped so it never exceeds cut i or the part of
 //   cut i-1 not already used by its own crossfade in. The overlap SHORTENS the film:
 //   total_frames = sum(frames_i) - sum(n_i);
-// - overlap frame k (0-based) is the linear blend (1-a)*outgoing + a*incoming with
-//   a = (k+1)/(n_i+1), so no overlap frame repeats either clip unchanged.
+// - overlap frame k (0-based) mixes outgoing and incoming with incoming weight a = (k+1)/(n_i+1),
+//   so no overlap frame repeats either clip unchanged: by default the linear blend
+//   (1-a)*outgoing + a*incoming, or what the caller's TransitionMixer makes (finish/ adds the dip
+//   to black and runs both on the finishing device).
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +29,7 @@ inline constexpr int kMaxCutFrames = 1 << 24;
 struct FilmCut {
   std::filesystem::path clip;      // the take's MP4
   double duration_seconds = 0;     // how long the cut plays (> 0)
-  bool crossfade_in = false;       // blend from the previous cut instead of a hard cut
+  bool crossfade_in = false;       // overlap with the previous cut (a transition) instead of a hard cut
   double crossfade_seconds = 0;
   std::string shot_id;
   int take = 0;
@@ -48,6 +51,10 @@ struct FilmPlan {
   int total_frames = 0;
 };
 
+// Overlap frame of a transition into `incoming_cut`, from two frames of the film's size.
+using TransitionMixer = std::function<Image(const Image& outgoing, const Image& incoming, double incoming_weight,
+                                            const FilmCut& incoming_cut)>;
+
 // The timing above, without touching any file. Throws shotgen::Error naming the shot for a
 // non-positive duration or fps, and of kind OutOfRange for a cut or film longer than kMaxCutFrames.
 FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps);
@@ -58,6 +65,6 @@ FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps);
 // crossfade's worth of frames, not the film. Throws shotgen::Error naming the offending take or
 // the output.
 void assemble_film(const std::vector<FilmCut>& cuts, const std::filesystem::path& out,
-                   const EncodeOptions& options);
+                   const EncodeOptions& options, const TransitionMixer& mix = {});
 
 }  // namespace shotgen

@@ -32,7 +32,9 @@ std::string title_slug(const std::string& title) {
   return slug.empty() ? "film" : slug;
 }
 
-FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::optional<fs::path>& out) {
+FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::optional<fs::path>& out,
+                                    finish::FinishDevice finish_device,
+                                    const std::function<void(const std::string&)>& note) {
   const auto workspace = film::Workspace::open(workspace_root);
   const auto film = film::load_film_file(workspace.film_toml());
   auto db = db::open_project_database(workspace.database());
@@ -64,7 +66,7 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
       FilmCut cut;
       cut.clip = fs::absolute(workspace.root() / take->mp4_path);
       cut.duration_seconds = shot.duration.value_or(film.info.default_shot_duration);
-      cut.crossfade_in = !first && shot.transition == film::Transition::Crossfade;
+      cut.crossfade_in = !first && shot.transition != film::Transition::Cut;
       cut.crossfade_seconds = cut.crossfade_in ? shot.transition_seconds : 0.0;
       cut.shot_id = shot.id;
       cut.take = take->take_number;
@@ -115,7 +117,15 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
   encode.crf = 18;
   encode.metadata = {{"title", film.info.title}, {"shotgen_film", film.info.title},
                      {"shotgen_shots", std::to_string(outputs.cuts.size())}};
-  assemble_film(outputs.cuts, outputs.film, encode);
+  std::optional<finish::Finisher> finisher;  // opened at the first transition: a film of cuts needs none
+  const auto mix = [&](const Image& outgoing, const Image& incoming, double incoming_weight, const FilmCut& cut) {
+    if (!finisher) finisher = finish::Finisher::open(finish_device, note);
+    const bool dip = film.find_shot(cut.shot_id)->transition == film::Transition::DipToBlack;
+    return finisher->transition(outgoing, incoming,
+                                dip ? finish::TransitionStyle::DipToBlack : finish::TransitionStyle::Crossfade,
+                                static_cast<float>(incoming_weight));
+  };
+  assemble_film(outputs.cuts, outputs.film, encode, mix);
 
   // Absolute file:// URLs: editing applications resolve a relative target_url against their own
   // working directory, not the .otio file's folder.

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "finish/finisher.h"
 #include "media/film_assembler.h"
 
 namespace shotgen::render {
@@ -29,8 +30,11 @@ struct FilmOutputs {
 std::string title_slug(const std::string& title);
 
 // Assembles the workspace's film. `out` relative paths are relative to the current directory, as
-// a user typed them; default as above.
+// a user typed them; default as above. Crossfades and dips to black are mixed on `finish_device`
+// (finish/finisher.h; `note` hears when there is no Vulkan device).
 FilmOutputs assemble_workspace_film(const std::filesystem::path& workspace_root,
-                                    const std::optional<std::filesystem::path>& out = std::nullopt);
+                                    const std::optional<std::filesystem::path>& out = std::nullopt,
+                                    finish::FinishDevice finish_device = finish::FinishDevice::Auto,
+                                    const std::function<void(const std::string&)>& note = {});
 
 }  // namespace shotgen::render

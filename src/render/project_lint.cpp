@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "finish/finish_plan.h"
 #include "render/router.h"
 
 namespace shotgen::render {
@@ -11,6 +12,8 @@ prompt::LintReport lint_project(const film::Film& film, const std::filesystem::p
                                 const std::vector<prompt::BackendCaps>& known, const prompt::LintOptions& options) {
   auto report = prompt::lint_film(film, workspace_root, options);
   lint_routing(film, known, report);
+  for (const Problem& problem : finish::check_finish(film, workspace_root))
+    report.add({prompt::Severity::Error, problem.code, problem.what, problem.where, "", problem.fix});
   return report;
 }
 

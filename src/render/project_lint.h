@@ -1,7 +1,8 @@
 #pragma once
 // Everything `shotgen lint` checks of a film, in one place, so that what lint rejects is what
-// sync and render refuse: the film itself (prompt::lint_film) and its routing on the known
-// backends (lint_routing).
+// sync and render refuse: the film itself (prompt::lint_film), its routing on the known
+// backends (lint_routing) and its finishing (finish::check_finish: LUT files that are missing,
+// malformed or of a wrong size, a palette lock without a known palette, a letterbox without aspect).
 #include <filesystem>
 #include <vector>
 

@@ -18,6 +18,7 @@
 #include "film/film_loader.h"
 #include "film/reference_image.h"
 #include "film/workspace.h"
+#include "finish/source_frames.h"
 #include "media/png.h"
 #include "media/resize.h"
 #include "media/video_encoder.h"
@@ -126,6 +127,7 @@ struct TakeContext {
   int batch_size = 1;
   std::optional<std::string> reroute_reason;
   std::optional<NewJob> next_job;  // set: the take is rejected and the shot goes to this job
+  finish::FinishPlan finish_plan;  // the shot's [finish]
   std::string analysis_json = "{}";  // analyze::to_json of the generated frames
 };
 
@@ -138,13 +140,14 @@ struct EncodeTask {
 class TakeWriter {
  public:
   TakeWriter(fs::path root, const fs::path& database, const film::Film& film, LeaseOwner owner,
-             const RenderOptions& options, RunState& state)
+             const RenderOptions& options, RunState& state, finish::Finisher& finisher)
       : root_(std::move(root)),
         db_(db::Database::open(database)),
         film_(film),
         owner_(std::move(owner)),
         options_(options),
         state_(state),
+        finisher_(finisher),
         thread_([this] { loop(); }) {}
 
   ~TakeWriter() { stop(); }
@@ -199,6 +202,7 @@ class TakeWriter {
     std::error_code ec;
     fs::remove(root_ / paths.mp4, ec);
     fs::remove(root_ / paths.poster, ec);
+    fs::remove(root_ / paths.source, ec);
   }
 
   // A take that cannot be written or recorded: no file stays behind, the job fails with the reason.
@@ -251,8 +255,19 @@ class TakeWriter {
     const TakePaths paths = take_paths(c.job.shot_id, take_number, c.job.id);
     db::TakeRecord take = take_record(c, take_number, paths);
     state_.report(job_event(ProgressKind::Writing, c.job, paths.mp4));
-    const auto start = Clock::now();
+    auto start = Clock::now();
+    double finish_seconds = 0;
     try {
+      // Finishing runs between the model and the encoder. Its record is part of the take record
+      // (and so of the MP4's tags); the generated frames are kept losslessly so that
+      // `shotgen finish` can finish the take again without generating it.
+      const Clip finished = finisher_.finish(task.clip, c.finish_plan, c.job.seed);
+      take.finish_json = finish::finish_record(c.finish_plan, c.job.seed, finisher_.device(), task.clip.width(),
+                                               task.clip.height(), task.clip.frame_count())
+                             .dump();
+      take.source_path = paths.source;
+      finish_seconds = seconds_since(start);
+      start = Clock::now();
       EncodeOptions encode;
       encode.fps = film_.info.fps;
       encode.out_width = film_.info.resolution.width;
@@ -260,12 +275,14 @@ class TakeWriter {
       encode.crf = options_.crf;
       encode.preset = options_.x264_preset;
       encode.metadata = take_tags(take, film_.info.title);
-      // Both files appear under their final names only when complete (temporary name + rename).
-      encode_mp4(root_ / paths.mp4, task.clip, encode);
-      const Image& middle = task.clip.frames[task.clip.frames.size() / 2];
+      // Every file appears under its final name only when complete (temporary name + rename); the
+      // MP4 first: it is the file adoption goes by, the others are found beside it (take_adoption.h).
+      encode_mp4(root_ / paths.mp4, finished, encode);
+      const Image& middle = finished.frames[finished.frames.size() / 2];
       write_png(root_ / paths.poster,
                 resize_image(middle, film_.info.resolution.width, film_.info.resolution.height),
                 {{"parameters", a1111_parameters(take)}});
+      finish::write_source_frames(root_ / paths.source, task.clip);
     } catch (const std::exception& e) {
       fail_take(c, paths, std::string("cannot write the take: ") + e.what());
       return;
@@ -273,6 +290,7 @@ class TakeWriter {
     const double encode_seconds = seconds_since(start);
     const bool rejected = c.next_job.has_value();
     auto timings = nlohmann::json::parse(take.timings_json);
+    timings["finish_s"] = finish_seconds;
     timings["encode_s"] = encode_seconds;
     take.timings_json = timings.dump();
     bool recorded = false;
@@ -290,6 +308,7 @@ class TakeWriter {
       return;
     }
     state_.update([&](RenderSummary& s) {
+      s.finish_seconds += finish_seconds;
       s.encode_seconds += encode_seconds;
       if (rejected)
         ++s.rerouted;
@@ -309,6 +328,7 @@ class TakeWriter {
   LeaseOwner owner_;
   RenderOptions options_;
   RunState& state_;
+  finish::Finisher& finisher_;  // used on this writer's thread only
   std::mutex mutex_;
   std::condition_variable work_, space_, idle_;
   std::deque<EncodeTask> pending_;
@@ -480,14 +500,16 @@ class Runner {
         summary_(summary),
         owner_(LeaseOwner::this_process()),
         batch_cap_(std::max(1, request.max_batch)),
-        run_start_(Clock::now()) {}
+        run_start_(Clock::now()),
+        finish_planner_(film, root) {}
 
   void run(std::vector<std::string> candidates) {
     candidates_ = std::move(candidates);
     style_revision_id_ = store_.current_style_revision().id;
     negative_revision_id_ = store_.current_negative_revision().id;
     Heartbeat heartbeat(db_path_, owner_, options_.lease_ms);
-    TakeWriter writer(root_, db_path_, film_, owner_, options_, state_);
+    auto finisher = finish::Finisher::open(options_.finish_device, options_.note);
+    TakeWriter writer(root_, db_path_, film_, owner_, options_, state_, finisher);
     writer_ = &writer;
     while (true) {
       if (cancel_ && cancel_->is_cancelled()) {
@@ -557,6 +579,7 @@ class Runner {
         c.spec.references.push_back({image->second, film_.find_reference(id)->ignore});
       }
       c.negative_terms = prompt.negative_terms();
+      c.finish_plan = finish_planner_.plan(*shot);
       c.style_revision_id = style_revision_id_;
       c.negative_revision_id = negative_revision_id_;
       c.queue_wait_seconds = seconds_since(run_start_);
@@ -719,6 +742,7 @@ class Runner {
   std::vector<std::string> candidates_;
   std::int64_t style_revision_id_ = 0;
   std::int64_t negative_revision_id_ = 0;
+  finish::FinishPlanner finish_planner_;
   TakeWriter* writer_ = nullptr;
 };
 

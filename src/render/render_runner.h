@@ -17,10 +17,11 @@
 //   6. run: claim batches (same backend and parameters, at most max_batch jobs: one model forward
 //      per step), generate, analyse each clip once (the analysis the re-route check uses is
 //      recorded with the take), hand it to the encoder thread, which numbers the take (above every
-//      number of the shot in the database and on disk), writes the take MP4 (take_tags.h) and
-//      poster (A1111 `parameters` text) under temporary names, renames them into place and then,
-//      in ONE transaction, marks the job done and records the take. Encoding of batch k overlaps
-//      generation of batch k+1.
+//      number of the shot in the database and on disk), finishes it (the shot's [finish],
+//      src/finish/), writes the take MP4 (take_tags.h, the finishing record among them), poster
+//      (A1111 `parameters` text) and source frames under temporary names, renames them into place
+//      and then, in ONE transaction, marks the job done and records the take. Finishing and
+//      encoding of batch k overlap generation of batch k+1.
 //
 // Seeds: --seed S → S + take; a shot's `seed` → seed + take; per_shot → sha256_u64(
 // "<base_seed>/<shot id>") + take; fixed → base_seed + take (take is 0-based); each kept to its
@@ -39,6 +40,7 @@
 // command finishes the work.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,7 @@
 #include "db/database.h"
 #include "engine/engine.h"
 #include "film/film.h"
+#include "finish/finisher.h"
 #include "render/backend.h"
 #include "render/job_queue.h"
 #include "render/progress.h"
@@ -73,6 +76,8 @@ struct RenderOptions {
   std::int64_t lease_ms = 60'000;     // a running job's lease; renewed every lease_ms / 6
   std::string x264_preset = "veryfast";
   int crf = 18;
+  finish::FinishDevice finish_device = finish::FinishDevice::Auto;  // where [finish] runs
+  std::function<void(const std::string&)> note;  // one-line notes (no Vulkan device: the CPU finishes)
 };
 
 struct JobFailure {
@@ -95,6 +100,7 @@ struct RenderSummary {
   int bad_takes = 0;        // damaged/missing take files found at start
   double wall_seconds = 0;
   double model_seconds = 0;   // inside backend.render()
+  double finish_seconds = 0;  // finishing passes (on the encoder thread)
   double encode_seconds = 0;  // writing MP4s and posters (on the encoder thread)
   bool interrupted = false;
   std::vector<JobFailure> failures;

@@ -73,6 +73,8 @@ std::optional<std::string> adopt_one(const fs::path& root, const db::ProjectStor
   take.mp4_path = mp4;
   const std::string poster = fs::path(mp4).replace_extension(".png").generic_string();
   if (unknown.count(poster)) take.poster_path = poster;
+  const std::string source = (fs::path(mp4).parent_path() / (fs::path(mp4).stem().string() + "_source.png")).generic_string();
+  if (unknown.count(source)) take.source_path = source;
   link_revisions(store, take);
   db::Transaction tx(db);
   if (job_take)

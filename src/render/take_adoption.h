@@ -14,7 +14,8 @@
 // A file is adopted when its tags are complete and consistent (take_from_tags), its shot is in the
 // database, the file lies in that shot's folder and its take number is free. When its job already
 // has a take (the same render was made again after the database was lost), the file is adopted as
-// an earlier take without a job link. Its poster is the .png of the same name, when present. The
+// an earlier take without a job link. Its poster is the .png of the same name and its source frames
+// (for `shotgen finish`) the _source.png, when present; its finishing record is in its tags. The
 // approval of a take is not in its file and is not restored; revision ids are those of the current
 // style and negative blocks when the take's prompts carry them, else none (`shotgen audit` then
 // flags the take).

@@ -20,7 +20,7 @@ namespace shotgen::render {
 namespace {
 
 const std::regex& take_file_pattern() {
-  static const std::regex pattern("take_([0-9]{1,9})_[0-9a-f]+\\.(mp4|png)");
+  static const std::regex pattern("take_([0-9]{1,9})_[0-9a-f]+(\\.mp4|\\.png|_source\\.png)");
   return pattern;
 }
 
@@ -40,7 +40,7 @@ std::string shot_dir_name(const std::string& shot_id) {
 TakePaths take_paths(const std::string& shot_id, int take_number, const std::string& job_id) {
   const std::string stem =
       "renders/" + shot_dir_name(shot_id) + "/take_" + std::to_string(take_number) + "_" + job_id.substr(0, 10);
-  return {stem + ".mp4", stem + ".png"};
+  return {stem + ".mp4", stem + ".png", stem + "_source.png"};
 }
 
 bool is_take_file_name(const std::string& file_name) { return std::regex_match(file_name, take_file_pattern()); }
@@ -77,11 +77,9 @@ std::vector<fs::path> remove_dead_temp_files(const fs::path& renders_dir) {
 
 std::vector<std::string> unknown_take_files(const fs::path& workspace_root, const db::Database& db) {
   std::set<std::string> referenced;
-  auto stmt = db.prepare("SELECT mp4_path, poster_path FROM takes");
-  while (stmt.step()) {
-    referenced.insert(stmt.text(0));
-    referenced.insert(stmt.text(1));
-  }
+  auto stmt = db.prepare("SELECT mp4_path, poster_path, source_path FROM takes");
+  while (stmt.step())
+    for (int column = 0; column < 3; ++column) referenced.insert(stmt.text(column));
   std::vector<std::string> unknown;
   std::error_code ec;
   const fs::path renders = workspace_root / "renders";

@@ -4,6 +4,8 @@
 // A take's files are named after its take number (unique per shot) and its job:
 //   renders/<shot dir>/take_<number>_<first 10 hex of the job id>.mp4
 //   renders/<shot dir>/take_<number>_<first 10 hex of the job id>.png   (poster frame)
+//   renders/<shot dir>/take_<number>_<first 10 hex of the job id>_source.png   (the generated frames,
+//                                           lossless: what `shotgen finish` finishes again)
 // They are written under temporary names (core/atomic_file.h) and renamed into place; the
 // database transaction that marks the job done and records the take is the point of truth.
 //
@@ -28,11 +30,12 @@ std::string shot_dir_name(const std::string& shot_id);
 struct TakePaths {
   std::string mp4;     // relative to the workspace, '/'-separated: "renders/s1_01/take_1_ab12cd34ef.mp4"
   std::string poster;  // "renders/s1_01/take_1_ab12cd34ef.png"
+  std::string source;  // "renders/s1_01/take_1_ab12cd34ef_source.png"
 };
 // `take_number` is 1-based (db::TakeRecord::take_number).
 TakePaths take_paths(const std::string& shot_id, int take_number, const std::string& job_id);
 
-// True for names take_paths() produces ("take_<n>_<hex>.mp4|png").
+// True for names take_paths() produces ("take_<n>_<hex>.mp4|png", "take_<n>_<hex>_source.png").
 bool is_take_file_name(const std::string& file_name);
 // The <n> of a take file name; nullopt for other names.
 std::optional<int> take_number_of_file_name(const std::string& file_name);

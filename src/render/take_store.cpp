@@ -83,8 +83,8 @@ std::vector<BadTake> repair_bad_takes(const fs::path& workspace_root, const db::
     {
       db::Transaction tx(db);
       db.prepare(
-            "UPDATE takes SET status = 'failed', job_id = NULL, mp4_path = '', poster_path = '', approved = 0, "
-            "fault = ?2 WHERE id = ?1")
+            "UPDATE takes SET status = 'failed', job_id = NULL, mp4_path = '', poster_path = '', source_path = '', "
+            "approved = 0, fault = ?2 WHERE id = ?1")
           .bind_all(take.id, *problem + " (was " + take.mp4_path + ", job " + take.job_id.value_or("-") + ")")
           .run();
       if (take.job_id) JobQueue(db).requeue_done(*take.job_id, "take file was bad: " + *problem);
@@ -95,6 +95,7 @@ std::vector<BadTake> repair_bad_takes(const fs::path& workspace_root, const db::
     std::error_code ec;
     fs::remove(workspace_root / take.mp4_path, ec);
     if (!take.poster_path.empty()) fs::remove(workspace_root / take.poster_path, ec);
+    if (!take.source_path.empty()) fs::remove(workspace_root / take.source_path, ec);
     bad.push_back({take.id, take.shot_id, take.take_index, *problem});
   }
   return bad;

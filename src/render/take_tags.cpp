@@ -56,7 +56,8 @@ Tags take_tags(const db::TakeRecord& take, const std::string& film_title) {
           {"shotgen_job", take.job_id.value_or("")},
           {"shotgen_created_at", take.created_at},
           {"shotgen_timings", take.timings_json},
-          {"shotgen_analysis", take.analysis_json}};
+          {"shotgen_analysis", take.analysis_json},
+          {"shotgen_finish", take.finish_json}};
 }
 
 Outcome<TaggedTake> take_from_tags(const Tags& tags) {
@@ -94,6 +95,9 @@ Outcome<TaggedTake> take_from_tags(const Tags& tags) {
   take.reroute_reason = tag("shotgen_reroute_reason");
   take.timings_json = tags.count("shotgen_timings") ? tag("shotgen_timings") : "{}";
   take.analysis_json = tags.count("shotgen_analysis") ? tag("shotgen_analysis") : "{}";
+  take.finish_json = tag("shotgen_finish");  // '' for a take without finishing
+  if (!take.finish_json.empty() && !nlohmann::json::parse(take.finish_json, nullptr, false).is_object())
+    return bad_tag("shotgen_finish", "is not a finishing record");
   for (const auto* json_text : {&take.timings_json, &take.analysis_json})
     if (!nlohmann::json::accept(*json_text)) return bad_tag("shotgen_timings/analysis", "is not JSON");
 

@@ -10,7 +10,9 @@
 // shotgen_reroute_reason, shotgen_prompt, shotgen_negative, shotgen_seed, shotgen_model,
 // shotgen_backend, shotgen_params (the canonical parameters JSON), shotgen_steps,
 // shotgen_guidance, shotgen_sampler, shotgen_size ("WxH", the generation size),
-// shotgen_prompt_hash, shotgen_job, shotgen_created_at, shotgen_timings, shotgen_analysis.
+// shotgen_prompt_hash, shotgen_job, shotgen_created_at, shotgen_timings, shotgen_analysis,
+// shotgen_finish (the finishing record, finish/finish_plan.h: passes, parameters, LUT hash, block
+// hash, grain seed, device; '' for a take finished with no passes before finishing existed).
 #include <map>
 #include <string>
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -168,7 +169,14 @@ TEST(FilmSchema, EnumsMatchTheModel) {
   std::vector<std::string> transitions =
       props["scenes"]["items"]["properties"]["shots"]["items"]["properties"]["transition"]["enum"];
   EXPECT_EQ(transitions, (std::vector<std::string>{std::string(transition_name(Transition::Cut)),
-                                                   std::string(transition_name(Transition::Crossfade))}));
+                                                   std::string(transition_name(Transition::Crossfade)),
+                                                   std::string(transition_name(Transition::DipToBlack))}));
+  std::vector<std::string> passes = schema["definitions"]["finish"]["properties"]["passes"]["items"]["enum"];
+  std::vector<std::string> model_passes;
+  for (FinishPass pass : all_finish_passes()) model_passes.emplace_back(finish_pass_name(pass));
+  std::sort(passes.begin(), passes.end());
+  std::sort(model_passes.begin(), model_passes.end());
+  EXPECT_EQ(passes, model_passes);
   std::vector<std::string> modes = props["routing"]["properties"]["rules"]["items"]["properties"]["mode"]["enum"];
   EXPECT_EQ(modes, (std::vector<std::string>{"draft", "final"}));
 }

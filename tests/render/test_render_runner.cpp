@@ -283,13 +283,13 @@ TEST(RenderRunner, ALostDatabaseCostsNoTakeAndAdoptBringsThemBack) {
   h.render(one);
   std::vector<fs::path> first_files;
   for (const auto& entry : fs::directory_iterator(h.root / "renders" / "s1_01")) first_files.push_back(entry.path());
-  ASSERT_EQ(first_files.size(), 2u);  // the take and its poster
+  ASSERT_EQ(first_files.size(), 3u);  // the take, its poster and its kept source frames
   // The database is moved away (as the damaged-database message advises); a render starts afresh.
   for (const char* name : {"shotgen.db", "shotgen.db-wal", "shotgen.db-shm"})
     if (fs::exists(h.root / name)) fs::rename(h.root / name, h.root / (std::string(name) + ".damaged"));
   const auto again = h.render(one);
   EXPECT_EQ(again.rendered, 1);
-  EXPECT_EQ(again.unknown_files.size(), 2u);
+  EXPECT_EQ(again.unknown_files.size(), 3u);  // MP4, poster, source frames
   for (const auto& file : first_files) EXPECT_TRUE(fs::exists(file)) << "render deleted " << file;
 
   auto db = h.database();
@@ -307,6 +307,8 @@ TEST(RenderRunner, ALostDatabaseCostsNoTakeAndAdoptBringsThemBack) {
   EXPECT_EQ(adopted.seed, takes[0].seed);
   EXPECT_EQ(adopted.params_json, takes[0].params_json);
   EXPECT_FALSE(adopted.poster_path.empty());
+  EXPECT_FALSE(adopted.source_path.empty());  // the kept source frames come back for `shotgen finish`
+  EXPECT_EQ(adopted.finish_json, takes[0].finish_json);  // the finishing record, from the shotgen_finish tag
   EXPECT_EQ(takes[0].take_number, 2) << "the new render took the next free number, not the old file's name";
   EXPECT_TRUE(unknown_take_files(h.root, db).empty());
 }

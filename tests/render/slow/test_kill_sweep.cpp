@@ -130,7 +130,7 @@ void expect_complete(const fs::path& root, const std::string& label) {
   std::map<std::string, int> done_takes;
   std::set<std::pair<std::string, int>> seen;
   std::set<std::string> referenced;
-  auto takes = db.prepare("SELECT shot_id, take_index, mp4_path, poster_path, status FROM takes");
+  auto takes = db.prepare("SELECT shot_id, take_index, mp4_path, poster_path, status, source_path FROM takes");
   while (takes.step()) {
     const std::string shot = takes.text(0);
     const int index = takes.integer(1);
@@ -140,6 +140,7 @@ void expect_complete(const fs::path& root, const std::string& label) {
     EXPECT_TRUE(seen.insert({shot, index}).second) << label << ": duplicate take " << shot << "/" << index;
     referenced.insert(mp4);
     referenced.insert(poster);
+    if (!takes.text(5).empty()) referenced.insert(takes.text(5));  // the kept source frames (finishing)
     ASSERT_TRUE(fs::exists(root / mp4)) << label << ": " << mp4;
     EXPECT_TRUE(fs::exists(root / poster)) << label << ": " << poster;
     EXPECT_GT(probe_video(root / mp4).frames, 0) << label << ": " << mp4;

@@ -1,0 +1,93 @@
+#include "finish/finisher.h"
+
+#include <cstdlib>
+
+#include "finish/gpu_passes.h"
+#include "finish/letterbox.h"
+#include "finish/lut_grade.h"
+#include "finish/upscale.h"
+#include "finish/vulkan_context.h"
+
+namespace shotgen::finish {
+
+std::optional<FinishDevice> finish_device_from_name(std::string_view name) {
+  if (name == "auto") return FinishDevice::Auto;
+  if (name == "vulkan") return FinishDevice::Vulkan;
+  if (name == "cpu") return FinishDevice::Cpu;
+  return std::nullopt;
+}
+
+FinishDevice finish_device_from_environment() {
+  const char* value = std::getenv("SHOTGEN_FINISH_DEVICE");
+  if (!value || !*value) return FinishDevice::Auto;
+  if (auto device = finish_device_from_name(value)) return *device;
+  throw Error(ErrorKind::OutOfRange, "unknown finishing device '" + std::string(value) + "'", "SHOTGEN_FINISH_DEVICE",
+              "use auto, vulkan or cpu");
+}
+
+Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame) {
+  Image image = generated;
+  for (film::FinishPass pass : plan.passes) {
+    switch (pass) {
+      case film::FinishPass::Grade:
+        grade_reference(image, *plan.lut, plan.interpolation, static_cast<float>(plan.lut_strength));
+        break;
+      case film::FinishPass::PaletteLock:
+        palette_lock_reference(image, plan.palette, static_cast<float>(plan.palette_lock));
+        break;
+      case film::FinishPass::Upscale:
+        image = upscale_reference(
+            image, upscale_geometry(image.width, image.height, plan.output.width, plan.output.height, plan.fit),
+            plan.kernel);
+        break;
+      case film::FinishPass::Grain: grain_reference(image, plan.grain_params(), seed, frame); break;
+      case film::FinishPass::Letterbox:
+        letterbox_reference(image, letterbox_rect(image.width, image.height, plan.aspect));
+        break;
+    }
+  }
+  return image;
+}
+
+Finisher::Finisher(std::unique_ptr<GpuPasses> gpu) : gpu_(std::move(gpu)) {}
+Finisher::Finisher(Finisher&&) noexcept = default;
+Finisher& Finisher::operator=(Finisher&&) noexcept = default;
+Finisher::~Finisher() = default;
+
+Finisher Finisher::open(FinishDevice device, const std::function<void(const std::string&)>& note) {
+  if (device == FinishDevice::Cpu) return Finisher(nullptr);
+  auto context = VulkanContext::create();
+  if (!context) {
+    if (note) note("no Vulkan device (" + context.problem().what + "): finishing on the CPU reference");
+    return Finisher(nullptr);
+  }
+  if (device == FinishDevice::Auto && context.value()->is_cpu_implementation()) return Finisher(nullptr);
+  try {
+    return Finisher(std::make_unique<GpuPasses>(std::move(context).value()));
+  } catch (const Error& e) {
+    if (note) note("the Vulkan device cannot run the finishing shaders (" + e.problem().what + "): finishing on the CPU reference");
+    return Finisher(nullptr);
+  }
+}
+
+Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed) {
+  if (plan.passes.empty()) return generated;
+  const std::uint32_t seed = grain_seed(take_seed);
+  Clip finished;
+  finished.frames.reserve(generated.frames.size());
+  for (std::size_t i = 0; i < generated.frames.size(); ++i) {
+    const auto frame = static_cast<std::uint32_t>(i);
+    finished.frames.push_back(gpu_ ? gpu_->finish_frame(generated.frames[i], plan, seed, frame)
+                                   : finish_frame_reference(generated.frames[i], plan, seed, frame));
+  }
+  return finished;
+}
+
+Image Finisher::transition(const Image& outgoing, const Image& incoming, TransitionStyle style, float incoming_weight) {
+  return gpu_ ? gpu_->transition(outgoing, incoming, style, incoming_weight)
+              : transition_reference(outgoing, incoming, style, incoming_weight);
+}
+
+std::string Finisher::device() const { return gpu_ ? "vulkan: " + gpu_->device_name() : "cpu reference"; }
+
+}  // namespace shotgen::finish
