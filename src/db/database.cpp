@@ -1,6 +1,7 @@
 #include "db/database.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <cerrno>
@@ -8,6 +9,8 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <system_error>
 
 #include "core/error.h"
@@ -20,6 +23,36 @@ namespace {
 constexpr int kBusyTimeoutMs = 10'000;
 constexpr std::string_view kSqliteHeader{"SQLite format 3\0", 16};
 constexpr std::string_view kNotADatabaseFix = "move it away or pass -C to another workspace";
+
+// POSIX advisory locks belong to a process, not to a descriptor: closing ANY descriptor of a file
+// drops every lock the process holds on it, including the locks of its open SQLite connections
+// (https://sqlite.org/howtocorrupt.html, 2.2). So shotgen reads a database file with its own
+// descriptor (the header checks below) only while no connection of this process has that file
+// open; this registry, keyed by (device, inode), knows which files are open. Recursive: a
+// connection that fails while being opened is closed (and unregistered) under the same lock.
+using FileKey = std::pair<std::uint64_t, std::uint64_t>;
+
+std::recursive_mutex& open_files_mutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+
+std::map<FileKey, int>& open_files() {
+  static std::map<FileKey, int> files;
+  return files;
+}
+
+std::optional<FileKey> file_key(const fs::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return FileKey{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
+}
+
+// Caller holds open_files_mutex().
+bool open_in_this_process(const fs::path& path) {
+  const auto key = file_key(path);
+  return key && open_files().count(*key) > 0;
+}
 
 // Refuses a file that is not a SQLite database before SQLite opens it (SQLite would otherwise
 // report the problem only on first use, after it may have created -wal/-shm files beside it).
@@ -60,7 +93,10 @@ std::string fix_for(int rc) {
 // ---- Database ----------------------------------------------------------------------------------
 
 Database Database::open(const fs::path& path, Mode mode) {
-  check_sqlite_header(path);
+  std::lock_guard lock(open_files_mutex());
+  // An open connection in this process: the file is a database, and reading its header with
+  // another descriptor would drop that connection's locks.
+  if (!open_in_this_process(path)) check_sqlite_header(path);
   const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -68,6 +104,10 @@ Database Database::open(const fs::path& path, Mode mode) {
   if (rc != SQLITE_OK) {
     if (!raw) throw Error("cannot open database: out of memory", path.string());
     db.fail(rc, "cannot open database");
+  }
+  if (auto key = file_key(path)) {
+    ++open_files()[*key];
+    db.file_key_ = key;
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
@@ -88,13 +128,17 @@ Database Database::open_in_memory() {
   return db;
 }
 
-Database::Database(Database&& other) noexcept : db_(other.db_), name_(std::move(other.name_)) { other.db_ = nullptr; }
+Database::Database(Database&& other) noexcept
+    : db_(other.db_), name_(std::move(other.name_)), file_key_(std::exchange(other.file_key_, std::nullopt)) {
+  other.db_ = nullptr;
+}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     close();
     db_ = other.db_;
     name_ = std::move(other.name_);
+    file_key_ = std::exchange(other.file_key_, std::nullopt);
     other.db_ = nullptr;
   }
   return *this;
@@ -106,6 +150,12 @@ void Database::close() noexcept {
   // sqlite3_close_v2 defers the close until every statement is finalized; statements are RAII too.
   if (db_) sqlite3_close_v2(db_);
   db_ = nullptr;
+  if (file_key_) {
+    std::lock_guard lock(open_files_mutex());
+    auto it = open_files().find(*file_key_);
+    if (it != open_files().end() && --it->second == 0) open_files().erase(it);
+    file_key_.reset();
+  }
 }
 
 void Database::fail(int rc, std::string_view doing) const {
@@ -260,6 +310,9 @@ void Transaction::commit() {
 }
 
 int read_user_version(const fs::path& path) {
+  std::lock_guard lock(open_files_mutex());
+  // Open in this process already: ask SQLite (reading the header ourselves would drop its locks).
+  if (open_in_this_process(path)) return Database::open(path, Database::Mode::ReadOnly).user_version();
   check_sqlite_header(path);
   std::error_code ec;
   if (!fs::exists(path, ec) || fs::file_size(path, ec) == 0) return 0;

@@ -4,6 +4,7 @@
 // becomes a shotgen::Error naming the database file and, where there is one, what to do about it.
 #include <cstdint>
 #include <filesystem>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,10 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::string name_;
+  // The file's (device, inode) while this connection counts in the process's open-file registry
+  // (database.cpp): shotgen reads a database file with its own descriptor only when no connection
+  // of this process has it open.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> file_key_;
 };
 
 class Statement {
