@@ -17,7 +17,7 @@ std::string number_text(double value) { return nlohmann::json(value).dump(); }
 
 Problem bad_tag(const std::string& key, const std::string& why) {
   return Problem{"take tag '" + key + "' " + why, "", "the file was not written by shotgen or its tags were edited",
-                 ErrorKind::Corrupt};
+                 ErrorKind::Corrupt, {}};
 }
 
 template <class Integer>
