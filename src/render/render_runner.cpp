@@ -408,7 +408,7 @@ struct Plan {
 };
 
 Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& shots, const RenderRequest& request,
-               const BackendRegistry& registry, JobQueue& queue, RunState& state) {
+               const BackendRegistry& registry, JobQueue& queue) {
   const auto caps = registry.caps();
   Plan plan;
   db::Transaction tx(queue.database());
@@ -438,8 +438,25 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
     }
   }
   tx.commit();
-  state.set_total(static_cast<int>(plan.job_ids.size()) + plan.already_done, plan.already_done);
   return plan;
+}
+
+// Step 1: the film as film.toml has it, refused before anything is written when lint finds
+// errors, and synced into the database the jobs are planned from.
+struct SyncedFilm {
+  film::Workspace workspace;
+  film::Film film;
+  db::Database db;
+};
+
+SyncedFilm load_and_sync(const fs::path& workspace_root, const RenderRequest& request, const BackendRegistry& registry) {
+  auto workspace = film::Workspace::open(workspace_root);
+  auto film = film::load_film_file(workspace.film_toml());
+  validate_routing(film, registry.caps(), request.backend);
+  require_lint_clean(film, workspace.root(), registry.caps());  // what lint rejects is never synced
+  auto db = db::open_project_database(workspace.database());
+  db::ProjectStore(db).sync(film);
+  return {std::move(workspace), std::move(film), std::move(db)};
 }
 
 // Queued jobs in story order (running the queue without a shot selection).
@@ -738,13 +755,8 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   const auto start = Clock::now();
   RenderSummary summary;
   RunState state(progress, summary);
-  const auto workspace = film::Workspace::open(workspace_root);
-  const auto film = film::load_film_file(workspace.film_toml());
-  validate_routing(film, registry.caps(), request.backend);
-  require_lint_clean(film, workspace.root(), registry.caps());  // what lint rejects is never synced
-  auto db = db::open_project_database(workspace.database());
+  auto [workspace, film, db] = load_and_sync(workspace_root, request, registry);
   db::ProjectStore store(db);
-  store.sync(film);
 
   RenderLock lock(workspace.root());
   JobQueue queue(db);
@@ -763,7 +775,8 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
     std::vector<std::string> ids;
     for (const auto* shot : shots) ids.push_back(shot->id);
     summary.bad_takes = static_cast<int>(repair_bad_takes(workspace.root(), store, ids).size());
-    const Plan plan = plan_jobs(film, shots, request, registry, queue, state);
+    const Plan plan = plan_jobs(film, shots, request, registry, queue);
+    state.set_total(static_cast<int>(plan.job_ids.size()) + plan.already_done, plan.already_done);
     candidates = plan.job_ids;
     summary.already_done = plan.already_done;
   }
@@ -788,6 +801,15 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
                      ", cancelled " + std::to_string(summary.cancelled);
   state.report(finished);
   return summary;
+}
+
+EnqueuedRender enqueue_render(const fs::path& workspace_root, const RenderRequest& request,
+                              const BackendRegistry& registry) {
+  auto [workspace, film, db] = load_and_sync(workspace_root, request, registry);
+  JobQueue queue(db);
+  if (request.shots.empty() && !request.scene && !request.all) return {queued_jobs_in_story_order(film, queue), 0};
+  const Plan plan = plan_jobs(film, select_shots(film, request), request, registry, queue);
+  return {plan.job_ids, plan.already_done};
 }
 
 }  // namespace shotgen::render

@@ -10,6 +10,7 @@
 // take record points at (renamed, not yet committed): an orphan, deleted. Nothing else is left.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/database.h"
@@ -36,11 +37,14 @@ std::vector<std::filesystem::path> remove_temp_files(const std::filesystem::path
 std::vector<std::filesystem::path> remove_orphan_take_files(const std::filesystem::path& workspace_root,
                                                             const db::Database& db);
 
+inline constexpr std::string_view kRenderLockedKind = "render-locked";
+
 // An exclusive lock on the workspace's render outputs (flock on <workspace>/.shotgen-render.lock),
 // held for a render's lifetime and released by the kernel when the process dies, even by kill -9.
 class RenderLock {
  public:
-  // Throws shotgen::Error when another process holds it.
+  // Throws shotgen::Error when another process holds it (Problem::kind kRenderLockedKind, so a
+  // caller can wait and try again).
   explicit RenderLock(const std::filesystem::path& workspace_root);
   ~RenderLock();
   RenderLock(const RenderLock&) = delete;
