@@ -13,6 +13,7 @@ PACKAGES=(
   libpng-dev
   libgtest-dev
   python3 python3-jsonschema python3-torch python3-numpy
+  libcpp-httplib-dev
 )
 
 missing=()

@@ -17,6 +17,7 @@ void setup_queue(CLI::App& app, const GlobalOptions& global);  // queue, cancel,
 void setup_take(CLI::App& app, const GlobalOptions& global);
 void setup_assemble(CLI::App& app, const GlobalOptions& global);
 void setup_generate(CLI::App& app, const GlobalOptions& global);
+void setup_serve(CLI::App& app, const GlobalOptions& global);
 // Creates the `model` command group with `model info` and returns it; further model subcommands
 // attach to it: `setup_model_<name>(CLI::App& model, const GlobalOptions&)` (train, train-autoencoder, eval).
 CLI::App& setup_model(CLI::App& app, const GlobalOptions& global);

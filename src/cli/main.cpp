@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   setup_take(app, global);
   setup_assemble(app, global);
   setup_generate(app, global);
+  setup_serve(app, global);
   CLI::App& model = setup_model(app, global);
   setup_model_train(model, global);
   setup_model_train_autoencoder(model, global);
