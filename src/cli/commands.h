@@ -15,6 +15,7 @@ void setup_world(CLI::App& app, const GlobalOptions& global);
 void setup_render(CLI::App& app, const GlobalOptions& global);
 void setup_queue(CLI::App& app, const GlobalOptions& global);  // queue, cancel, retry
 void setup_take(CLI::App& app, const GlobalOptions& global);
+void setup_adopt(CLI::App& app, const GlobalOptions& global);
 void setup_assemble(CLI::App& app, const GlobalOptions& global);
 void setup_generate(CLI::App& app, const GlobalOptions& global);
 void setup_serve(CLI::App& app, const GlobalOptions& global);

@@ -1,6 +1,6 @@
 // shotgen lint: checks the workspace's film.toml for prompts that would fight themselves.
 // Exit 0 clean, 1 warnings only, 2 errors. Every problem found is reported in one run: when
-// film.toml does not load, each of its problems is an error finding (code = the problem's kind),
+// film.toml does not load, each of its problems is an error finding (code = the problem's code),
 // and --json always prints the report document, whatever went wrong.
 #include <iostream>
 #include <memory>
@@ -24,7 +24,7 @@ struct LintCliOptions {
 };
 
 prompt::LintFinding error_finding(const Problem& problem) {
-  return {prompt::Severity::Error, problem.kind.empty() ? "error" : problem.kind, problem.what, "", problem.where,
+  return {prompt::Severity::Error, problem.code.empty() ? "error" : problem.code, problem.what, "", problem.where,
           problem.fix};
 }
 

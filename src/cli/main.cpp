@@ -20,6 +20,12 @@ std::string command_path(const CLI::App& app) {
   }
 }
 
+std::string first_line(const std::string& text) {
+  constexpr std::size_t kLongest = 300;
+  std::string line = text.substr(0, text.find('\n'));
+  return line.size() > kLongest ? line.substr(0, kLongest) + "…" : line;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
   setup_render(app, global);
   setup_queue(app, global);
   setup_take(app, global);
+  setup_adopt(app, global);
   setup_assemble(app, global);
   setup_generate(app, global);
   setup_serve(app, global);
@@ -64,7 +71,8 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    // Not one of shotgen's own errors (a library's, with its trace): its first line is the message.
+    std::cerr << "error: " << first_line(e.what()) << "\n";
     return kExitBadInput;
   }
   return kExitOk;

@@ -45,15 +45,21 @@ struct RenderCliOptions {
 void print_summary(const render::RenderSummary& s) {
   std::cout << "render: " << s.rendered << " take(s) rendered, " << s.already_done << " already done, " << s.rerouted
             << " re-routed, " << s.failed << " failed, " << s.cancelled << " cancelled";
-  if (s.recovered_jobs || s.removed_files || s.bad_takes)
+  if (s.recovered_jobs || s.removed_files || s.adopted_takes || s.bad_takes)
     std::cout << "; recovered " << s.recovered_jobs << " job(s) of a dead render, removed " << s.removed_files
-              << " leftover file(s), found " << s.bad_takes << " bad take file(s)";
+              << " temporary file(s) of a dead render, recorded " << s.adopted_takes
+              << " take(s) it had written, found " << s.bad_takes << " bad take file(s)";
   std::cout << "\n";
+  if (!s.unknown_files.empty()) {
+    std::cout << "kept " << s.unknown_files.size()
+              << " take file(s) under renders/ that the database does not know, e.g. " << s.unknown_files.front()
+              << " (run `shotgen adopt` to re-import the takes from their tags)\n";
+  }
   if (s.batches > 0)
     std::cout << "time: " << s.wall_seconds << " s wall, " << s.model_seconds << " s in the model (" << s.batches
               << " batch(es)), " << s.encode_seconds << " s encoding (overlapped)\n";
   for (const auto& failure : s.failures)
-    std::cout << "  failed: " << one_line(failure, 200, "`shotgen queue --json` shows the whole error") << "\n";
+    std::cout << "  failed: " << one_line(failure.text, 200, "`shotgen queue --json` shows the whole error") << "\n";
   if (s.interrupted) std::cout << "interrupted: run the same command again to finish\n";
 }
 

@@ -14,6 +14,18 @@
 #include "render/take_store.h"
 
 namespace shotgen::cli {
+namespace {
+
+// "warm, high-key, flat 2D animation": the classes of a take's recorded analysis ('' if none).
+std::string measured_classes(const std::string& analysis_json) {
+  const auto analysis = nlohmann::json::parse(analysis_json);
+  std::string out;
+  for (const char* measure : {"palette", "key", "style"})
+    if (analysis.contains(measure)) out += (out.empty() ? "" : ", ") + analysis[measure]["class"].get<std::string>();
+  return out;
+}
+
+}  // namespace
 
 void setup_take(CLI::App& app, const GlobalOptions& global) {
   auto* take = app.add_subcommand("take", "List a shot's takes, approve one for the film or reject one");
@@ -36,7 +48,8 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& t : takes)
         out.push_back({{"id", t.id},
-                       {"take", t.take_index + 1},
+                       {"take", t.take_number},
+                       {"slot", t.take_index + 1},
                        {"status", std::string(db::take_status_name(t.status))},
                        {"approved", t.approved},
                        {"chosen", chosen && chosen->id == t.id},
@@ -47,6 +60,7 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
                        {"reroute_reason", t.reroute_reason},
                        {"fault", render::take_fault(db, t.id)},
                        {"timings", nlohmann::json::parse(t.timings_json)},
+                       {"analysis", nlohmann::json::parse(t.analysis_json)},
                        {"created_at", t.created_at}});
       std::cout << out.dump(2) << "\n";
       return;
@@ -55,8 +69,10 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
                                  << *list_shot << "`\n";
     for (const auto& t : takes) {
       std::cout << (chosen && chosen->id == t.id ? "* " : "  ") << "take " << std::left << std::setw(3)
-                << t.take_index + 1 << std::setw(9) << db::take_status_name(t.status) << std::setw(7) << t.backend
+                << t.take_number << std::setw(9) << db::take_status_name(t.status) << std::setw(7) << t.backend
                 << (t.approved ? "approved " : "") << (t.mp4_path.empty() ? "(no file)" : t.mp4_path);
+      if (auto measured = measured_classes(t.analysis_json); !measured.empty())
+        std::cout << "  [measured: " << measured << "]";
       if (!t.reroute_reason.empty()) std::cout << "  [" << t.reroute_reason << "]";
       if (auto fault = render::take_fault(db, t.id); !fault.empty()) std::cout << "  [bad: " << fault << "]";
       std::cout << "\n";

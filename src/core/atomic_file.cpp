@@ -33,6 +33,18 @@ bool is_temp_file_name(std::string_view name) {
   return !name.empty() && name.front() == '.' && name.find(kTempMarker) != std::string_view::npos;
 }
 
+std::optional<long> temp_file_writer_pid(std::string_view name) {
+  if (!is_temp_file_name(name)) return std::nullopt;
+  const std::string_view digits = name.substr(name.rfind(kTempMarker) + kTempMarker.size());
+  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  long pid = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    pid = pid * 10 + (c - '0');
+  }
+  return pid;
+}
+
 void commit_temp_file(const std::filesystem::path& temp, const std::filesystem::path& path) {
   fsync_path(temp, O_RDONLY);
   if (::rename(temp.c_str(), path.c_str()) != 0) {

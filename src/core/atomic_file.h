@@ -2,6 +2,7 @@
 // Files are never half-written: content goes to a temporary name in the same directory, is
 // flushed to disk, and is renamed over the target (rename is atomic within one filesystem).
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 namespace shotgen {
@@ -18,6 +19,9 @@ void commit_temp_file(const std::filesystem::path& temp, const std::filesystem::
 
 // True for names produced by temp_path_for(): used to find leftovers of a killed process.
 bool is_temp_file_name(std::string_view file_name);
+
+// The pid of the process that wrote a temp_path_for() name; nullopt for any other name.
+std::optional<long> temp_file_writer_pid(std::string_view file_name);
 
 // Reads a whole file. Throws shotgen::Error naming the file if it cannot be read.
 std::string read_file(const std::filesystem::path& path);

@@ -125,8 +125,9 @@ void Database::fail(int rc, std::string_view doing) const {
     what += " (the disk is full)";
     fix = fix_for(SQLITE_FULL);
   }
-  std::string kind = (rc & 0xff) == SQLITE_FULL || io_error_of_full_disk ? "disk-full" : "database";
-  throw Error(std::move(what), name_, std::move(fix), std::move(kind));
+  const bool disk_full = (rc & 0xff) == SQLITE_FULL || io_error_of_full_disk;
+  throw Error(Problem{std::move(what), name_, std::move(fix), disk_full ? ErrorKind::Io : ErrorKind::General,
+                      disk_full ? "disk-full" : "database"});
 }
 
 void Database::exec(std::string_view sql) const {

@@ -691,13 +691,13 @@ std::int64_t ProjectStore::insert_take(const TakeRecord& take) {
   db_.prepare(
          "INSERT INTO takes(shot_id, take_index, job_id, positive, negative, style_revision_id, "
          "negative_revision_id, seed, backend, model, params_json, prompt_hash, status, mp4_path, poster_path, "
-         "frames_dir, timings_json, approved, reroute_reason, created_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
+         "frames_dir, timings_json, approved, reroute_reason, created_at, take_number, analysis_json) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")
       .bind_all(take.shot_id, take.take_index, take.job_id, take.positive, take.negative, take.style_revision_id,
                 take.negative_revision_id, seed_to_db(take.seed), take.backend, take.model, take.params_json,
                 take.prompt_hash, take_status_name(take.status), take.mp4_path, take.poster_path, take.frames_dir,
                 take.timings_json, take.approved ? 1 : 0, take.reroute_reason,
-                take.created_at.empty() ? now_timestamp() : take.created_at)
+                take.created_at.empty() ? now_timestamp() : take.created_at, take.take_number, take.analysis_json)
       .run();
   const auto id = db_.last_insert_rowid();
   tx.commit();
@@ -708,7 +708,7 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
   auto stmt = db_.prepare(
       "SELECT id, shot_id, take_index, job_id, positive, negative, style_revision_id, negative_revision_id, seed, "
       "backend, model, params_json, prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, approved, "
-      "reroute_reason, created_at FROM takes WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
+      "reroute_reason, created_at, take_number, analysis_json FROM takes WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
   stmt.bind(1, shot_id);
   std::vector<TakeRecord> out;
   while (stmt.step()) {
@@ -734,9 +734,18 @@ std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& sh
     take.approved = stmt.int64(18) != 0;
     take.reroute_reason = stmt.text(19);
     take.created_at = stmt.text(20);
+    take.take_number = stmt.integer(21);
+    take.analysis_json = stmt.text(22);
     out.push_back(std::move(take));
   }
   return out;
+}
+
+int ProjectStore::last_take_number(const std::string& shot_id) const {
+  auto stmt = db_.prepare("SELECT COALESCE(MAX(take_number), 0) FROM takes WHERE shot_id = ?1");
+  stmt.bind(1, shot_id);
+  stmt.step();
+  return stmt.integer(0);
 }
 
 }  // namespace shotgen::db

@@ -48,7 +48,8 @@ std::string_view take_status_name(TakeStatus);  // "done", "rejected", "failed"
 struct TakeRecord {
   std::int64_t id = 0;                             // assigned by insert_take
   std::string shot_id;
-  int take_index = 0;
+  int take_index = 0;                              // slot among the shot's requested takes (picks the seed)
+  int take_number = 0;                             // unique per shot, as users see it; 0: the next is assigned
   std::optional<std::string> job_id;               // the queue job that produced it
   std::string positive;                            // exact prompts sent to the backend
   std::string negative;
@@ -66,6 +67,7 @@ struct TakeRecord {
   std::string timings_json = "{}";
   bool approved = false;
   std::string reroute_reason;
+  std::string analysis_json = "{}";                // the analyzers' measures of the generated frames
   std::string created_at;  // when the render started; insert_take fills in "now" when empty
 };
 
@@ -113,8 +115,11 @@ class ProjectStore {
   // Previous versions of a shot, oldest first.
   std::vector<ShotHistoryEntry> shot_history(const std::string& shot_id) const;
 
-  // Inserts a take (inside the caller's transaction if there is one) and returns its id.
+  // Inserts a take (inside the caller's transaction if there is one) and returns its id. A take
+  // number already used by the shot is a constraint error.
   std::int64_t insert_take(const TakeRecord& take);
+  // The highest take number of `shot_id` recorded so far (0 when none).
+  int last_take_number(const std::string& shot_id) const;
   // Takes in insertion order; only those of `shot_id` when given.
   std::vector<TakeRecord> takes(const std::optional<std::string>& shot_id = std::nullopt) const;
 

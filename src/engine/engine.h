@@ -115,7 +115,9 @@ class Engine {
   ModelInfo info() const;
 
   // All requests must share frames, width and height. Returns one clip per request. Throws
-  // shotgen::Error for bad requests, Cancelled when `cancel` is set.
+  // shotgen::Error for bad requests and failures (kind OutOfMemory when memory ran out,
+  // ModelFailure for non-finite output or any other fault inside libtorch), Cancelled when
+  // `cancel` is set.
   std::vector<Clip> generate(const std::vector<GenerationRequest>& batch, const SamplerSettings& settings,
                              const ProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
 
@@ -128,6 +130,9 @@ class Engine {
 
  private:
   explicit Engine(std::unique_ptr<Impl> impl);
+  // generate() without the translation of libtorch's exceptions into shotgen::Error.
+  std::vector<Clip> generate_checked(const std::vector<GenerationRequest>& batch, const SamplerSettings& settings,
+                                     const ProgressCallback& progress, const CancelToken* cancel);
   std::unique_ptr<Impl> impl_;
 };
 

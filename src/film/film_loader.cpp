@@ -292,9 +292,9 @@ class Loader {
     return source_name_ + ":" + std::to_string(line_of(region)) + ":" + std::to_string(column_of(region));
   }
 
-  void report(const toml::source_region& region, std::string kind, std::string what, std::string fix = {}) {
+  void report(const toml::source_region& region, std::string code, std::string what, std::string fix = {}) {
     problems_.push_back({line_of(region), column_of(region),
-                         Problem{std::move(what), where(region), std::move(fix), std::move(kind)}});
+                         Problem{std::move(what), where(region), std::move(fix), ErrorKind::General, std::move(code)}});
   }
 
   // The problems in file order (the order of discovery for equal positions).
@@ -672,7 +672,8 @@ FilmCheck check_film_file(const std::filesystem::path& toml_path) {
     text = read_file(toml_path);
   } catch (const Error& e) {
     Problem problem = e.problem();
-    problem.kind = "unreadable-file";
+    problem.kind = ErrorKind::Io;
+    problem.code = "unreadable-file";
     return {std::nullopt, {std::move(problem)}};
   }
   return check_film_string(text, toml_path.string());

@@ -45,7 +45,7 @@ struct KeySpec {
 const std::vector<KeySpec>& accepted_keys();
 
 // A read film.toml: the film, or every problem found, in file order (the film is set exactly when
-// there are no problems). Problem::kind is one of: malformed-toml, unreadable-file,
+// there are no problems). Problem::code is one of: malformed-toml, unreadable-file,
 // unknown-key, wrong-type, missing-key, out-of-range, unknown-value, invalid-value, invalid-id,
 // duplicate-id, newer-format.
 struct FilmCheck {

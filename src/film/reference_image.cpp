@@ -40,7 +40,7 @@ Outcome<fs::path> resolve_reference_image(const fs::path& workspace_root, const 
                         : "copy the image into the workspace's references/ folder or into the reference library";
   std::string where = reference.source.empty() ? "reference " + reference.id : reference.source;
   return Problem{"reference '" + reference.id + "' image '" + reference.image + "' is outside " + outside + " (" + how + ")",
-                 where, fix, "reference-outside-workspace"};
+                 where, fix, ErrorKind::General, "reference-outside-workspace"};
 }
 
 }  // namespace shotgen::film

@@ -14,7 +14,7 @@ namespace shotgen::film {
 // The reference library folder of `film` as an absolute path, or empty when the film names none.
 std::filesystem::path reference_library_dir(const std::filesystem::path& workspace_root, const Film& film);
 
-// The resolved path of `reference`'s image, or the Problem (kind "reference-outside-workspace")
+// The resolved path of `reference`'s image, or the Problem (code "reference-outside-workspace")
 // that names the reference's film.toml line, says where the path leads and how to fix it.
 // Whether the file exists is not checked here.
 Outcome<std::filesystem::path> resolve_reference_image(const std::filesystem::path& workspace_root, const Film& film,

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/number_text.h"
 #include "media/resize.h"
 #include "media/video_reader.h"
 
@@ -74,25 +75,40 @@ FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps) {
     throw Error("invalid film frame rate " + std::to_string(fps), "film.fps", "use a positive frame rate");
   }
   FilmPlan plan;
+  std::int64_t end_frame = 0;  // 64-bit: the sum of many long cuts is checked before it can wrap
   for (std::size_t i = 0; i < cuts.size(); ++i) {
     const FilmCut& cut = cuts[i];
     if (!std::isfinite(cut.duration_seconds) || cut.duration_seconds <= 0) {
       throw Error("cut duration must be positive, got " + std::to_string(cut.duration_seconds), cut_name(cut, i),
                   "give the shot a duration in seconds");
     }
+    // Compared as doubles before any conversion: lround of a huge value is undefined.
+    const double frames = cut.duration_seconds * fps;
+    if (frames > kMaxCutFrames) {
+      throw Error(ErrorKind::OutOfRange,
+                  "duration " + shortest_decimal(cut.duration_seconds) + " s is more than the longest cut of " +
+                      std::to_string(kMaxCutFrames) + " frames at " + shortest_decimal(fps) + " fps",
+                  cut_name(cut, i), "give the shot a duration in seconds that it can really play");
+    }
     PlannedCut planned;
-    planned.frames = std::max(1, static_cast<int>(std::lround(cut.duration_seconds * fps)));
+    planned.frames = std::max(1, static_cast<int>(std::lround(frames)));
     if (i > 0 && cut.crossfade_in && cut.crossfade_seconds > 0) {
       const PlannedCut& previous = plan.cuts.back();
-      const int wanted = static_cast<int>(std::lround(cut.crossfade_seconds * fps));
-      planned.crossfade_frames = std::min({wanted, planned.frames, previous.frames - previous.crossfade_frames});
+      const double wanted = std::min(cut.crossfade_seconds * fps, static_cast<double>(planned.frames));
+      planned.crossfade_frames = std::min({static_cast<int>(std::lround(wanted)), planned.frames,
+                                           previous.frames - previous.crossfade_frames});
     }
-    planned.start_frame = plan.cuts.empty()
-                              ? 0
-                              : plan.cuts.back().start_frame + plan.cuts.back().frames - planned.crossfade_frames;
+    planned.start_frame = static_cast<int>(end_frame - planned.crossfade_frames);
+    end_frame += planned.frames - planned.crossfade_frames;
+    if (end_frame > kMaxCutFrames) {
+      throw Error(ErrorKind::OutOfRange,
+                  "the film would be longer than " + std::to_string(kMaxCutFrames) + " frames at " +
+                      shortest_decimal(fps) + " fps",
+                  cut_name(cut, i), "shorten the shots' durations");
+    }
     plan.cuts.push_back(planned);
   }
-  if (!plan.cuts.empty()) plan.total_frames = plan.cuts.back().start_frame + plan.cuts.back().frames;
+  plan.total_frames = static_cast<int>(end_frame);
   return plan;
 }
 

@@ -2,9 +2,10 @@
 // Joining the chosen take of every shot into the film.
 //
 // Timing (all in frames at the film's fps):
-// - cut i lasts frames_i = round(duration_seconds * fps) frames (at least 1), taken from the
-//   start of its take; a take shorter than that holds its last frame, a take at another frame
-//   rate is resampled by time (nearest earlier frame);
+// - cut i lasts frames_i = round(duration_seconds * fps) frames (at least 1, at most
+//   kMaxCutFrames, computed without overflow), taken from the start of its take; a take shorter
+//   than that holds its last frame, a take at another frame rate is resampled by time (nearest
+//   earlier frame);
 // - a crossfade into cut i overlaps the last n_i frames of cut i-1 with the first n_i frames of
 //   cut i, n_i = round(crossfade_seconds * fps), clamped so it never exceeds cut i or the part of
 //   cut i-1 not already used by its own crossfade in. The overlap SHORTENS the film:
@@ -19,6 +20,9 @@
 
 namespace shotgen {
 
+// The longest cut and film: 2^24 frames (194 h at 24 fps), far below where frame counts overflow.
+inline constexpr int kMaxCutFrames = 1 << 24;
+
 struct FilmCut {
   std::filesystem::path clip;      // the take's MP4
   double duration_seconds = 0;     // how long the cut plays (> 0)
@@ -26,6 +30,11 @@ struct FilmCut {
   double crossfade_seconds = 0;
   std::string shot_id;
   int take = 0;
+  // What the timeline says about the take (otio.h); 0 / empty when unknown.
+  int available_frames = 0;        // frames in the take file
+  double media_fps = 0;            // the take file's frame rate
+  std::string backend;
+  std::string status;              // "approved" or "kept"
 };
 
 struct PlannedCut {
@@ -39,8 +48,8 @@ struct FilmPlan {
   int total_frames = 0;
 };
 
-// The timing above, without touching any file. Throws shotgen::Error for a non-positive
-// duration or fps, naming the shot.
+// The timing above, without touching any file. Throws shotgen::Error naming the shot for a
+// non-positive duration or fps, and of kind OutOfRange for a cut or film longer than kMaxCutFrames.
 FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps);
 
 // Decodes each take in order and encodes the film to `out` (H.264 MP4 through VideoWriter, so it

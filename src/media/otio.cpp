@@ -62,10 +62,14 @@ std::string otio_timeline_json(const std::string& title, double fps, const std::
     }
     const std::string name = cut.shot_id.empty() ? cut.clip.stem().string()
                                                  : cut.shot_id + " take " + std::to_string(cut.take);
+    json shotgen = {{"shot_id", cut.shot_id}, {"take", cut.take}};
+    if (!cut.backend.empty()) shotgen["backend"] = cut.backend;
+    if (!cut.status.empty()) shotgen["status"] = cut.status;
+    const double media_fps = cut.media_fps > 0 ? cut.media_fps : fps;
     children.push_back(
         {{"OTIO_SCHEMA", "Clip.1"},
          {"name", name},
-         {"metadata", {{"shotgen", {{"shot_id", cut.shot_id}, {"take", cut.take}}}}},
+         {"metadata", {{"shotgen", shotgen}}},
          {"source_range", time_range(head, planned.frames - head - tail, fps)},
          {"effects", json::array()},
          {"markers", json::array()},
@@ -73,7 +77,8 @@ std::string otio_timeline_json(const std::string& title, double fps, const std::
           {{"OTIO_SCHEMA", "ExternalReference.1"},
            {"name", cut.clip.filename().string()},
            {"metadata", json::object()},
-           {"available_range", nullptr},
+           {"available_range",
+            cut.available_frames > 0 ? time_range(0, cut.available_frames, media_fps) : json(nullptr)},
            {"target_url", target_url(cut.clip)}}}});
   }
   json track = {{"OTIO_SCHEMA", "Track.1"},

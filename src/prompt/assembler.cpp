@@ -174,7 +174,7 @@ std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const Back
     return Problem{"the style block (" + std::to_string(words_in(style)) + " words) alone exceeds the prompt limit of " +
                        limit_text + "; it is never cut",
                    where, "shorten the style block or route the shot to a backend with a longer prompt limit",
-                   "prompt-block-too-long"};
+                   ErrorKind::General, "prompt-block-too-long"};
   const std::vector<NegativeCandidate> block = {
       {"negative:format", clean_terms(film.negative.format), true},
       {"negative:anatomy", clean_terms(film.negative.anatomy), true},
@@ -186,7 +186,7 @@ std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const Back
     return Problem{"the negative block (" + std::to_string(negative_words) + " words) alone exceeds the prompt limit of " +
                        limit_text + "; it is never cut",
                    where, "shorten the negative block or route the shot to a backend with a longer prompt limit",
-                   "prompt-block-too-long"};
+                   ErrorKind::General, "prompt-block-too-long"};
   return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include "prompt/assembler.h"
 #include "prompt/backend_caps.h"
 #include "core/nearest_name.h"
+#include "core/regular_file.h"
 #include "film/reference_image.h"
 #include "prompt/weighting.h"
 
@@ -165,10 +166,11 @@ class Linter {
     std::error_code ec;
     if (!image) {
       const Problem& p = image.problem();
-      add(Severity::Error, p.kind, p.what, "reference " + ref.id, ref.source, p.fix);
+      add(Severity::Error, p.code, p.what, "reference " + ref.id, ref.source, p.fix);
     } else if (std::filesystem::exists(image.value(), ec) && !std::filesystem::is_regular_file(image.value(), ec)) {
       add(Severity::Error, "reference-file-missing",
-          "reference image " + in_quotes(ref.image) + " is not a regular file (" + image.value().string() + ")",
+          "reference image " + in_quotes(ref.image) + " is " + describe_file_type(image.value()) +
+              ", not an image file (" + image.value().string() + ")",
           "reference " + ref.id, ref.source, "point it at an image file");
     } else if (ref.image.empty() || !std::filesystem::is_regular_file(image.value(), ec)) {
       add(Severity::Error, "reference-file-missing",

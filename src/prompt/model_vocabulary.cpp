@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Problem vocabulary_problem(std::string what, const fs::path& where, std::string fix) {
-  return {std::move(what), where.string(), std::move(fix), "model-vocabulary"};
+  return {std::move(what), where.string(), std::move(fix), ErrorKind::General, "model-vocabulary"};
 }
 
 }  // namespace

@@ -151,9 +151,8 @@ std::vector<prompt::BackendCaps> BackendRegistry::caps() const {
 
 bool is_out_of_memory(const std::exception& error) {
   if (dynamic_cast<const std::bad_alloc*>(&error)) return true;
-  const std::string what = error.what();
-  return what.find("out of memory") != std::string::npos || what.find("Out of memory") != std::string::npos ||
-         what.find("OutOfMemory") != std::string::npos;
+  const auto* failure = dynamic_cast<const Error*>(&error);
+  return failure && failure->kind() == ErrorKind::OutOfMemory;  // the engine's typed failure
 }
 
 }  // namespace shotgen::render

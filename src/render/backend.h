@@ -135,8 +135,8 @@ class BackendRegistry {
   std::vector<std::shared_ptr<Backend>> backends_;
 };
 
-// True for errors that mean the device ran out of memory: std::bad_alloc, and messages of
-// libtorch's out-of-memory errors ("out of memory"), which reach us as std::exception.
+// True for errors that mean the device ran out of memory: std::bad_alloc, and the engine's errors
+// of kind OutOfMemory (it translates libtorch's out-of-memory failures, CPU and CUDA).
 bool is_out_of_memory(const std::exception& error);
 
 }  // namespace shotgen::render

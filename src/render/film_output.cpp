@@ -1,6 +1,9 @@
 #include "render/film_output.h"
 
+#include <cmath>
+
 #include "core/error.h"
+#include "core/number_text.h"
 #include "db/migrations.h"
 #include "db/project_store.h"
 #include "film/film_loader.h"
@@ -8,6 +11,8 @@
 #include "media/contact_sheet.h"
 #include "media/otio.h"
 #include "media/png.h"
+#include "media/video_reader.h"
+#include "render/render_runner.h"
 #include "render/take_store.h"
 
 namespace fs = std::filesystem;
@@ -41,6 +46,8 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
   outputs.contact_sheet = folder / (outputs.film.stem().string() + "_contact_sheet.png");
 
   std::vector<std::string> missing;
+  std::vector<std::string> mismatched;  // "a (30 s = 360 frames at 12 fps; take 1 has 240)"
+  bool beyond_longest_take = false;
   std::vector<std::pair<std::string, Image>> posters;
   bool first = true;
   for (const auto& scene : film.scenes) {
@@ -60,7 +67,20 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
       cut.crossfade_in = !first && shot.transition == film::Transition::Crossfade;
       cut.crossfade_seconds = cut.crossfade_in ? shot.transition_seconds : 0.0;
       cut.shot_id = shot.id;
-      cut.take = take->take_index + 1;
+      cut.take = take->take_number;
+      const VideoProbe probe = probe_video(cut.clip);
+      cut.available_frames = probe.frames;
+      cut.media_fps = probe.fps;
+      cut.backend = take->backend;
+      cut.status = take->approved ? "approved" : "kept";
+      // A cut plays exactly its take: a duration the take does not have would freeze its last frame.
+      const double wanted = cut.duration_seconds * film.info.fps;
+      if (!(std::abs(wanted - probe.frames) < 0.5)) {
+        beyond_longest_take = beyond_longest_take || wanted > kMaxShotFrames + 0.5;
+        mismatched.push_back(shot.id + " (" + shortest_decimal(cut.duration_seconds) + " s = " +
+                             shortest_decimal(std::round(wanted)) + " frames at " + shortest_decimal(film.info.fps) +
+                             " fps; take " + std::to_string(cut.take) + " has " + std::to_string(probe.frames) + ")");
+      }
       outputs.cuts.push_back(cut);
       posters.emplace_back(shot.id + " t" + std::to_string(take->take_index + 1),
                            read_png(workspace.root() / take->poster_path));
@@ -75,6 +95,16 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
   }
   if (outputs.cuts.empty())
     throw Error("the film has no shots", workspace.film_toml().string(), "add [[scenes.shots]] to film.toml");
+  if (!mismatched.empty()) {
+    std::string list;
+    for (const auto& entry : mismatched) list += (list.empty() ? "" : ", ") + entry;
+    throw Error(ErrorKind::DurationMismatch,
+                "the duration of " + std::to_string(mismatched.size()) + " shot(s) does not match its take: " + list,
+                "shotgen assemble",
+                beyond_longest_take ? "a take is at most " + std::to_string(kMaxShotFrames) +
+                                          " frames: shorten the shot's duration or split it into shots, then render it"
+                                    : "render the shots again with `shotgen render` so their takes have the duration");
+  }
 
   fs::create_directories(folder);
   EncodeOptions encode;
@@ -87,14 +117,9 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
                      {"shotgen_shots", std::to_string(outputs.cuts.size())}};
   assemble_film(outputs.cuts, outputs.film, encode);
 
-  // The timeline references the takes relative to its own folder, so the project can move.
-  std::vector<FilmCut> timeline_cuts = outputs.cuts;
-  for (auto& cut : timeline_cuts) {
-    std::error_code ec;
-    const auto relative = fs::relative(cut.clip, folder, ec);
-    if (!ec && !relative.empty()) cut.clip = relative;
-  }
-  write_otio(outputs.timeline, film.info.title, film.info.fps, timeline_cuts);
+  // Absolute file:// URLs: editing applications resolve a relative target_url against their own
+  // working directory, not the .otio file's folder.
+  write_otio(outputs.timeline, film.info.title, film.info.fps, outputs.cuts);
   write_png(outputs.contact_sheet, contact_sheet(posters, 4));
   outputs.duration_seconds = static_cast<double>(plan_film(outputs.cuts, film.info.fps).total_frames) / film.info.fps;
   return outputs;

@@ -360,6 +360,20 @@ void JobQueue::requeue_done(const std::string& id, const std::string& reason) {
   tx.commit();
 }
 
+void JobQueue::record_adopted(const NewJob& spec) {
+  db::Transaction tx(db_);
+  const auto now = db::now_timestamp();
+  db_.prepare(
+         "INSERT INTO jobs(id, shot_id, take_index, backend, params_json, seed, prompt_hash, state, attempts, "
+         "max_attempts, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'done', 0, ?8, ?9, ?9) "
+         "ON CONFLICT(id) DO UPDATE SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, error = NULL, "
+         "updated_at = ?9")
+      .bind_all(spec.id(), spec.shot_id, spec.take_index, spec.backend, spec.params_json,
+                static_cast<std::int64_t>(spec.seed), spec.prompt_hash, spec.max_attempts, now)
+      .run();
+  tx.commit();
+}
+
 int JobQueue::cancel(const std::optional<std::string>& id, const std::string& reason) {
   db::Transaction tx(db_);
   const auto before = db_.total_changes();

@@ -149,6 +149,10 @@ class JobQueue {
   // A done job whose take turned out broken: queued again with fresh attempts.
   void requeue_done(const std::string& id, const std::string& reason);
 
+  // The job of a take file adopted from its tags (take_adoption.h): inserted as done when the
+  // database does not have it, else set done from whatever state it was in.
+  void record_adopted(const NewJob& job);
+
   // queued/running → cancelled. `id` empty = every queued or running job. Returns the count.
   int cancel(const std::optional<std::string>& id, const std::string& reason);
   // failed/cancelled → queued. `id` empty = every failed job. Returns the count.

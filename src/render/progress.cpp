@@ -12,6 +12,7 @@ std::string_view progress_kind_name(ProgressKind kind) {
     case ProgressKind::Planned: return "planned";
     case ProgressKind::Started: return "started";
     case ProgressKind::Step: return "step";
+    case ProgressKind::Writing: return "writing";
     case ProgressKind::Done: return "done";
     case ProgressKind::Rerouted: return "rerouted";
     case ProgressKind::Retrying: return "retrying";

@@ -18,6 +18,7 @@ enum class ProgressKind {
   Planned,    // the run's jobs are known: `total` = jobs to render, `step` = already done
   Started,    // a job's batch began generating (batch_size jobs share it)
   Step,       // a denoising step of the job's batch: step/total
+  Writing,    // the job's take files are being written (message: the take's mp4 path)
   Done,       // take recorded (message: the take's mp4 path)
   Rerouted,   // take recorded as rejected, the shot goes to the next backend (message: why)
   Retrying,   // the attempt failed and the job is queued again (message: why)

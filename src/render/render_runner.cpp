@@ -22,11 +22,16 @@
 #include "media/resize.h"
 #include "media/video_encoder.h"
 #include "prompt/assembler.h"
+#include "render/blank_frames.h"
+#include "render/generation_parameters.h"
 #include "render/job_queue.h"
 #include "render/project_lint.h"
+#include "render/reference_images.h"
 #include "render/reroute.h"
+#include "render/take_adoption.h"
 #include "render/take_files.h"
 #include "render/take_store.h"
+#include "render/take_tags.h"
 
 namespace fs = std::filesystem;
 
@@ -121,6 +126,7 @@ struct TakeContext {
   int batch_size = 1;
   std::optional<std::string> reroute_reason;
   std::optional<NewJob> next_job;  // set: the take is rejected and the shot goes to this job
+  std::string analysis_json = "{}";  // analyze::to_json of the generated frames
 };
 
 struct EncodeTask {
@@ -189,20 +195,6 @@ class TakeWriter {
     }
   }
 
-  std::map<std::string, std::string> metadata(const TakeContext& c) const {
-    return {{"title", film_.info.title + " - " + c.job.shot_id + " take " + std::to_string(c.job.take_index + 1)},
-            {"shotgen_film", film_.info.title},
-            {"shotgen_shot", c.job.shot_id},
-            {"shotgen_take", std::to_string(c.job.take_index + 1)},
-            {"shotgen_prompt", c.spec.positive},
-            {"shotgen_negative", c.spec.negative},
-            {"shotgen_seed", std::to_string(c.job.seed)},
-            {"shotgen_model", c.spec.params.model},
-            {"shotgen_backend", c.job.backend},
-            {"shotgen_prompt_hash", c.job.prompt_hash},
-            {"shotgen_job", c.job.id}};
-  }
-
   void remove_outputs(const TakePaths& paths) {
     std::error_code ec;
     fs::remove(root_ / paths.mp4, ec);
@@ -210,42 +202,23 @@ class TakeWriter {
   }
 
   // A take that cannot be written or recorded: no file stays behind, the job fails with the reason.
-  void fail_take(const TakeContext& c, const TakePaths& paths, const std::string& reason) {
+  void fail_take(const TakeContext& c, const TakePaths& paths, const std::string& reason,
+                 ErrorKind kind = ErrorKind::General) {
     remove_outputs(paths);
     JobQueue(db_).fail_attempt(c.job.id, owner_, reason, /*retryable=*/false);
     state_.update([&](RenderSummary& s) {
       ++s.failed;
-      s.failures.push_back(c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason);
+      s.failures.push_back({c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason, kind});
     });
     state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
   }
 
-  void write(EncodeTask& task) {
-    const TakeContext& c = task.context;
-    const TakePaths paths = take_paths(c.job.shot_id, c.job.take_index, c.job.id);
-    const auto start = Clock::now();
-    try {
-      EncodeOptions encode;
-      encode.fps = film_.info.fps;
-      encode.out_width = film_.info.resolution.width;
-      encode.out_height = film_.info.resolution.height;
-      encode.crf = options_.crf;
-      encode.preset = options_.x264_preset;
-      encode.metadata = metadata(c);
-      // Both files appear under their final names only when complete (temporary name + rename).
-      encode_mp4(root_ / paths.mp4, task.clip, encode);
-      const Image& middle = task.clip.frames[task.clip.frames.size() / 2];
-      write_png(root_ / paths.poster,
-                resize_image(middle, film_.info.resolution.width, film_.info.resolution.height));
-    } catch (const std::exception& e) {
-      fail_take(c, paths, std::string("cannot write the take: ") + e.what());
-      return;
-    }
-    const double encode_seconds = seconds_since(start);
-    const bool rejected = c.next_job.has_value();
+  // The take record as far as it is known before its files are written.
+  db::TakeRecord take_record(const TakeContext& c, int take_number, const TakePaths& paths) const {
     db::TakeRecord take;
     take.shot_id = c.job.shot_id;
     take.take_index = c.job.take_index;
+    take.take_number = take_number;
     take.job_id = c.job.id;
     take.positive = c.spec.positive;
     take.negative = c.spec.negative;
@@ -256,17 +229,54 @@ class TakeWriter {
     take.model = c.spec.params.model;
     take.params_json = c.job.params_json;
     take.prompt_hash = c.job.prompt_hash;
-    take.status = rejected ? db::TakeStatus::Rejected : db::TakeStatus::Done;
+    take.status = c.next_job ? db::TakeStatus::Rejected : db::TakeStatus::Done;
     take.mp4_path = paths.mp4;
     take.poster_path = paths.poster;
     take.timings_json = nlohmann::json{{"queue_wait_s", c.queue_wait_seconds},
                                        {"model_s", c.batch_model_seconds / c.batch_size},
                                        {"batch_model_s", c.batch_model_seconds},
-                                       {"batch_size", c.batch_size},
-                                       {"encode_s", encode_seconds}}
+                                       {"batch_size", c.batch_size}}
                             .dump();
     take.reroute_reason = c.reroute_reason.value_or("");
+    take.analysis_json = c.analysis_json;
     take.created_at = c.created_at;
+    return take;
+  }
+
+  void write(EncodeTask& task) {
+    const TakeContext& c = task.context;
+    // A new number above every record and every file of the shot: a take never takes the name of
+    // a file already on disk, known to the database or not.
+    const int take_number = std::max(db::ProjectStore(db_).last_take_number(c.job.shot_id),
+                                     last_take_number_on_disk(root_, c.job.shot_id)) +
+                            1;
+    const TakePaths paths = take_paths(c.job.shot_id, take_number, c.job.id);
+    db::TakeRecord take = take_record(c, take_number, paths);
+    state_.report(job_event(ProgressKind::Writing, c.job, paths.mp4));
+    const auto start = Clock::now();
+    try {
+      EncodeOptions encode;
+      encode.fps = film_.info.fps;
+      encode.out_width = film_.info.resolution.width;
+      encode.out_height = film_.info.resolution.height;
+      encode.crf = options_.crf;
+      encode.preset = options_.x264_preset;
+      encode.metadata = take_tags(take, film_.info.title);
+      // Both files appear under their final names only when complete (temporary name + rename).
+      encode_mp4(root_ / paths.mp4, task.clip, encode);
+      const Image& middle = task.clip.frames[task.clip.frames.size() / 2];
+      write_png(root_ / paths.poster,
+                resize_image(middle, film_.info.resolution.width, film_.info.resolution.height),
+                {{"parameters", a1111_parameters(take)}});
+    } catch (const std::exception& e) {
+      fail_take(c, paths, std::string("cannot write the take: ") + e.what());
+      return;
+    }
+    const double encode_seconds = seconds_since(start);
+    const bool rejected = c.next_job.has_value();
+    auto timings = nlohmann::json::parse(take.timings_json);
+    timings["encode_s"] = encode_seconds;
+    take.timings_json = timings.dump();
     bool recorded = false;
     try {
       // The point of truth: job done + take record (+ the re-route job) commit together.
@@ -441,22 +451,15 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
   return plan;
 }
 
-// Step 1: the film as film.toml has it, refused before anything is written when lint finds
-// errors, and synced into the database the jobs are planned from.
-struct SyncedFilm {
-  film::Workspace workspace;
-  film::Film film;
-  db::Database db;
-};
-
-SyncedFilm load_and_sync(const fs::path& workspace_root, const RenderRequest& request, const BackendRegistry& registry) {
-  auto workspace = film::Workspace::open(workspace_root);
-  auto film = film::load_film_file(workspace.film_toml());
-  validate_routing(film, registry.caps(), request.backend);
-  require_lint_clean(film, workspace.root(), registry.caps());  // what lint rejects is never synced
-  auto db = db::open_project_database(workspace.database());
-  db::ProjectStore(db).sync(film);
-  return {std::move(workspace), std::move(film), std::move(db)};
+// The film's shots that have a queued job (running the queue without a shot selection).
+std::vector<const film::Shot*> shots_with_queued_jobs(const film::Film& film, const db::Database& db) {
+  std::set<std::string> queued;
+  for (const auto& job : JobQueue(db).list(JobState::Queued)) queued.insert(job.shot_id);
+  std::vector<const film::Shot*> shots;
+  for (const auto& scene : film.scenes)
+    for (const auto& shot : scene.shots)
+      if (queued.count(shot.id)) shots.push_back(&shot);
+  return shots;
 }
 
 // Queued jobs in story order (running the queue without a shot selection).
@@ -479,12 +482,13 @@ std::vector<std::string> queued_jobs_in_story_order(const film::Film& film, cons
 // ---- Running -----------------------------------------------------------------------------------
 class Runner {
  public:
-  Runner(const fs::path& root, const fs::path& db_path, const film::Film& film, db::Database& db,
-         const RenderRequest& request, BackendRegistry& registry, engine::CancelToken* cancel,
+  Runner(const fs::path& root, const fs::path& db_path, const film::Film& film, const ReferenceImages& references,
+         db::Database& db, const RenderRequest& request, BackendRegistry& registry, engine::CancelToken* cancel,
          const RenderOptions& options, RunState& state, RenderSummary& summary)
       : root_(root),
         db_path_(db_path),
         film_(film),
+        references_(references),
         db_(db),
         queue_(db),
         store_(db),
@@ -525,7 +529,7 @@ class Runner {
   }
 
  private:
-  void fail(const Job& job, const std::string& reason, bool retryable) {
+  void fail(const Job& job, const std::string& reason, bool retryable, ErrorKind kind = ErrorKind::General) {
     const auto next = queue_.fail_attempt(job.id, owner_, reason, retryable);
     if (next == JobState::Queued) {
       state_.report(job_event(ProgressKind::Retrying, job, reason));
@@ -533,7 +537,7 @@ class Runner {
     }
     state_.update([&](RenderSummary& s) {
       ++s.failed;
-      s.failures.push_back(job.shot_id + " take " + std::to_string(job.take_index + 1) + ": " + reason);
+      s.failures.push_back({job.shot_id + " take " + std::to_string(job.take_index + 1) + ": " + reason, kind});
     });
     state_.report(job_event(ProgressKind::Failed, job, reason), true);
   }
@@ -567,18 +571,17 @@ class Runner {
       c.spec.seed = job.seed;
       c.spec.params = RenderParams::from_json(job.params_json);
       for (const auto& id : shot->references) {
-        const film::Reference* reference = film_.find_reference(id);
-        if (!reference)
-          throw Error("unknown reference '" + id + "'", "shot " + shot->id, "define it in [[references]]");
-        c.spec.references.push_back({read_png(film::resolve_reference_image(root_, film_, *reference).value()),
-                                     reference->ignore});
+        const auto image = references_.find(id);
+        if (image == references_.end())  // the shot changed since the run loaded its references
+          throw Error("reference '" + id + "' was not loaded", "shot " + shot->id, "render the shot again");
+        c.spec.references.push_back({image->second, film_.find_reference(id)->ignore});
       }
       c.negative_terms = prompt.negative_terms();
       c.style_revision_id = style_revision_id_;
       c.negative_revision_id = negative_revision_id_;
       c.queue_wait_seconds = seconds_since(run_start_);
       // The take's folder must exist before any model time is spent on it.
-      const fs::path folder = root_ / fs::path(take_paths(job.shot_id, job.take_index, job.id).mp4).parent_path();
+      const fs::path folder = root_ / "renders" / shot_dir_name(job.shot_id);
       std::error_code ec;
       fs::create_directories(folder, ec);
       if (ec || !fs::is_directory(folder))
@@ -591,10 +594,13 @@ class Runner {
     }
   }
 
-  // Re-route check of one generated clip.
-  void check_negative(TakeContext& c, const Clip& clip) {
+  // The take's one analysis, of the frames the model produced (recorded with the take and shown
+  // by `take list` and `shotgen analyze`), and the re-route check that reads it.
+  void analyze_take(TakeContext& c, const Clip& clip) {
+    const auto analysis = analyze::analyze_clip(clip);
+    c.analysis_json = analyze::to_json(analysis).dump();
     if (!has_measurable_negative(c.negative_terms)) return;
-    const auto miss = negative_miss(c.negative_terms, analyze::analyze_clip(clip));
+    const auto miss = negative_miss(c.negative_terms, analysis);
     if (!miss) return;
     const film::Shot& shot = *film_.find_shot(c.job.shot_id);
     const auto route = route_shot(film_, shot, request_.mode, request_.backend, registry_.caps());
@@ -696,10 +702,15 @@ class Runner {
           fail(c.job, "backend '" + backend->name() + "' returned an empty clip", true);
           continue;
         }
+        // No picture (NaN output, an out-of-range setting): the same job would fail the same way.
+        if (auto blank = blank_frames_problem(clips[i], "backend '" + backend->name() + "'")) {
+          fail(c.job, blank->message(), /*retryable=*/false, blank->kind);
+          continue;
+        }
         try {
-          check_negative(c, clips[i]);
+          analyze_take(c, clips[i]);
         } catch (const std::exception& e) {
-          fail(c.job, std::string("re-route check failed: ") + e.what(), false);
+          fail(c.job, std::string("analysis of the take failed: ") + e.what(), false);
           continue;
         }
         writer_->submit({std::move(c), std::move(clips[i])});
@@ -712,6 +723,7 @@ class Runner {
   fs::path root_;
   fs::path db_path_;
   const film::Film& film_;
+  const ReferenceImages& references_;
   db::Database& db_;
   JobQueue queue_;
   db::ProjectStore store_;
@@ -733,9 +745,10 @@ class Runner {
 }  // namespace
 
 int shot_frames(const film::Film& film, const film::Shot& shot) {
-  const double duration = shot.duration.value_or(film.info.default_shot_duration);
-  const long frames = std::lround(duration * film.info.fps);
-  return static_cast<int>(std::clamp<long>(frames, 1, kMaxShotFrames));
+  const double frames = shot.duration.value_or(film.info.default_shot_duration) * film.info.fps;
+  // Clamped as a double first: lround of a huge duration is undefined.
+  if (!(frames < kMaxShotFrames)) return kMaxShotFrames;
+  return std::max(1, static_cast<int>(std::lround(frames)));
 }
 
 std::uint64_t take_seed(const film::Film& film, const film::Shot& shot, int take_index,
@@ -755,23 +768,37 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   const auto start = Clock::now();
   RenderSummary summary;
   RunState state(progress, summary);
-  auto [workspace, film, db] = load_and_sync(workspace_root, request, registry);
+  const auto workspace = film::Workspace::open(workspace_root);
+  const auto film = film::load_film_file(workspace.film_toml());
+  validate_routing(film, registry.caps(), request.backend);
+  require_lint_clean(film, workspace.root(), registry.caps());  // what lint rejects is never synced
+  const bool run_queue = request.shots.empty() && !request.scene && !request.all;
+  // Bad input stops the run before the database changes: the selection and its references.
+  std::vector<const film::Shot*> shots;
+  ReferenceImages references;
+  if (!run_queue) {
+    shots = select_shots(film, request);
+    references = load_reference_images(workspace.root(), film, shots);
+  }
+  auto db = db::open_project_database(workspace.database());
   db::ProjectStore store(db);
+  store.sync(film);
 
   RenderLock lock(workspace.root());
   JobQueue queue(db);
   summary.recovered_jobs = static_cast<int>(queue.recover_dead(LeaseOwner::this_process(), now_unix_ms()).size());
-  summary.removed_files = static_cast<int>(remove_temp_files(workspace.renders_dir()).size() +
-                                           remove_orphan_take_files(workspace.root(), db).size());
+  summary.removed_files = static_cast<int>(remove_dead_temp_files(workspace.renders_dir()).size());
+  summary.adopted_takes = static_cast<int>(
+      adopt_take_files(workspace.root(), store, AdoptionScope::InterruptedCommits).adopted.size());
+  summary.unknown_files = unknown_take_files(workspace.root(), db);
 
-  const bool run_queue = request.shots.empty() && !request.scene && !request.all;
   std::vector<std::string> candidates;
   if (run_queue) {
     summary.bad_takes = static_cast<int>(repair_bad_takes(workspace.root(), store).size());
+    references = load_reference_images(workspace.root(), film, shots_with_queued_jobs(film, db));
     candidates = queued_jobs_in_story_order(film, queue);
     state.set_total(static_cast<int>(candidates.size()), 0);
   } else {
-    const auto shots = select_shots(film, request);
     std::vector<std::string> ids;
     for (const auto* shot : shots) ids.push_back(shot->id);
     summary.bad_takes = static_cast<int>(repair_bad_takes(workspace.root(), store, ids).size());
@@ -789,8 +816,8 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
     state.report(planned);
   }
   if (!candidates.empty()) {
-    Runner runner(workspace.root(), workspace.database(), film, db, request, registry, cancel, options, state,
-                  summary);
+    Runner runner(workspace.root(), workspace.database(), film, references, db, request, registry, cancel, options,
+                  state, summary);
     runner.run(candidates);
   }
   summary.wall_seconds = seconds_since(start);
@@ -799,16 +826,32 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
   finished.message = "rendered " + std::to_string(summary.rendered) + ", already done " +
                      std::to_string(summary.already_done) + ", failed " + std::to_string(summary.failed) +
                      ", cancelled " + std::to_string(summary.cancelled);
+  if (!summary.unknown_files.empty())
+    finished.message += "; kept " + std::to_string(summary.unknown_files.size()) +
+                        " take file(s) the database does not know (`shotgen adopt` re-imports them)";
   state.report(finished);
   return summary;
 }
 
 EnqueuedRender enqueue_render(const fs::path& workspace_root, const RenderRequest& request,
                               const BackendRegistry& registry) {
-  auto [workspace, film, db] = load_and_sync(workspace_root, request, registry);
+  // Step 1 as render_shots() runs it: bad input (lint, selection, references) stops the request
+  // before the database changes.
+  const auto workspace = film::Workspace::open(workspace_root);
+  const auto film = film::load_film_file(workspace.film_toml());
+  validate_routing(film, registry.caps(), request.backend);
+  require_lint_clean(film, workspace.root(), registry.caps());
+  const bool run_queue = request.shots.empty() && !request.scene && !request.all;
+  std::vector<const film::Shot*> shots;
+  if (!run_queue) {
+    shots = select_shots(film, request);
+    load_reference_images(workspace.root(), film, shots);
+  }
+  auto db = db::open_project_database(workspace.database());
+  db::ProjectStore(db).sync(film);
   JobQueue queue(db);
-  if (request.shots.empty() && !request.scene && !request.all) return {queued_jobs_in_story_order(film, queue), 0};
-  const Plan plan = plan_jobs(film, select_shots(film, request), request, registry, queue);
+  if (run_queue) return {queued_jobs_in_story_order(film, queue), 0};
+  const Plan plan = plan_jobs(film, shots, request, registry, queue);
   return {plan.job_ids, plan.already_done};
 }
 

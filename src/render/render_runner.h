@@ -3,26 +3,34 @@
 // and record takes, crash-safely.
 //
 // render_shots() in order:
-//   1. load film.toml, refuse it if lint finds errors (nothing written), and sync it into the
-//      database (the film the jobs are planned from)
+//   1. load film.toml, refuse it if lint finds errors (nothing written), read the selection's
+//      reference images (reference_images.h), sync the film into the database (the film the jobs
+//      are planned from)
 //   2. take the workspace's RenderLock (one render per workspace at a time)
-//   3. recover: requeue dead workers' running jobs, delete temporary files and orphan take files
+//   3. recover: requeue dead workers' running jobs, delete dead writers' temporary files, complete
+//      the commits a killed render left (take files renamed into place, not yet recorded: recorded
+//      from their tags), and list take files the database does not know (kept; take_files.h)
 //   4. verify the takes of the selected shots (probe_video): a missing or damaged take file marks
 //      the take failed (fault recorded, paths cleared) and queues its job again
 //   5. plan: per shot × take, route → backend → parameters → assembled prompt → generation hash
 //      → job identity; enqueue (finished jobs are found, not redone)
 //   6. run: claim batches (same backend and parameters, at most max_batch jobs: one model forward
-//      per step), generate, hand each clip to the encoder thread, which writes the take MP4 and
-//      poster under temporary names, renames them into place and then, in ONE transaction, marks
-//      the job done and records the take. Encoding of batch k overlaps generation of batch k+1.
+//      per step), generate, analyse each clip once (the analysis the re-route check uses is
+//      recorded with the take), hand it to the encoder thread, which numbers the take (above every
+//      number of the shot in the database and on disk), writes the take MP4 (take_tags.h) and
+//      poster (A1111 `parameters` text) under temporary names, renames them into place and then,
+//      in ONE transaction, marks the job done and records the take. Encoding of batch k overlaps
+//      generation of batch k+1.
 //
 // Seeds: --seed S → S + take; a shot's `seed` → seed + take; per_shot → sha256_u64(
 // "<base_seed>/<shot id>") + take; fixed → base_seed + take (take is 0-based); each kept to its
 // low 63 bits, so that every seed is a valid TOML integer.
 // Frames: round(duration × fps), at least 1 and at most kMaxShotFrames.
 //
-// Faults: a backend that throws → the attempt fails and the job is retried up to max_attempts,
-// then failed; out of memory → the batch is halved (the rest requeued without counting an
+// Faults: a reference image that cannot be read (reference_images.h) → shotgen::Error before the
+// database changes; a backend that throws → the attempt fails and the job is retried up to
+// max_attempts, then failed; a clip without a picture (blank_frames.h) → the job fails at once
+// with kind BlankFrames; out of memory → the batch is halved (the rest requeued without counting an
 // attempt) and the cap stays halved for the run, failing only at batch size 1; an output folder
 // that cannot be created or a take that cannot be written (disk full) → the job fails at once with
 // the reason (retrying in the same run cannot help; `shotgen render` again retries it); the
@@ -35,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "db/database.h"
 #include "engine/engine.h"
 #include "film/film.h"
@@ -64,6 +73,11 @@ struct RenderOptions {
   int crf = 18;
 };
 
+struct JobFailure {
+  std::string text;  // "shot take N: reason"
+  ErrorKind kind = ErrorKind::General;
+};
+
 struct RenderSummary {
   int planned = 0;          // jobs of the request
   int already_done = 0;     // finished before this run
@@ -73,13 +87,15 @@ struct RenderSummary {
   int cancelled = 0;
   int batches = 0;
   int recovered_jobs = 0;   // dead workers' jobs requeued at start
-  int removed_files = 0;    // temporary and orphan files deleted at start
+  int removed_files = 0;    // temporary files of dead writers deleted at start
+  int adopted_takes = 0;    // takes of a killed render's interrupted commits, recorded from their files
+  std::vector<std::string> unknown_files;  // take files the database does not know: kept, not deleted
   int bad_takes = 0;        // damaged/missing take files found at start
   double wall_seconds = 0;
   double model_seconds = 0;   // inside backend.render()
   double encode_seconds = 0;  // writing MP4s and posters (on the encoder thread)
   bool interrupted = false;
-  std::vector<std::string> failures;  // "shot take N: reason"
+  std::vector<JobFailure> failures;
   bool ok() const { return failed == 0 && cancelled == 0 && !interrupted; }
 };
 

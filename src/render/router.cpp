@@ -129,7 +129,7 @@ void lint_routing(const film::Film& film, const std::vector<prompt::BackendCaps>
           if (std::find(reachable.begin(), reachable.end(), name) == reachable.end()) reachable.push_back(name);
   for (const auto& name : reachable)
     if (auto too_long = prompt::blocks_exceeding_limit(film, *prompt::find_caps(known, name), "backend " + name))
-      report.add({prompt::Severity::Error, too_long->kind, too_long->what, too_long->where, "", too_long->fix});
+      report.add({prompt::Severity::Error, too_long->code, too_long->what, too_long->where, "", too_long->fix});
   for (const auto& scene : film.scenes) {
     for (const auto& shot : scene.shots) {
       if (!shot_has_negatives(film, shot)) continue;

@@ -30,10 +30,11 @@ db::TakeRecord finished_take(const db::ProjectStore& store, const std::string& s
                              const std::string& command) {
   std::optional<db::TakeRecord> target;
   for (auto& take : store.takes(shot_id))
-    if (take.status == db::TakeStatus::Done && take.take_index == take_number - 1) target = take;
+    if (take.status == db::TakeStatus::Done && take.take_number == take_number) target = take;
   if (!target)
-    throw Error("shot '" + shot_id + "' has no finished take " + std::to_string(take_number), command,
-                "list its takes with `shotgen take list " + shot_id + "`", "unknown-take");
+    throw Error(Problem{"shot '" + shot_id + "' has no finished take " + std::to_string(take_number), command,
+                        "list its takes with `shotgen take list " + shot_id + "`", ErrorKind::NotFound,
+                        "unknown-take"});
   return *target;
 }
 
@@ -98,7 +99,8 @@ std::vector<BadTake> repair_bad_takes(const fs::path& workspace_root, const db::
       if (take.job_id) JobQueue(db).requeue_done(*take.job_id, "take file was bad: " + *problem);
       tx.commit();
     }
-    // After the commit: a crash here leaves unreferenced files, which recovery deletes as orphans.
+    // After the commit: the files are known bad and this run's to remove; a crash here leaves them
+    // as unknown files, which later renders report and never delete.
     std::error_code ec;
     fs::remove(workspace_root / take.mp4_path, ec);
     if (!take.poster_path.empty()) fs::remove(workspace_root / take.poster_path, ec);

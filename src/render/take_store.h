@@ -17,9 +17,9 @@ namespace shotgen::render {
 // its older takes as history; the newest render of a take is the current one).
 std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id);
 
-// Approves take `take_number` (1-based, as `shotgen take list` shows) of `shot_id`: the newest
-// finished record of that take index. Clears any earlier approval of the shot, in one
-// transaction. Throws shotgen::Error when the shot has no such finished take.
+// Approves take `take_number` (as `shotgen take list` shows it: db::TakeRecord::take_number) of
+// `shot_id`. Clears any earlier approval of the shot, in one transaction. Throws shotgen::Error
+// when the shot has no finished take of that number.
 db::TakeRecord approve_take(const db::ProjectStore& store, const std::string& shot_id, int take_number);
 
 // Rejects take `take_number` of `shot_id` in review: the newest finished record of that take

@@ -110,7 +110,7 @@ std::vector<prompt::LintFinding> lint_findings(const LoadedFilm& loaded, const f
   if (loaded.source != "film.toml") {
     std::vector<prompt::LintFinding> out;
     for (const auto& p : loaded.problems)
-      out.push_back({prompt::Severity::Error, p.kind.empty() ? "error" : p.kind, p.what, "film.toml", p.where, p.fix});
+      out.push_back({prompt::Severity::Error, p.code.empty() ? "error" : p.code, p.what, "film.toml", p.where, p.fix});
     return out;
   }
   return render::lint_project(loaded.film, root, backends, options).findings();

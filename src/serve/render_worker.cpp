@@ -140,7 +140,7 @@ void RenderWorker::run(const WorkerTask& task) {
         finish(task, summary.ok(), summary_text(summary));
         return;
       } catch (const Error& e) {
-        if (e.problem().kind != render::kRenderLockedKind) throw;
+        if (e.kind() != ErrorKind::RenderLocked) throw;
       }
       // Another process renders this workspace: the jobs stay queued until it is done.
       set_state("waiting", task.command);

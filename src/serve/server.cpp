@@ -153,8 +153,8 @@ void ReviewServer::Impl::bind() {
                 "give an address of this machine: 127.0.0.1 (the default), ::1, or 0.0.0.0 for every interface",
                 "invalid-address");
   if (options.port < 0 || options.port > 65535)
-    throw Error("port " + std::to_string(options.port) + " is out of range", "--port",
-                "give a port from 1 to 65535, or 0 for any free port", "out-of-range");
+    throw Error(Problem{"port " + std::to_string(options.port) + " is out of range", "--port",
+                        "give a port from 1 to 65535, or 0 for any free port", ErrorKind::OutOfRange, "out-of-range"});
   port = options.port == 0 ? http.bind_to_any_port(address) : (http.bind_to_port(address, options.port) ? options.port : -1);
   if (port <= 0)
     throw Error("cannot listen on " + address + " port " + std::to_string(options.port) +
@@ -333,11 +333,12 @@ ReviewServer::ReviewServer(ServeOptions options, render::BackendRegistry& regist
   const httplib::Server::HandlerWithResponse on_error = [](const Request& req, Response& res) {
     if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
     const std::string status = std::to_string(res.status);
-    const Problem problem = res.status == 404   ? Problem{"no such page or API route", req.path, "", "unknown-route"}
-                            : res.status == 413 ? Problem{"the request body is too large", "request body",
-                                                          "send a small JSON object", "body-too-large"}
-                                                : Problem{"request refused (HTTP " + status + ")", req.path, "",
-                                                          "bad-request"};
+    const Problem problem =
+        res.status == 404   ? Problem{"no such page or API route", req.path, "", ErrorKind::NotFound, "unknown-route"}
+        : res.status == 413 ? Problem{"the request body is too large", "request body", "send a small JSON object",
+                                      ErrorKind::TooLarge, "body-too-large"}
+                            : Problem{"request refused (HTTP " + status + ")", req.path, "", ErrorKind::General,
+                                      "bad-request"};
     send_problem(req, res, res.status, problem);
     return httplib::Server::HandlerResponse::Handled;
   };

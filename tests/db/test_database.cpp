@@ -151,7 +151,7 @@ TEST(Database, FolderInPlaceOfTheFileIsRefusedAsAFolder) {
       attempt(path);
       FAIL() << "a folder was taken for a database";
     } catch (const Error& e) {
-      EXPECT_EQ(e.problem().kind, "not-a-database");
+      EXPECT_EQ(e.problem().code, "not-a-database");
       EXPECT_EQ(e.problem().what, "the database path is a folder, not a database file");
       EXPECT_EQ(e.problem().where, path.string());
       EXPECT_NE(e.problem().fix.find("move the folder away"), std::string::npos);
@@ -213,7 +213,7 @@ TEST(Database, FullDiskIsNamedWithTheFix) {
     db.exec("INSERT INTO t VALUES (randomblob(1000000))");  // spills pages to the WAL mid-statement
     FAIL() << "the write succeeded on a full disk";
   } catch (const Error& e) {
-    EXPECT_EQ(e.problem().kind, "disk-full");
+    EXPECT_EQ(e.problem().code, "disk-full");
     EXPECT_NE(e.problem().what.find("(the disk is full)"), std::string::npos) << e.what();
     EXPECT_NE(e.problem().fix.find("free some disk space"), std::string::npos) << e.what();
   }

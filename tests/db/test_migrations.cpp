@@ -77,6 +77,33 @@ TEST(Migrations, AppliedMigrationsAreSkipped) {
   EXPECT_EQ(db.total_changes(), changes);
 }
 
+TEST(Migrations, TakesOfAnOlderDatabaseAreNumberedInRecordingOrder) {
+  auto db = Database::open_in_memory();
+  db.exec(migrations()[0].sql);
+  db.exec(migrations()[1].sql);
+  db.exec("PRAGMA user_version = 2");
+  const std::string now = "2025-01-31T12:00:00.000000Z";
+  db.exec("INSERT INTO style_revisions(text, created_at) VALUES ('s', '" + now + "');"
+          "INSERT INTO scenes(id, position, title, negative_json, created_at, updated_at) "
+          "VALUES ('sc', 0, '', '[]', '" + now + "', '" + now + "');");
+  for (const char* shot : {"a", "b"})
+    db.exec(std::string("INSERT INTO shots(id, scene_id, position, action, negative_json, references_json, "
+                        "tags_json, route, takes, transition, transition_seconds, created_at, updated_at) "
+                        "VALUES ('") + shot + "', 'sc', 0, '', '[]', '[]', '[]', '', 1, 'cut', 0, '" + now + "', '" +
+            now + "')");
+  // A re-routed shot `a` before version 3: two records of take slot 0.
+  for (const char* shot : {"a", "b", "a"})
+    db.exec(std::string("INSERT INTO takes(shot_id, take_index, positive, negative, seed, backend, model, "
+                        "params_json, prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, "
+                        "reroute_reason, created_at) VALUES ('") + shot +
+            "', 0, '', '', 0, 'final', 'm', '{}', '', 'done', '', '', '', '{}', '', '" + now + "')");
+  migrate(db);
+  auto numbers = db.prepare("SELECT shot_id, take_number FROM takes ORDER BY id");
+  std::vector<std::pair<std::string, int>> got;
+  while (numbers.step()) got.emplace_back(numbers.text(0), numbers.integer(1));
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 1}, {"a", 2}}));
+}
+
 TEST(Migrations, OpenProjectDatabaseCreatesAndMigrates) {
   TempDir dir;
   auto path = dir.path() / "shotgen.db";

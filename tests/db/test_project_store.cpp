@@ -284,7 +284,7 @@ TEST(ProjectStore, ValuesTheSchemaChecksAreRefusedWithTheirOwnMessage) {
     store.sync(film);
     FAIL() << "a negative duration was stored";
   } catch (const Error& e) {
-    EXPECT_EQ(e.problem().kind, "out-of-range");
+    EXPECT_EQ(e.problem().code, "out-of-range");
     EXPECT_EQ(e.problem().where, "shot 'harbor_01'");
     EXPECT_EQ(e.problem().what, "duration is -2 seconds");
     EXPECT_EQ(std::string(e.what()).find("CHECK"), std::string::npos) << e.what();
@@ -402,6 +402,32 @@ TEST(ProjectStore, TakesAreStoredWithEveryField) {
   take.shot_id = "no_such_shot";
   EXPECT_THROW(store.insert_take(take), Error);
   EXPECT_EQ(store.takes().size(), 1u);
+}
+
+TEST(ProjectStore, TakeNumbersAreUniquePerShot) {
+  auto db = Database::open_in_memory();
+  migrate(db);
+  ProjectStore store(db);
+  store.sync(sample_film());
+  TakeRecord take;
+  take.shot_id = "harbor_01";
+  take.backend = "final";
+  take.status = TakeStatus::Rejected;
+  store.insert_take(take);  // take slot 0 on `final`, rejected ...
+  take.backend = "turbo";
+  take.status = TakeStatus::Done;
+  store.insert_take(take);  // ... and the same slot re-routed to `turbo`: a new number
+  take.shot_id = "harbor_02";
+  store.insert_take(take);
+  const auto takes = store.takes("harbor_01");
+  ASSERT_EQ(takes.size(), 2u);
+  EXPECT_EQ(takes[0].take_number, 1);
+  EXPECT_EQ(takes[1].take_number, 2);
+  EXPECT_EQ(store.takes("harbor_02").front().take_number, 1);
+  EXPECT_EQ(store.last_take_number("harbor_01"), 2);
+  take.shot_id = "harbor_01";
+  take.take_number = 2;
+  EXPECT_THROW(store.insert_take(take), Error) << "a number is never used twice in a shot";
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <ATen/Parallel.h>
+
 #include "core/error.h"
 #include "engine/engine.h"
 #include "engine/runtime/engine_impl.h"
@@ -93,7 +95,11 @@ TEST(Engine, LongShotsAreGeneratedInOverlappingWindows) {
   EXPECT_EQ(windows[2].start, 6);
   EXPECT_EQ(windows[2].length, 4);
   EXPECT_EQ(plan_windows(3, 4, 1).size(), 1u);
-  EXPECT_EQ(plan_windows(5, 4, 2).back().start, 2);
+  EXPECT_EQ(plan_windows(5, 4, 2).back().start, 1);  // a whole last window, 3 frames given
+  const auto sixteen = plan_windows(16, 8, 2);     // [0,8) [6,14) [8,16)
+  ASSERT_EQ(sixteen.size(), 3u);
+  EXPECT_EQ(sixteen[2].start, 8);
+  EXPECT_EQ(sixteen[2].length, 8);
 
   Engine engine = Engine::create_random(test_models::tiny_config(), 4);
   std::vector<std::pair<int, int>> seen;  // (window, windows) per step
@@ -229,4 +235,19 @@ TEST(Engine, NonFiniteOutputIsAnErrorNotABlackClip) {
   SamplerSettings huge = few_steps();
   huge.guidance = 1e308;
   EXPECT_THROW(engine.generate({small_request("green sky", 1)}, huge), Error);
+}
+
+TEST(Engine, RowsSplitAcrossThreadsGiveTheSameBits) {
+  // CTest runs with one torch thread; the split of a batch's rows across threads must not change
+  // a single bit of any request's clip.
+  const int threads_before = at::get_num_threads();
+  Engine engine = Engine::create_random(test_models::tiny_config(), 13);
+  const std::vector<GenerationRequest> batch = {small_request("green sky", 1), small_request("red figure", 2),
+                                                small_request("painted sky", 3)};
+  at::set_num_threads(1);
+  const std::vector<Clip> one_thread = engine.generate(batch, few_steps());
+  at::set_num_threads(2);
+  const std::vector<Clip> two_threads = engine.generate(batch, few_steps());
+  at::set_num_threads(threads_before);
+  EXPECT_EQ(one_thread, two_threads);
 }

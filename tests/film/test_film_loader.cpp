@@ -274,7 +274,7 @@ TEST(FilmLoader, DurationsAreRangeChecked) {
   const std::string shot = "[[scenes]]\nid = \"s\"\n[[scenes.shots]]\nid = \"a\"\naction = \"x\"\n";
   for (const char* bad : {"-2.0", "0", "1e9", "600.5", "inf"}) {
     Problem p = load_error(minimal(shot + "duration = " + bad + "\n"));
-    EXPECT_EQ(p.kind, "out-of-range") << bad;
+    EXPECT_EQ(p.code, "out-of-range") << bad;
     EXPECT_NE(p.what.find("'scenes[0].shots[0].duration' must "), std::string::npos) << p.what;
     EXPECT_EQ(p.where, "film.toml:15:12") << bad;
     EXPECT_NE(p.fix.find("duration = 2.0"), std::string::npos) << p.fix;
@@ -304,14 +304,14 @@ duration = -1
   EXPECT_FALSE(checked.film.has_value());
   ASSERT_EQ(checked.problems.size(), 4u);
   // In file order, each with its kind and position.
-  EXPECT_EQ(checked.problems[0].kind, "unknown-key");
+  EXPECT_EQ(checked.problems[0].code, "unknown-key");
   EXPECT_EQ(checked.problems[0].where, "film.toml:11:1");
   EXPECT_NE(checked.problems[0].fix.find("'lighting'"), std::string::npos);
   EXPECT_EQ(checked.problems[1].where, "film.toml:12:1");
   EXPECT_NE(checked.problems[1].fix.find("'palette'"), std::string::npos);
   EXPECT_EQ(checked.problems[2].where, "film.toml:14:1");
   EXPECT_NE(checked.problems[2].fix.find("'steps'"), std::string::npos);
-  EXPECT_EQ(checked.problems[3].kind, "out-of-range");
+  EXPECT_EQ(checked.problems[3].code, "out-of-range");
 
   // load_film_string throws the first one and says how many more there are.
   Problem first = load_error(text);
@@ -335,7 +335,7 @@ action = 7
 )",
                                         "film.toml");
   std::vector<std::string> kinds;
-  for (const auto& p : checked.problems) kinds.push_back(p.kind);
+  for (const auto& p : checked.problems) kinds.push_back(p.code);
   // [style] and film.title missing, fps and format[1] mistyped, the scene's and the shot's id
   // missing, the action mistyped.
   EXPECT_EQ(kinds, (std::vector<std::string>{"missing-key", "missing-key", "wrong-type", "wrong-type", "missing-key",

@@ -42,7 +42,7 @@ TEST_F(ReferenceImage, AbsolutePathOutsideIsRefused) {
   auto outcome = resolve("/etc/passwd");
   ASSERT_FALSE(outcome.ok());
   const Problem& p = outcome.problem();
-  EXPECT_EQ(p.kind, "reference-outside-workspace");
+  EXPECT_EQ(p.code, "reference-outside-workspace");
   EXPECT_EQ(p.where, "film.toml:20:1");
   EXPECT_EQ(p.what, "reference 'board' image '/etc/passwd' is outside the workspace (an absolute path)");
   EXPECT_NE(p.fix.find("[film] reference_library = \"/path/to/library\""), std::string::npos) << p.fix;

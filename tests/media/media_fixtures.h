@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include <zlib.h>
+
 #include "core/image.h"
 
 namespace shotgen::testing {
@@ -50,6 +52,31 @@ inline double psnr(const Image& a, const Image& b) {
   }
   const double mse = squared / static_cast<double>(a.rgb.size());
   return mse == 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+inline void append_u32(std::string& out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xff);
+}
+
+inline void append_chunk(std::string& out, const std::string& type, const std::string& data) {
+  append_u32(out, static_cast<std::uint32_t>(data.size()));
+  const std::string body = type + data;
+  out += body;
+  append_u32(out, static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
+                                                   static_cast<uInt>(body.size()))));
+}
+
+// A tiny PNG file (IHDR, an empty IDAT, IEND: 65 bytes) that declares `width` x `height` RGB pixels.
+inline std::string png_declaring(std::uint32_t width, std::uint32_t height) {
+  std::string png = "\x89PNG\r\n\x1a\n";
+  std::string header;
+  append_u32(header, width);
+  append_u32(header, height);
+  header += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB, deflate, no filter, no interlace
+  append_chunk(png, "IHDR", header);
+  append_chunk(png, "IDAT", std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8));
+  append_chunk(png, "IEND", "");
+  return png;
 }
 
 // Names in a folder (temp files included), for "nothing left behind" checks.

@@ -53,6 +53,30 @@ TEST(PlanFilm, NonPositiveDurationNamesTheShot) {
   }
 }
 
+TEST(PlanFilm, HugeDurationIsOutOfRangeNotOneFrame) {
+  for (const double duration : {1e9, 1e300}) {
+    std::vector<FilmCut> cuts = {{"a.mp4", 1.0, false, 0, "a", 1}, {"b.mp4", duration, true, 0.5, "b", 1}};
+    try {
+      const FilmPlan plan = plan_film(cuts, 12);
+      FAIL() << duration << " s planned as " << plan.total_frames << " frames";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::OutOfRange) << error.what();
+      EXPECT_NE(std::string(error.what()).find("shot b"), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST(PlanFilm, AFilmOfManyLongCutsIsCheckedBeforeItsLengthWraps) {
+  // Each cut alone is allowed; together they pass the limit (and INT_MAX long before 300 cuts).
+  std::vector<FilmCut> cuts(300, FilmCut{"a.mp4", 1e6, false, 0, "a", 1});
+  try {
+    plan_film(cuts, 12);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::OutOfRange) << error.what();
+  }
+}
+
 class AssembledFilm : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

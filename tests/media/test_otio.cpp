@@ -74,6 +74,23 @@ TEST(Otio, MediaReferencesPointAtTheTakes) {
   EXPECT_EQ(children[1]["metadata"]["shotgen"]["take"], 3);
 }
 
+TEST(Otio, MediaReferencesGiveTheTakesAvailableRangeAndProvenance) {
+  auto described = cuts();
+  described[0].available_frames = 30;  // longer than the 24 frames the cut uses
+  described[0].media_fps = 24;
+  described[0].backend = "turbo";
+  described[0].status = "approved";
+  const json timeline = json::parse(otio_timeline_json("t", 24, described));
+  const json& clip = timeline["tracks"]["children"][0]["children"][0];
+  const json& range = clip["media_reference"]["available_range"];
+  EXPECT_EQ(range["OTIO_SCHEMA"], "TimeRange.1");
+  EXPECT_EQ(range["start_time"]["value"], 0.0);
+  EXPECT_EQ(range["duration"]["value"], 30.0);
+  EXPECT_EQ(range["duration"]["rate"], 24.0);
+  EXPECT_EQ(clip["metadata"]["shotgen"]["backend"], "turbo");
+  EXPECT_EQ(clip["metadata"]["shotgen"]["status"], "approved");
+}
+
 TEST(Otio, WriteOtioWritesTheSameJson) {
   testing::TempDir dir;
   write_otio(dir.path() / "film.otio", "t", 24, cuts());

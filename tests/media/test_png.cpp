@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
 #include <functional>
 
 #include "core/error.h"
@@ -12,6 +16,7 @@ namespace shotgen {
 namespace {
 
 using testing::TempDir;
+namespace fs = std::filesystem;
 
 std::string error_of(const std::function<void()>& action) {
   try {
@@ -20,6 +25,17 @@ std::string error_of(const std::function<void()>& action) {
     return error.what();
   }
   return "";
+}
+
+// The kind of the shotgen::Error `action` throws; fails the test when it throws none.
+ErrorKind kind_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.kind();
+  }
+  ADD_FAILURE() << "no shotgen::Error thrown";
+  return ErrorKind::General;
 }
 
 TEST(Png, RoundTripIsExact) {
@@ -104,6 +120,69 @@ TEST(Png, TruncatedFileIsAClearError) {
   const std::string message = error_of([&] { read_png(cut); });
   EXPECT_NE(message.find(cut.string()), std::string::npos) << message;
   EXPECT_NE(message.find("PNG"), std::string::npos) << message;
+}
+
+TEST(Png, HugeDeclaredSizeIsRefusedBeforeAllocating) {
+  TempDir dir;
+  const auto path = dir.path() / "bomb.png";
+  testing::write_text(path, testing::png_declaring(32768, 32768));
+  ASSERT_LT(fs::file_size(path), 100u);
+  EXPECT_EQ(kind_of([&] { read_png(path); }), ErrorKind::TooLarge);
+  const std::string message = error_of([&] { read_png(path); });
+  EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("32768x32768"), std::string::npos) << message;
+}
+
+TEST(Png, DeclaredSizeTheFileCannotHoldIsCorrupt) {
+  // Within the limits, but 69 bytes cannot hold 4000x4000 pixels even at deflate's best ratio.
+  TempDir dir;
+  const auto path = dir.path() / "short.png";
+  testing::write_text(path, testing::png_declaring(4000, 4000));
+  EXPECT_EQ(kind_of([&] { read_png(path); }), ErrorKind::Corrupt);
+}
+
+TEST(Png, OnlyRegularFilesAreRead) {
+  TempDir dir;
+  EXPECT_EQ(kind_of([] { read_png("/dev/zero"); }), ErrorKind::NotARegularFile);
+  EXPECT_EQ(kind_of([&] { read_png(dir.path()); }), ErrorKind::NotARegularFile);
+  const auto fifo = dir.path() / "pipe.png";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(kind_of([&] { read_png(fifo); }), ErrorKind::NotARegularFile);  // no writer: must not block
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_NE(error_of([&] { read_png(fifo); }).find(fifo.string()), std::string::npos);
+}
+
+TEST(Png, OversizedFileIsRefusedUnread) {
+  TempDir dir;
+  const auto path = dir.path() / "huge.png";
+  { std::ofstream(path) << "x"; }
+  fs::resize_file(path, kMaxPngFileBytes + 1);  // sparse: costs no disk
+  EXPECT_EQ(kind_of([&] { read_png(path); }), ErrorKind::TooLarge);
+}
+
+TEST(Png, TextChunksRoundTripAsTextAndInternationalText) {
+  TempDir dir;
+  const auto path = dir.path() / "poster.png";
+  const std::vector<PngText> text = {
+      {"parameters", "a lamplighter\nNegative prompt: blurry\nSteps: 24, Sampler: Euler, Seed: 7"},
+      {"Comment", "Straßenlaterne im Regen, 雨"},  // not ASCII: written as iTXt (UTF-8)
+  };
+  const Image image = testing::moving_gradient(12, 8, 0);
+  write_png(path, image, text);
+  EXPECT_EQ(read_png_text(path), text);
+  EXPECT_EQ(read_png(path), image);
+  const std::string bytes = testing::read_text(path);
+  EXPECT_NE(bytes.find(std::string("tEXtparameters\0a lamplighter", 28)), std::string::npos);
+  EXPECT_NE(bytes.find("iTXtComment"), std::string::npos);
+  EXPECT_LT(bytes.find("tEXt"), bytes.find("IDAT")) << "text before the image data";
+}
+
+TEST(Png, InvalidTextKeywordIsRefusedAndNothingWritten) {
+  TempDir dir;
+  EXPECT_THROW(write_png(dir.path() / "x.png", testing::solid(2, 2, 0, 0, 0), {{"", "x"}}), Error);
+  EXPECT_THROW(write_png(dir.path() / "x.png", testing::solid(2, 2, 0, 0, 0), {{std::string(80, 'k'), "x"}}), Error);
+  EXPECT_EQ(testing::entries_in(dir.path()), 0);
 }
 
 TEST(Png, UnwritableTargetNamesItAndLeavesNothing) {

@@ -158,7 +158,7 @@ TEST(Assembler, BlocksExceedingALimitAreFoundWithoutAShot) {
   EXPECT_FALSE(blocks_exceeding_limit(film, limited(0), "backend x").has_value());  // no limit
   auto style = blocks_exceeding_limit(film, limited(10), "backend x");
   ASSERT_TRUE(style.has_value());
-  EXPECT_EQ(style->kind, "prompt-block-too-long");
+  EXPECT_EQ(style->code, "prompt-block-too-long");
   EXPECT_EQ(style->where, "backend x");
   EXPECT_NE(style->what.find("style block"), std::string::npos);
   film.style.text = "flat 2D animation";

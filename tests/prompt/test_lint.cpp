@@ -193,7 +193,7 @@ TEST(Lint, ModelVocabularyIsReadFromTheModelFolder) {
   write_text(dir.path() / "config.json", R"({"vocab_file": "../../../../etc/passwd"})");
   auto outside = read_model_vocabulary(dir.path());
   ASSERT_FALSE(outside.ok());
-  EXPECT_EQ(outside.problem().kind, "model-vocabulary");
+  EXPECT_EQ(outside.problem().code, "model-vocabulary");
   EXPECT_NE(outside.problem().what.find("leads outside the model folder"), std::string::npos);
   EXPECT_FALSE(read_model_vocabulary(dir.path() / "missing").ok());
   EXPECT_EQ(model_words("Backlit (silhouette:1.3), 35mm f/1.8 café"),

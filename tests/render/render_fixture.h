@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the render tests: a small film workspace written into a TempDir, a tiny random-weight
 // model saved once per test process, and fake backends (test doubles registered by tests only).
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <filesystem>
@@ -51,6 +52,7 @@ struct ShotSpec {
   std::string route;
   int takes = 1;
   bool crossfade = false;
+  std::vector<std::string> references;  // ids of [[references]] given in FilmSpec::extra_toml
 };
 
 struct FilmSpec {
@@ -91,6 +93,7 @@ inline std::string film_toml(const FilmSpec& spec) {
     if (!shot.negative.empty()) toml += "negative = " + quoted_list(shot.negative) + "\n";
     if (!shot.tags.empty()) toml += "tags = " + quoted_list(shot.tags) + "\n";
     if (!shot.route.empty()) toml += "route = \"" + shot.route + "\"\n";
+    if (!shot.references.empty()) toml += "references = " + quoted_list(shot.references) + "\n";
     if (shot.crossfade) toml += "transition = \"crossfade\"\ntransition_seconds = 0.25\n";
     toml += "\n";
   }
@@ -124,7 +127,7 @@ inline Clip solid_clip(const JobSpec& job, std::uint8_t r, std::uint8_t g, std::
 // A test double: renders solid frames, counts calls and batch sizes, and can be told to throw.
 class FakeBackend : public Backend {
  public:
-  enum class Fault { None, Throw, OutOfMemoryAboveOne, CancelAfterFirst };
+  enum class Fault { None, Throw, OutOfMemoryAboveOne, CancelAfterFirst, BlankFrames };
 
   explicit FakeBackend(std::string name, std::array<std::uint8_t, 3> colour = {200, 40, 40}, bool distilled = false)
       : colour_(colour) {
@@ -159,7 +162,12 @@ class FakeBackend : public Backend {
       if (progress) progress(step, caps_.default_steps);
     }
     std::vector<Clip> clips;
-    for (const auto& job : batch) clips.push_back(solid_clip(job, colour_[0], colour_[1], colour_[2]));
+    for (const auto& job : batch) {
+      clips.push_back(solid_clip(job, colour_[0], colour_[1], colour_[2]));
+      // What NaN output becomes after conversion to 8 bits: every pixel black.
+      if (fault == Fault::BlankFrames)
+        for (auto& frame : clips.back().frames) std::fill(frame.rgb.begin(), frame.rgb.end(), 0);
+    }
     return clips;
   }
   int max_batch() const override { return max_batch_value; }

@@ -2,6 +2,7 @@
 // Debian's ffprobe.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -135,6 +136,59 @@ TEST(RenderCli, RendersTakesAssemblesTheFilmAndRedoesNothing) {
   EXPECT_EQ(count_schema(timeline, "Transition.1"), 1);
   const auto sheet = read_png(outputs["contact_sheet"].get<std::string>());
   EXPECT_GT(sheet.width, 0);
+}
+
+TEST(RenderCli, AZeroByteDatabaseCostsNoTakeAndAdoptReimportsThem) {
+  CliWorkspace ws(three_shot_film());
+  const std::string model = tiny_model_dir().string();
+  ASSERT_EQ(ws.shotgen({"render", "--all", "--model", model}).exit_code, 0);
+  const auto before = nlohmann::json::parse(ws.shotgen({"take", "list", "s1_01", "--json"}).out);
+  ASSERT_EQ(before.size(), 1u);
+  const std::string old_take = before[0]["mp4"];
+  const std::string old_poster = before[0]["poster"];
+
+  shotgen::testing::write_text(ws.root / "shotgen.db", "");  // zero bytes: a fresh, empty database
+  for (const char* name : {"shotgen.db-wal", "shotgen.db-shm"}) fs::remove(ws.root / name);
+  const auto again = ws.shotgen({"render", "s1_01", "--model", model});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out.find("removed"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("shotgen adopt"), std::string::npos) << again.out;
+  for (const auto& file : {old_take, old_poster}) EXPECT_TRUE(fs::exists(ws.root / file)) << file;
+
+  const auto adopt = ws.shotgen({"adopt"});
+  ASSERT_EQ(adopt.exit_code, 0) << adopt.out << adopt.err;
+  EXPECT_NE(adopt.out.find("adopted 3 take(s)"), std::string::npos) << adopt.out;
+  const auto after = nlohmann::json::parse(ws.shotgen({"take", "list", "s1_01", "--json"}).out);
+  ASSERT_EQ(after.size(), 2u);  // the new render, and the old take back
+  std::set<std::string> files;
+  for (const auto& take : after) files.insert(take["mp4"].get<std::string>());
+  EXPECT_TRUE(files.count(old_take)) << after.dump(2);
+  EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"take", "list", "s2_01", "--json"}).out)[0]["mp4"].get<std::string>()
+                .rfind("renders/s2_01/take_1_", 0),
+            0u);
+  EXPECT_EQ(ws.shotgen({"adopt"}).out, "adopted 0 take(s)\n");
+}
+
+TEST(RenderCli, AnalyzeAndTakeListGiveOneAnswerForATake) {
+  CliWorkspace ws(three_shot_film());
+  ASSERT_EQ(ws.shotgen({"render", "s1_01", "--model", tiny_model_dir().string()}).exit_code, 0);
+  const auto take = nlohmann::json::parse(ws.shotgen({"take", "list", "s1_01", "--json"}).out)[0];
+  const auto analyzed = ws.shotgen({"analyze", (ws.root / take["mp4"].get<std::string>()).string(), "--json"});
+  ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  const auto analysis = nlohmann::json::parse(analyzed.out);
+  EXPECT_EQ(analysis["source"], "take");
+  for (const char* measure : {"palette", "key", "style", "camera", "characters"})
+    EXPECT_EQ(analysis[measure]["class"], take["analysis"][measure]["class"]) << measure;
+  const auto text = ws.shotgen({"analyze", (ws.root / take["mp4"].get<std::string>()).string()});
+  EXPECT_NE(text.out.find("style:       " + take["analysis"]["style"]["class"].get<std::string>()), std::string::npos)
+      << text.out;
+  const auto list = ws.shotgen({"take", "list", "s1_01"});
+  EXPECT_NE(list.out.find(take["analysis"]["style"]["class"].get<std::string>()), std::string::npos) << list.out;
+  // The MP4's own (upscaled, compressed) frames can still be measured on request.
+  const auto file = nlohmann::json::parse(
+      ws.shotgen({"analyze", (ws.root / take["mp4"].get<std::string>()).string(), "--json", "--measure-file"}).out);
+  EXPECT_EQ(file["source"], "frames");
+  EXPECT_EQ(file["width"], 64);
 }
 
 TEST(RenderCli, AssembleListsShotsWithoutTakes) {

@@ -1,6 +1,8 @@
 // The render pipeline with fake backends (test doubles): planning, batching, idempotence, faults.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "core/atomic_file.h"
@@ -10,9 +12,11 @@
 #include "db/migrations.h"
 #include "db/project_store.h"
 #include "film/film_loader.h"
+#include "media/png.h"
 #include "media/video_reader.h"
 #include "render/job_queue.h"
 #include "render/render_runner.h"
+#include "render/take_adoption.h"
 #include "render/take_files.h"
 #include "render/take_store.h"
 #include "render_fixture.h"
@@ -72,7 +76,8 @@ TEST(RenderRunner, RendersEveryShotIntoRecordedTakes) {
   EXPECT_EQ(take.negative_revision_id, store.current_negative_revision().id);
   EXPECT_TRUE(fs::exists(h.root / take.mp4_path));
   EXPECT_TRUE(fs::exists(h.root / take.poster_path));
-  EXPECT_EQ(take.mp4_path, take_paths("s1_01", 0, *take.job_id).mp4);
+  EXPECT_EQ(take.take_number, 1);
+  EXPECT_EQ(take.mp4_path, take_paths("s1_01", 1, *take.job_id).mp4);
   const auto timings = nlohmann::json::parse(take.timings_json);
   for (const char* key : {"queue_wait_s", "model_s", "encode_s", "batch_size"}) EXPECT_TRUE(timings.contains(key)) << key;
   EXPECT_EQ(take.seed, take_seed(film::load_film_file(h.root / "film.toml"),
@@ -85,6 +90,45 @@ TEST(RenderRunner, RendersEveryShotIntoRecordedTakes) {
   EXPECT_EQ(probe.metadata.at("shotgen_shot"), "s1_01");
   // The foundation's audit accepts real renders.
   EXPECT_TRUE(db::audit(store).clean());
+}
+
+TEST(RenderRunner, TakeFilesCarryTheirProvenance) {
+  Harness h;
+  h.render();
+  auto db = h.database();
+  const auto take = db::ProjectStore(db).takes("s1_01").front();
+  const auto tags = probe_video(h.root / take.mp4_path).metadata;
+  EXPECT_EQ(tags.at("shotgen_steps"), "2");  // the fake backend's defaults
+  EXPECT_EQ(tags.at("shotgen_guidance"), "3.0");
+  EXPECT_EQ(tags.at("shotgen_sampler"), "euler");
+  EXPECT_EQ(tags.at("shotgen_size"), "32x16");
+  EXPECT_EQ(tags.at("shotgen_status"), "kept");
+  EXPECT_EQ(tags.at("shotgen_job"), *take.job_id);
+  EXPECT_EQ(tags.at("creation_time").substr(0, 10), take.created_at.substr(0, 10));
+  // The poster's `parameters` text, as A1111's "PNG Info" reads it.
+  const auto text = read_png_text(h.root / take.poster_path);
+  ASSERT_EQ(text.size(), 1u);
+  EXPECT_EQ(text[0].keyword, "parameters");
+  const std::string& parameters = text[0].text;
+  EXPECT_EQ(parameters.rfind(take.positive + "\nNegative prompt: " + take.negative + "\nSteps: 2, Sampler: Euler, ", 0),
+            0u)
+      << parameters;
+  EXPECT_NE(parameters.find(", CFG scale: 3, Seed: " + std::to_string(take.seed) + ", Size: 32x16, "),
+            std::string::npos)
+      << parameters;
+  // ... and the same text where video tools show a comment.
+  EXPECT_EQ(tags.at("comment"), parameters);
+}
+
+TEST(RenderRunner, TheTakesOneAnalysisIsRecordedWithIt) {
+  Harness h;
+  h.render();
+  auto db = h.database();
+  const auto take = db::ProjectStore(db).takes("s1_01").front();
+  const auto analysis = nlohmann::json::parse(take.analysis_json);
+  ASSERT_TRUE(analysis.contains("style")) << take.analysis_json;
+  EXPECT_EQ(analysis["width"], 32) << "measured on the frames the model produced, not the upscaled MP4";
+  EXPECT_EQ(probe_video(h.root / take.mp4_path).metadata.at("shotgen_analysis"), take.analysis_json);
 }
 
 TEST(RenderRunner, SameSizeShotsShareOneBatch) {
@@ -213,19 +257,91 @@ TEST(RenderRunner, CorruptedTakeIsDetectedAndRerendered) {
   EXPECT_GT(probe_video(h.root / takes[1].mp4_path).frames, 0);
 }
 
-TEST(RenderRunner, LeftoverTempAndOrphanFilesAreRemoved) {
+TEST(RenderRunner, DeadWritersTempFilesAreRemovedAndUnknownFilesKept) {
   Harness h;
   h.render();
   const fs::path shot_dir = h.root / "renders" / "s1_01";
-  write_text(shot_dir / ".take_1_0123456789.mp4.tmp-999", "half written");
-  write_text(shot_dir / "take_2_abcdef0123.mp4", "renamed but never recorded");
+  write_text(shot_dir / ".take_1_0123456789.mp4.tmp-999999999", "half written by a dead render");
+  const std::string live_temp = ".take_1_0123456789.png.tmp-" + std::to_string(::getpid());
+  write_text(shot_dir / live_temp, "being written by a live process");
+  write_text(shot_dir / "take_7_abcdef0123.mp4", "a take this database does not know");
   write_text(shot_dir / "notes.txt", "a user's file");
   const auto summary = h.render();
-  EXPECT_EQ(summary.removed_files, 2);
-  EXPECT_FALSE(fs::exists(shot_dir / ".take_1_0123456789.mp4.tmp-999"));
-  EXPECT_FALSE(fs::exists(shot_dir / "take_2_abcdef0123.mp4"));
+  EXPECT_EQ(summary.removed_files, 1);
+  EXPECT_FALSE(fs::exists(shot_dir / ".take_1_0123456789.mp4.tmp-999999999"));
+  EXPECT_TRUE(fs::exists(shot_dir / live_temp));
+  EXPECT_TRUE(fs::exists(shot_dir / "take_7_abcdef0123.mp4"));
+  EXPECT_EQ(summary.unknown_files, std::vector<std::string>{"renders/s1_01/take_7_abcdef0123.mp4"});
   EXPECT_TRUE(fs::exists(shot_dir / "notes.txt"));
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes WHERE status = 'done'"), 3);
+}
+
+TEST(RenderRunner, ALostDatabaseCostsNoTakeAndAdoptBringsThemBack) {
+  Harness h;
+  RenderRequest one;
+  one.shots = {"s1_01"};
+  h.render(one);
+  std::vector<fs::path> first_files;
+  for (const auto& entry : fs::directory_iterator(h.root / "renders" / "s1_01")) first_files.push_back(entry.path());
+  ASSERT_EQ(first_files.size(), 2u);  // the take and its poster
+  // The database is moved away (as the damaged-database message advises); a render starts afresh.
+  for (const char* name : {"shotgen.db", "shotgen.db-wal", "shotgen.db-shm"})
+    if (fs::exists(h.root / name)) fs::rename(h.root / name, h.root / (std::string(name) + ".damaged"));
+  const auto again = h.render(one);
+  EXPECT_EQ(again.rendered, 1);
+  EXPECT_EQ(again.unknown_files.size(), 2u);
+  for (const auto& file : first_files) EXPECT_TRUE(fs::exists(file)) << "render deleted " << file;
+
+  auto db = h.database();
+  db::ProjectStore store(db);
+  const auto report = adopt_take_files(h.root, store, AdoptionScope::AllUnknownFiles);
+  ASSERT_EQ(report.adopted.size(), 1u);
+  EXPECT_TRUE(report.skipped.empty());
+  const auto takes = store.takes("s1_01");
+  ASSERT_EQ(takes.size(), 2u);
+  const auto& adopted = takes[1];
+  EXPECT_EQ(adopted.mp4_path, "renders/s1_01/" + first_files[0].filename().replace_extension(".mp4").string());
+  EXPECT_EQ(adopted.take_number, 1);
+  EXPECT_EQ(adopted.status, db::TakeStatus::Done);
+  EXPECT_EQ(adopted.positive, takes[0].positive);
+  EXPECT_EQ(adopted.seed, takes[0].seed);
+  EXPECT_EQ(adopted.params_json, takes[0].params_json);
+  EXPECT_FALSE(adopted.poster_path.empty());
+  EXPECT_EQ(takes[0].take_number, 2) << "the new render took the next free number, not the old file's name";
+  EXPECT_TRUE(unknown_take_files(h.root, db).empty());
+}
+
+TEST(RenderRunner, AdoptRecreatesTheJobsSoNothingIsRenderedAgain) {
+  Harness h;
+  h.render();
+  fs::remove(h.root / "shotgen.db");
+  for (const char* name : {"shotgen.db-wal", "shotgen.db-shm"}) fs::remove(h.root / name);
+  {
+    auto db = db::open_project_database(h.root / "shotgen.db");
+    db::ProjectStore store(db);
+    store.sync(film::load_film_file(h.root / "film.toml"));
+    EXPECT_EQ(adopt_take_files(h.root, store, AdoptionScope::AllUnknownFiles).adopted.size(), 3u);
+  }
+  const auto calls = h.final_backend->calls.size();
+  const auto summary = h.render();
+  EXPECT_EQ(summary.already_done, 3);
+  EXPECT_EQ(summary.rendered, 0);
+  EXPECT_EQ(h.final_backend->calls.size(), calls);
+}
+
+TEST(RenderRunner, BlankFramesFailTheJobInsteadOfBecomingADoneTake) {
+  Harness h;
+  h.final_backend->fault = FakeBackend::Fault::BlankFrames;
+  const auto summary = h.render();
+  EXPECT_FALSE(summary.ok());
+  EXPECT_EQ(summary.rendered, 0);
+  ASSERT_EQ(summary.failed, 3);
+  for (const auto& failure : summary.failures) EXPECT_EQ(failure.kind, ErrorKind::BlankFrames) << failure.text;
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND error LIKE '%blank frames%'"), 3);
+  EXPECT_EQ(h.final_backend->calls.size(), 1u) << "a blank result is not retried in the same run";
+  for (const auto& entry : fs::recursive_directory_iterator(h.root / "renders"))
+    EXPECT_FALSE(entry.is_regular_file()) << "no take file for a blank clip: " << entry.path();
 }
 
 TEST(RenderRunner, DeadWorkersJobIsRequeuedAndFinished) {
@@ -240,11 +356,18 @@ TEST(RenderRunner, DeadWorkersJobIsRequeuedAndFinished) {
     db.exec("UPDATE jobs SET state = 'running', attempts = 1, lease_owner = '" + LeaseOwner::this_process().host +
             ":999999999:deadbeef', lease_expires_at = 9999999999999");
   }
+  const auto calls = h.final_backend->calls.size();
   const auto summary = h.render(one);
   EXPECT_EQ(summary.recovered_jobs, 1);
-  EXPECT_EQ(summary.removed_files, 2);  // its take files had no record any more: orphans
-  EXPECT_EQ(summary.rendered, 1);
+  // Its take files were renamed into place but not recorded (killed before the commit): the
+  // commit is completed from their tags instead of deleting them and rendering again.
+  EXPECT_EQ(summary.adopted_takes, 1);
+  EXPECT_EQ(summary.removed_files, 0);
+  EXPECT_EQ(summary.rendered, 0);
+  EXPECT_EQ(summary.already_done, 1);
+  EXPECT_EQ(h.final_backend->calls.size(), calls);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes WHERE status = 'done'"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
 }
 
 TEST(RenderRunner, CancelTokenCancelsTheRunningBatchAndRerunFinishes) {
@@ -289,6 +412,19 @@ TEST(RenderRunner, NegativeThatDidNotBiteReroutesToTheNextBackend) {
   EXPECT_EQ(takes[1].backend, "reddish");
   EXPECT_EQ(takes[1].status, db::TakeStatus::Done);
   EXPECT_EQ(takes[1].seed, takes[0].seed);
+  // Two renders of take slot 1, two take numbers and two distinct names; each file says what it is.
+  EXPECT_EQ(takes[0].take_number, 1);
+  EXPECT_EQ(takes[1].take_number, 2);
+  EXPECT_NE(fs::path(takes[0].mp4_path).filename().string().substr(0, 7),
+            fs::path(takes[1].mp4_path).filename().string().substr(0, 7));
+  const auto rejected_tags = probe_video(root / takes[0].mp4_path).metadata;
+  EXPECT_EQ(rejected_tags.at("shotgen_status"), "rejected");
+  EXPECT_EQ(rejected_tags.at("shotgen_backend"), "greenish");
+  EXPECT_NE(rejected_tags.at("shotgen_reroute_reason").find("green tones"), std::string::npos);
+  const auto kept_tags = probe_video(root / takes[1].mp4_path).metadata;
+  EXPECT_EQ(kept_tags.at("shotgen_status"), "kept");
+  EXPECT_EQ(kept_tags.at("shotgen_backend"), "reddish");
+  EXPECT_EQ(kept_tags.at("shotgen_take"), "2");
   // The chosen take is the re-routed one, and a rerun renders nothing.
   EXPECT_EQ(chosen_take(db::ProjectStore(db), "g")->backend, "reddish");
   EXPECT_EQ(render_shots(root, Harness::all(), registry, nullptr, nullptr).rendered, 0);
@@ -331,6 +467,8 @@ TEST(RenderRunner, FramesAndSeedPolicy) {
   EXPECT_EQ(shot_frames(film, shot), 4);  // 0.5 s at 8 fps
   auto long_shot = shot;
   long_shot.duration = 1000.0;
+  EXPECT_EQ(shot_frames(film, long_shot), kMaxShotFrames);
+  long_shot.duration = 1e300;  // beyond what lround can take
   EXPECT_EQ(shot_frames(film, long_shot), kMaxShotFrames);
   EXPECT_EQ(take_seed(film, shot, 1, std::nullopt), take_seed(film, shot, 0, std::nullopt) + 1);
   EXPECT_NE(take_seed(film, shot, 0, std::nullopt), take_seed(film, *film.find_shot("s1_02"), 0, std::nullopt));

@@ -54,7 +54,7 @@ TEST(Access, LoopbackReadsNeedNoTokenButChangesDo) {
   const auto refused = check_access(policy, request("POST", "127.0.0.1:8642"));
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status(), 401);
-  EXPECT_EQ(refused->problem().kind, "missing-token");
+  EXPECT_EQ(refused->problem().code, "missing-token");
   // The token in the query string is not enough for a change: a link or form could carry it.
   EXPECT_TRUE(check_access(policy, request("POST", "127.0.0.1:8642", std::nullopt, kToken)));
   EXPECT_TRUE(check_access(policy, request("POST", "127.0.0.1:8642", "wrong-token-0000000")));

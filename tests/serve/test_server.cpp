@@ -50,8 +50,8 @@ TEST(Server, ServesThePageWithItsTokenAndAssets) {
   EXPECT_EQ(ws.get("/assets/app.css")->status, 200);
   const auto missing = ws.get("/assets/nothing.js");
   EXPECT_EQ(missing->status, 404);
-  EXPECT_EQ(json_of(missing)["error"]["kind"], "unknown-asset");
-  EXPECT_EQ(json_of(ws.get("/no/such/route"))["error"]["kind"], "unknown-route");
+  EXPECT_EQ(json_of(missing)["error"]["code"], "unknown-asset");
+  EXPECT_EQ(json_of(ws.get("/no/such/route"))["error"]["code"], "unknown-route");
 }
 
 TEST(Server, FilmListsScenesShotsPostersLintAndAudit) {
@@ -115,7 +115,7 @@ TEST(Server, AnswersRangeRequestsWithPartialContent) {
   const auto beyond = ws.get(url, {{"Range", "bytes=" + std::to_string(bytes.size()) + "-"}});
   EXPECT_EQ(beyond->status, 416);
   EXPECT_EQ(beyond->get_header_value("Content-Range"), "bytes */" + std::to_string(bytes.size()));
-  EXPECT_EQ(json_of(beyond)["error"]["kind"], "bad-range");
+  EXPECT_EQ(json_of(beyond)["error"]["code"], "bad-range");
 }
 
 TEST(Server, RefusesPathTraversalAndFilesOutsideTheMediaFolders) {
@@ -125,7 +125,7 @@ TEST(Server, RefusesPathTraversalAndFilesOutsideTheMediaFolders) {
     const auto result = ws.get(path);
     ASSERT_TRUE(result) << path;
     EXPECT_EQ(result->status, 400) << path;
-    EXPECT_EQ(json_of(result)["error"]["kind"], "bad-path") << path;
+    EXPECT_EQ(json_of(result)["error"]["code"], "bad-path") << path;
   }
   EXPECT_EQ(ws.get("/files/film.toml")->status, 403);
   EXPECT_EQ(ws.get("/files/shotgen.db")->status, 403);
@@ -138,7 +138,7 @@ TEST(Server, ChangesNeedTheTokenHeaderAndALoopbackHost) {
   ServedWorkspace ws;
   const auto without = ws.post("/api/shots/s1_01/takes/1/approve", "", /*with_token=*/false);
   EXPECT_EQ(without->status, 401);
-  EXPECT_EQ(json_of(without)["error"]["kind"], "missing-token");
+  EXPECT_EQ(json_of(without)["error"]["code"], "missing-token");
   const httplib::Headers wrong_token = {{"X-Shotgen-Token", "x" + ws.server->token()}};
   const auto wrong = ws.client().Post("/api/shots/s1_01/takes/1/approve", wrong_token);
   EXPECT_EQ(wrong->status, 401);
@@ -175,7 +175,7 @@ TEST(Server, MalformedJsonUnknownIdsAndBadValuesGet4xxWithAMessage) {
   struct Case {
     std::string path, body;
     int status;
-    std::string kind;
+    std::string code;
   };
   const std::vector<Case> cases = {
       {"/api/shots/s1_01/reroute", "{not json", 400, "malformed-json"},
@@ -198,7 +198,8 @@ TEST(Server, MalformedJsonUnknownIdsAndBadValuesGet4xxWithAMessage) {
     ASSERT_TRUE(result) << c.path;
     EXPECT_EQ(result->status, c.status) << c.path << " " << c.body << ": " << result->body;
     const auto body = json_of(result);
-    EXPECT_EQ(body["error"]["kind"], c.kind) << c.path << " " << c.body;
+    EXPECT_EQ(body["error"]["code"], c.code) << c.path << " " << c.body;
+    EXPECT_EQ(body["error"]["kind"], c.status == 404 ? "not_found" : "general") << c.path << " " << c.body;
     EXPECT_FALSE(body["message"].get<std::string>().empty());
   }
   EXPECT_EQ(ws.get("/api/shots/nope")->status, 404);
@@ -213,7 +214,8 @@ TEST(Server, OversizedBodiesGet413) {
   const auto sized = ws.post("/api/render", big);
   ASSERT_TRUE(sized);
   EXPECT_EQ(sized->status, 413);
-  EXPECT_EQ(json_of(sized)["error"]["kind"], "body-too-large");
+  EXPECT_EQ(json_of(sized)["error"]["code"], "body-too-large");
+  EXPECT_EQ(json_of(sized)["error"]["kind"], "too_large");
   // Without a Content-Length (chunked), the server stops reading at the limit.
   const auto chunked = ws.client().Post(
       "/api/render", ws.token_header(),
@@ -337,7 +339,7 @@ TEST(Server, RefusesABadAddressAndAPortInUse) {
     ReviewServer second(options, ws.registry);
     FAIL() << "bound a port in use";
   } catch (const Error& e) {
-    EXPECT_EQ(e.problem().kind, "address-in-use");
+    EXPECT_EQ(e.problem().code, "address-in-use");
   }
 }
 

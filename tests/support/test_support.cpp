@@ -5,10 +5,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace shotgen::testing {
 namespace fs = std::filesystem;
@@ -26,11 +29,11 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
-  // stdout and stderr go to temp files rather than pipes so a chatty child cannot deadlock us.
-  TempDir capture;
-  auto out_path = capture.path() / "out";
-  auto err_path = capture.path() / "err";
+namespace {
+
+// Starts `program` with stdout and stderr redirected to files, stdin from /dev/null.
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, const fs::path& out_path,
+            const fs::path& err_path) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -47,10 +50,55 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
     ::execvp(program.c_str(), argv.data());
     ::_exit(127);
   }
+  return pid;
+}
+
+int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+// Waits for `pid` up to `seconds`; true when it ended (its status in *status).
+bool wait_within(pid_t pid, double seconds, int* status) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, status, WNOHANG) == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ::waitpid(pid, status, WNOHANG) == pid;
+}
+
+}  // namespace
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  // stdout and stderr go to temp files rather than pipes so a chatty child cannot deadlock us.
+  TempDir capture;
+  const auto out_path = capture.path() / "out";
+  const auto err_path = capture.path() / "err";
+  const pid_t pid = spawn(program, args, out_path, err_path);
   int status = 0;
   ::waitpid(pid, &status, 0);
   CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = exit_code_of(status);
+  result.out = read_text(out_path);
+  result.err = read_text(err_path);
+  return result;
+}
+
+BoundedResult run_shotgen_within(const std::vector<std::string>& args, double seconds) {
+  TempDir capture;
+  const auto out_path = capture.path() / "out";
+  const auto err_path = capture.path() / "err";
+  const pid_t pid = spawn(SHOTGEN_BINARY, args, out_path, err_path);
+  BoundedResult result;
+  int status = 0;
+  if (!wait_within(pid, seconds, &status)) {
+    result.needed_term = true;
+    ::kill(pid, SIGTERM);
+    if (!wait_within(pid, 10, &status)) {
+      result.needed_kill = true;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+    }
+  }
+  result.exit_code = exit_code_of(status);
   result.out = read_text(out_path);
   result.err = read_text(err_path);
   return result;

@@ -31,6 +31,14 @@ CommandResult run_shotgen(const std::vector<std::string>& args);
 // Runs any program with arguments (no shell), capturing both streams.
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args);
 
+// run_shotgen for a command that must not hang: still running after `seconds` it gets SIGTERM
+// (as `kill` sends), and SIGKILL if that has not stopped it 10 s later.
+struct BoundedResult : CommandResult {
+  bool needed_term = false;  // it was still running at the deadline
+  bool needed_kill = false;  // SIGTERM did not stop it
+};
+BoundedResult run_shotgen_within(const std::vector<std::string>& args, double seconds);
+
 // Repository root and the example projects.
 std::filesystem::path source_dir();
 std::filesystem::path projects_dir();

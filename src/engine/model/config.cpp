@@ -36,8 +36,8 @@ void read_key(const json& object, const char* key, T& out, const std::string& wh
   // A count must be a whole number that fits: JSON's 1e12 or 2.5 would otherwise be truncated or
   // overflow on the way into an int.
   if constexpr (std::is_same_v<T, int>) {
-    if (!it->is_number_integer() || it->template get<std::int64_t>() < std::numeric_limits<int>::min() ||
-        it->template get<std::int64_t>() > std::numeric_limits<int>::max())
+    if (it->is_number() && (!it->is_number_integer() || it->template get<std::int64_t>() < std::numeric_limits<int>::min() ||
+        it->template get<std::int64_t>() > std::numeric_limits<int>::max()))
       throw Error(std::string("key '") + key + "' must be a whole number, got " + it->dump(), where,
                   "see docs/ENGINE.md for the config.json format");
   }

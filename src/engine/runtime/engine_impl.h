@@ -36,8 +36,9 @@ struct FrameWindow {
   int start = 0;
   int length = 0;
 };
-// Windows of at most `window` frames covering [0, frames), each after the first starting `overlap`
-// frames before the previous one ends (those frames are given to it clean).
+// Windows of `window` frames (fewer only when the whole shot is shorter) covering [0, frames), each
+// after the first starting at least `overlap` frames before the previous one ends (those frames are
+// given to it clean); the last one starts earlier when a shorter one would be needed.
 std::vector<FrameWindow> plan_windows(int frames, int window, int overlap);
 
 // Image ⇄ tensor: uint8 RGB → [3,H,W] in [-1,1]; [3,H,W] → uint8 RGB via round(clamp((x+1)/2·255)).

@@ -238,7 +238,7 @@ test("requests with '..' or without the token are refused", async () => {
   for (const path of ['/files/../film.toml', '/files/renders/../../film.toml', '/files/renders/%2e%2e/film.toml']) {
     const answer = await raw(base, path);
     assert.equal(answer.status, 400, `${path}: ${answer.body}`);
-    assert.equal(JSON.parse(answer.body).error.kind, 'bad-path');
+    assert.equal(JSON.parse(answer.body).error.code, 'bad-path');
   }
   assert.equal((await raw(base, '/files/shotgen.db')).status, 403);
   const change = await raw(base, '/api/shots/s1_01/takes/1/reject', { method: 'POST' });
