@@ -10,8 +10,9 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libtorch-dev libopenblas0-pthread
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
-  libpng-dev
+  libpng-dev libssl-dev
   libgtest-dev
+  clang libclang-rt-14-dev
   python3 python3-jsonschema python3-torch python3-numpy
   libcpp-httplib-dev
   chromium

@@ -7,3 +7,6 @@ bash scripts/setup.sh
 # threads each would stall at every parallel barrier).
 export SHOTGEN_THREADS=1
 ctest --test-dir build --output-on-failure -j2 --timeout 900
+# Fuzz smoke: every libFuzzer target for 10 s, replaying its corpus (and every input that ever
+# crashed it) first; `bash scripts/fuzz.sh 600` for a real session.
+bash scripts/fuzz.sh 10

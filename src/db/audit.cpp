@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "film/prompt_term.h"
+
 namespace shotgen::db {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // The comma-separated list in canonical form: normalized terms joined by "," with no spaces
 // around the commas, wrapped in commas so a term can be found by its delimiters.
@@ -16,7 +16,7 @@ std::string canonical_term_list(std::string_view text) {
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
     if (comma == std::string_view::npos) comma = text.size();
-    out += normalize_prompt_text(text.substr(start, comma - start));
+    out += film::normalize_term(text.substr(start, comma - start));
     out += ',';
     start = comma + 1;
   }
@@ -52,21 +52,6 @@ std::string_view audit_finding_name(AuditFinding finding) {
   return "missing_style";
 }
 
-std::string normalize_prompt_text(std::string_view text) {
-  std::string out;
-  bool pending_space = false;
-  for (char c : text) {
-    if (is_space(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out;
-}
-
 bool negative_contains_term(std::string_view negative_prompt, std::string_view term) {
   const std::string wanted = canonical_term_list(term);
   if (wanted == ",,") return true;  // an empty term asks for nothing
@@ -83,8 +68,8 @@ AuditReport audit(const ProjectStore& store) {
 
     // Style: the prompt must open with the recorded revision's text (whitespace-insensitive).
     const StyleRevision* style = find_revision(styles, take.style_revision_id);
-    const std::string style_text = style ? normalize_prompt_text(style->text) : std::string();
-    if (style_text.empty() || !normalize_prompt_text(take.positive).starts_with(style_text))
+    const std::string style_text = style ? film::normalize_term(style->text) : std::string();
+    if (style_text.empty() || !film::normalize_term(take.positive).starts_with(style_text))
       audited.findings.push_back(AuditFinding::MissingStyle);
     if (style && current_at(styles, take.created_at) != style->id)
       audited.findings.push_back(AuditFinding::StaleStyleRevision);

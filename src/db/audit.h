@@ -40,9 +40,6 @@ struct AuditReport {
 
 AuditReport audit(const ProjectStore& store);
 
-// Lower-cases ASCII and collapses every run of whitespace to one space, trimming the ends.
-std::string normalize_prompt_text(std::string_view text);
-
 // Whether `negative_prompt`, read as comma-separated terms, contains `term` as one or more whole
 // consecutive terms (case- and whitespace-insensitive).
 bool negative_contains_term(std::string_view negative_prompt, std::string_view term);

@@ -9,6 +9,8 @@
 #include "prompt/weighting.h"
 
 namespace shotgen::prompt {
+
+using film::normalize_term;
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -149,21 +151,6 @@ film::Look merged_look(const film::Film& film, const film::Shot& shot) {
   film::Look look = film.look;
   if (const auto* scene = film.scene_of(shot.id)) look = look.overridden_by(scene->look);
   return look.overridden_by(shot.look);
-}
-
-std::string normalize_term(std::string_view term) {
-  std::string out;
-  bool pending_space = false;
-  for (char c : term) {
-    if (is_space(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
 }
 
 std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const BackendCaps& caps, const std::string& where) {

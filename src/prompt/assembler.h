@@ -45,6 +45,7 @@
 
 #include "core/error.h"
 #include "film/film.h"
+#include "film/prompt_term.h"
 #include "prompt/backend_caps.h"
 
 namespace shotgen::prompt {
@@ -105,9 +106,6 @@ std::optional<Problem> blocks_exceeding_limit(const film::Film& film, const Back
 
 // The shot's effective look: film look <- its scene's look <- its own look.
 film::Look merged_look(const film::Film& film, const film::Shot& shot);
-
-// The key used to de-duplicate negative terms: lowercased, whitespace runs collapsed, trimmed.
-std::string normalize_term(std::string_view term);
 
 // SHA-256 (hex) of everything that determines a generation: positive, negative, backend,
 // parameters and seed, serialized canonically as compact JSON with sorted keys

@@ -14,6 +14,8 @@
 #include "prompt/weighting.h"
 
 namespace shotgen::prompt {
+
+using film::normalize_term;
 namespace {
 
 using Words = std::vector<std::string>;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "db/audit.h"
+#include "film/prompt_term.h"
 #include "media/video_reader.h"
 #include "render/job_queue.h"
 #include "render/take_files.h"
@@ -31,8 +32,8 @@ std::optional<std::string> take_of_job(const db::Database& db, const std::string
 // The current revisions, when the take's prompts carry them (what the render would have recorded).
 void link_revisions(const db::ProjectStore& store, db::TakeRecord& take) {
   const auto style = store.current_style_revision();
-  const std::string style_text = db::normalize_prompt_text(style.text);
-  if (!style_text.empty() && db::normalize_prompt_text(take.positive).starts_with(style_text))
+  const std::string style_text = film::normalize_term(style.text);
+  if (!style_text.empty() && film::normalize_term(take.positive).starts_with(style_text))
     take.style_revision_id = style.id;
   const auto negative = store.current_negative_revision();
   bool carried = !negative.block.empty();

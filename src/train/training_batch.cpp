@@ -1,6 +1,7 @@
 #include "train/training_batch.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 
 #include <cstring>
 #include <string>
@@ -50,9 +51,18 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   std::vector<engine::TokenizedPrompt> prompts;
   torch::Tensor reference_images = torch::zeros({b, std::max(slots, 1), 3, engine::kReferenceSize, engine::kReferenceSize});
   torch::Tensor reference_present = torch::zeros({b, std::max(slots, 1), std::max(groups, 1)}, torch::kBool);
+  // Drawing the world's clips is plain C++ on one core per clip; on a GPU the model waits for it.
+  // Clip i depends only on its own seed, so drawing them on every core gives the same batch for
+  // any thread count.
+  std::vector<world::WorldSample> samples(static_cast<std::size_t>(b));
+  at::parallel_for(0, b, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+      samples[static_cast<std::size_t>(i)] = world::sample(
+          mix_seed(spec.stream_seed, first_clip + static_cast<std::uint64_t>(i)), frames, spec.size.width,
+          spec.size.height);
+  });
   for (int i = 0; i < b; ++i) {
-    const std::uint64_t clip_seed = mix_seed(spec.stream_seed, first_clip + static_cast<std::uint64_t>(i));
-    world::WorldSample sample = world::sample(clip_seed, frames, spec.size.width, spec.size.height);
+    const world::WorldSample& sample = samples[static_cast<std::size_t>(i)];
     clips.push_back(clip_tensor(sample.clip));
     prompts.push_back(tokenizer.tokenize(sample.caption));
     // The unconditional branch at inference has neither text nor references: an empty caption

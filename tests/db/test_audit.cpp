@@ -119,7 +119,6 @@ TEST(NegativeTerms, MatchWholeTermsIgnoringCaseAndWhitespace) {
   EXPECT_FALSE(negative_contains_term("blurry, low detail", "detail"));
   EXPECT_FALSE(negative_contains_term("texture", "text"));
   EXPECT_TRUE(negative_contains_term("a, b, c", "b, c"));
-  EXPECT_EQ(normalize_prompt_text("  Hand-Painted\n\tLOOK  "), "hand-painted look");
 }
 
 }  // namespace

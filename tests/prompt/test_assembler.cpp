@@ -78,7 +78,6 @@ TEST(Assembler, NegativeDeduplicatesCaseAndWhitespaceInsensitivelyKeepingFirst) 
   EXPECT_EQ(section_names(p, SectionKind::Negative),
             (std::vector<std::string>{"negative:format", "negative:anatomy", "negative:quality", "negative:scene",
                                       "negative:shot", "negative:reference:board"}));
-  EXPECT_EQ(normalize_term("  Merged \t FACES "), "merged faces");
 }
 
 TEST(Assembler, ReferenceClausesNameDimensionsAndDescription) {

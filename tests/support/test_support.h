@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by every test executable.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,12 @@ std::filesystem::path projects_dir();
 
 // Copies a whole example project into `dest` (so tests never modify the tracked one).
 std::filesystem::path copy_project(const std::string& name, const std::filesystem::path& dest);
+
+// Runs `body` in a forked child that has dropped to the unprivileged user `nobody` (uid/gid
+// 65534), so permission checks bite even when the tests run as root (as CI does). Returns the
+// child's exit code: 0 when `body` recorded no gtest failure, 1 when it did, 2 when dropping
+// privileges failed. Must be called as root.
+int run_as_nobody(const std::function<void()>& body);
 
 std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, const std::string& text);

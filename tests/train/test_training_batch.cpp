@@ -1,5 +1,6 @@
 #include "train/training_batch.h"
 
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include "train/tiny_config.h"
@@ -56,6 +57,19 @@ TEST_F(BatchFixture, SameArgumentsSameBatchAndTheStreamMovesOn) {
   EXPECT_TRUE(torch::equal(a.context.token_ids[1].slice(0, 0, static_cast<std::int64_t>(tokenizer.tokenize(sample.caption).ids.size())),
                            torch::tensor(tokenizer.tokenize(sample.caption).ids)));
   EXPECT_NEAR(a.clean[1][0][0][0][0].item<float>(), sample.clip.frames[0].rgb[0] / 127.5f - 1.0f, 1e-6);
+}
+
+TEST_F(BatchFixture, ClipsDrawnOnEveryCoreGiveTheSameBatchAsOnOne) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  TrainingBatch one = make_training_batch(config, tokenizer, spec, 11, 24);
+  at::set_num_threads(4);  // more workers than this machine's cores: clips are split unevenly
+  TrainingBatch four = make_training_batch(config, tokenizer, spec, 11, 24);
+  at::set_num_threads(threads);
+  EXPECT_TRUE(torch::equal(one.clean, four.clean));
+  EXPECT_TRUE(torch::equal(one.context.token_ids, four.context.token_ids));
+  EXPECT_TRUE(torch::equal(one.context.reference_images, four.context.reference_images));
+  EXPECT_TRUE(torch::equal(one.context.reference_present, four.context.reference_present));
 }
 
 TEST_F(BatchFixture, ReferencesKeepOnlyTheirSharedGroupsAndConditioningGivesLeadingFrames) {
