@@ -38,7 +38,7 @@ std::string summary_text(const render::RenderSummary& s) {
   std::string text = std::to_string(s.rendered) + " take(s) rendered, " + std::to_string(s.already_done) +
                      " already done, " + std::to_string(s.rerouted) + " re-routed, " + std::to_string(s.failed) +
                      " failed, " + std::to_string(s.cancelled) + " cancelled";
-  if (!s.failures.empty()) text += "; " + s.failures.front();
+  if (!s.failures.empty()) text += "; " + s.failures.front().text;
   return text;
 }
 

@@ -69,7 +69,8 @@ void guarded(const Request& req, Response& res, F&& answer) {
   } catch (const Error& e) {
     send_problem(req, res, status_for(e.problem()), e.problem());
   } catch (const std::exception& e) {
-    send_problem(req, res, 500, {e.what(), req.path, "see the terminal running `shotgen serve`", "internal"});
+    send_problem(req, res, 500,
+                 Problem{e.what(), req.path, "see the terminal running `shotgen serve`", ErrorKind::General, "internal"});
   }
 }
 
@@ -147,6 +148,12 @@ struct ReviewServer::Impl {
 };
 
 void ReviewServer::Impl::bind() {
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second server could bind
+  // a port already in use and share its connections instead of being refused.
+  http.set_socket_options([](httplib::socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const std::string& address = options.bind;
   if (address != "localhost" && !is_ip_address(address))
     throw Error("'" + address + "' is not an IP address", "--bind",

@@ -166,8 +166,10 @@ TEST(Server, ApproveAndRejectShowInTakeList) {
   EXPECT_EQ(after[0]["status"], "rejected");
   EXPECT_FALSE(after[0]["chosen"].get<bool>());
   // The film no longer uses it; approving a rejected take is refused like in the CLI.
-  EXPECT_EQ(json_of(ws.get("/api/film"))["counts"]["rendered"], 2);
-  EXPECT_EQ(ws.post("/api/shots/s1_02/takes/1/approve")->status, 404);
+  const auto film = ws.get("/api/film");
+  EXPECT_EQ(json_of(film)["counts"]["rendered"], 2) << film->body;
+  const auto approve_rejected = ws.post("/api/shots/s1_02/takes/1/approve");
+  EXPECT_EQ(approve_rejected->status, 404) << approve_rejected->body;
 }
 
 TEST(Server, MalformedJsonUnknownIdsAndBadValuesGet4xxWithAMessage) {
