@@ -150,7 +150,7 @@ struct ReviewServer::Impl {
 void ReviewServer::Impl::bind() {
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second server could bind
   // a port already in use and share its connections instead of being refused.
-  http.set_socket_options([](httplib::socket_t sock) {
+  http.set_socket_options([](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
