@@ -17,7 +17,12 @@ PACKAGES=(
   clang libclang-rt-14-dev
   python3 python3-jsonschema python3-torch python3-numpy
   slurmctld slurmd slurm-client munge   # the farm's real-Slurm test starts its own one-node cluster
+  libcpp-httplib-dev
+  chromium
 )
+# The review room's browser test runs on Node.js with playwright-core from npm; a machine without
+# Node.js gets Debian's.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -42,6 +47,12 @@ if command -v update-alternatives >/dev/null; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO update-alternatives --set liblapack.so.3-x86_64-linux-gnu "$lapack" >/dev/null
   fi
+fi
+
+# playwright-core for the browser test, exactly as package-lock.json pins it (only when it changed).
+e2e=tests/serve/e2e
+if [ ! -f "$e2e/node_modules/.package-lock.json" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+  (cd "$e2e" && npm ci --no-audit --no-fund)
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

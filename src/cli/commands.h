@@ -20,6 +20,7 @@ void setup_assemble(CLI::App& app, const GlobalOptions& global);
 void setup_finish(CLI::App& app, const GlobalOptions& global);
 void setup_generate(CLI::App& app, const GlobalOptions& global);
 void setup_farm(CLI::App& app, const GlobalOptions& global);  // farm submit, work, status, collect, cancel
+void setup_serve(CLI::App& app, const GlobalOptions& global);
 // Creates the `model` command group with `model info` and returns it; further model subcommands
 // attach to it: `setup_model_<name>(CLI::App& model, const GlobalOptions&)` (train, train-autoencoder, eval).
 CLI::App& setup_model(CLI::App& app, const GlobalOptions& global);

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   setup_finish(app, global);
   setup_generate(app, global);
   setup_farm(app, global);
+  setup_serve(app, global);
   CLI::App& model = setup_model(app, global);
   setup_model_train(model, global);
   setup_model_train_autoencoder(model, global);

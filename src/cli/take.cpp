@@ -1,4 +1,4 @@
-// shotgen take list SHOT / take approve SHOT TAKE: the takes of a shot and which one the film uses.
+// shotgen take list SHOT / take approve|reject SHOT TAKE: the takes of a shot and which one the film uses.
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -28,7 +28,7 @@ std::string measured_classes(const std::string& analysis_json) {
 }  // namespace
 
 void setup_take(CLI::App& app, const GlobalOptions& global) {
-  auto* take = app.add_subcommand("take", "List a shot's takes or approve one for the film");
+  auto* take = app.add_subcommand("take", "List a shot's takes, approve one for the film or reject one");
   take->require_subcommand(1);
 
   auto list_shot = std::make_shared<std::string>();
@@ -91,6 +91,21 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
     auto db = db::open_project_database(workspace.database());
     const auto take = render::approve_take(db::ProjectStore(db), *approve_shot, *approve_take_number);
     std::cout << "approved take " << *approve_take_number << " of " << *approve_shot << " (" << take.mp4_path
+              << ")\n";
+  });
+
+  auto reject_shot = std::make_shared<std::string>();
+  auto reject_take_number = std::make_shared<int>(0);
+  auto* reject = take->add_subcommand("reject", "Keep this take out of the film (the next render redoes it)");
+  reject->add_option("shot", *reject_shot, "Shot id")->required();
+  reject->add_option("take", *reject_take_number, "Take number, as `shotgen take list` shows it")
+      ->required()
+      ->check(whole_number_in(1, film::kMaxTakes));
+  reject->callback([&global, reject_shot, reject_take_number] {
+    auto workspace = film::Workspace::open(global.workspace_path());
+    auto db = db::open_project_database(workspace.database());
+    const auto take = render::reject_take(db::ProjectStore(db), *reject_shot, *reject_take_number);
+    std::cout << "rejected take " << *reject_take_number << " of " << *reject_shot << " (" << take.mp4_path
               << ")\n";
   });
 }

@@ -16,6 +16,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::OutOfMemory: return "out_of_memory";
     case ErrorKind::ModelFailure: return "model_failure";
     case ErrorKind::Cancelled: return "cancelled";
+    case ErrorKind::RenderLocked: return "render_locked";
   }
   return "general";
 }

@@ -24,6 +24,7 @@ enum class ErrorKind {
   OutOfMemory,       // a request too large for the memory at hand: smaller batches or sizes help
   ModelFailure,      // the model or the library running it failed (damaged weights, NaN output)
   Cancelled,         // stopped on request (Ctrl-C, cancel)
+  RenderLocked,      // another process renders this workspace (holds its render lock): wait and try again
 };
 std::string_view error_kind_name(ErrorKind kind);  // "general", "not_a_regular_file", ...
 

@@ -417,7 +417,7 @@ struct Plan {
 };
 
 Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& shots, const RenderRequest& request,
-               const BackendRegistry& registry, JobQueue& queue, RunState& state) {
+               const BackendRegistry& registry, JobQueue& queue) {
   const auto caps = registry.caps();
   Plan plan;
   db::Transaction tx(queue.database());
@@ -447,7 +447,6 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
     }
   }
   tx.commit();
-  state.set_total(static_cast<int>(plan.job_ids.size()) + plan.already_done, plan.already_done);
   return plan;
 }
 
@@ -819,7 +818,8 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
     std::vector<std::string> ids;
     for (const auto* shot : shots) ids.push_back(shot->id);
     summary.bad_takes = static_cast<int>(repair_bad_takes(workspace.root(), store, ids).size());
-    const Plan plan = plan_jobs(film, shots, request, registry, queue, state);
+    const Plan plan = plan_jobs(film, shots, request, registry, queue);
+    state.set_total(static_cast<int>(plan.job_ids.size()) + plan.already_done, plan.already_done);
     candidates = plan.job_ids;
     summary.already_done = plan.already_done;
   }
@@ -847,6 +847,28 @@ RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& 
                         " take file(s) the database does not know (`shotgen adopt` re-imports them)";
   state.report(finished);
   return summary;
+}
+
+EnqueuedRender enqueue_render(const fs::path& workspace_root, const RenderRequest& request,
+                              const BackendRegistry& registry) {
+  // Step 1 as render_shots() runs it: bad input (lint, selection, references) stops the request
+  // before the database changes.
+  const auto workspace = film::Workspace::open(workspace_root);
+  const auto film = film::load_film_file(workspace.film_toml());
+  validate_routing(film, registry.caps(), request.backend);
+  require_lint_clean(film, workspace.root(), registry.caps());
+  const bool run_queue = request.shots.empty() && !request.scene && !request.all;
+  std::vector<const film::Shot*> shots;
+  if (!run_queue) {
+    shots = select_shots(film, request);
+    load_reference_images(workspace.root(), film, shots);
+  }
+  auto db = db::open_project_database(workspace.database());
+  db::ProjectStore(db).sync(film);
+  JobQueue queue(db);
+  if (run_queue) return {queued_jobs_in_story_order(film, queue), 0};
+  const Plan plan = plan_jobs(film, shots, request, registry, queue);
+  return {plan.job_ids, plan.already_done};
 }
 
 }  // namespace shotgen::render

@@ -123,4 +123,15 @@ RenderSummary render_shots(const std::filesystem::path& workspace_root, const Re
                            BackendRegistry& registry, ProgressSink* progress, engine::CancelToken* cancel,
                            const RenderOptions& options = {});
 
+// Steps 1 and 5 alone: the jobs `request` asks for are in the queue when it returns, exactly as
+// render_shots() would plan them, and nothing is rendered (a server enqueues at once and renders
+// in its worker later; render_shots() with the same request then finds these jobs). Takes no
+// RenderLock: planning writes only job rows, in one transaction. No selection: the queued jobs.
+struct EnqueuedRender {
+  std::vector<std::string> job_ids;  // jobs to run (queued), story order
+  int already_done = 0;              // jobs of the request finished before
+};
+EnqueuedRender enqueue_render(const std::filesystem::path& workspace_root, const RenderRequest& request,
+                              const BackendRegistry& registry);
+
 }  // namespace shotgen::render

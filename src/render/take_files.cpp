@@ -108,8 +108,8 @@ RenderLock::RenderLock(const fs::path& workspace_root) {
     ::close(fd_);
     fd_ = -1;
     if (err == EWOULDBLOCK)
-      throw Error("another shotgen render is running in this workspace", workspace_root.string(),
-                  "wait for it to finish, or stop it (Ctrl-C) and run again");
+      throw Error(ErrorKind::RenderLocked, "another shotgen render is running in this workspace",
+                  workspace_root.string(), "wait for it to finish, or stop it (Ctrl-C) and run again");
     throw Error("cannot lock: " + std::string(std::strerror(err)), path.string(), "check the workspace folder");
   }
 }

@@ -57,7 +57,8 @@ std::vector<std::string> unknown_take_files(const std::filesystem::path& workspa
 // dies, even by kill -9.
 class RenderLock {
  public:
-  // Throws shotgen::Error when another process holds it.
+  // Throws shotgen::Error of kind ErrorKind::RenderLocked when another process holds it (so a
+  // caller can wait and try again).
   explicit RenderLock(const std::filesystem::path& workspace_root);
   ~RenderLock();
   RenderLock(const RenderLock&) = delete;

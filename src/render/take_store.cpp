@@ -40,20 +40,47 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
   return best;
 }
 
-db::TakeRecord approve_take(const db::ProjectStore& store, const std::string& shot_id, int take_number) {
+namespace {
+
+// The newest finished record of take `take_number` (1-based) of the shot; `command` names the
+// caller in the error when there is none.
+db::TakeRecord finished_take(const db::ProjectStore& store, const std::string& shot_id, int take_number,
+                             const std::string& command) {
   std::optional<db::TakeRecord> target;
   for (auto& take : store.takes(shot_id))
     if (take.status == db::TakeStatus::Done && take.take_number == take_number) target = take;
   if (!target)
-    throw Error("shot '" + shot_id + "' has no finished take " + std::to_string(take_number), "take approve",
-                "list its takes with `shotgen take list " + shot_id + "`");
+    throw Error(Problem{"shot '" + shot_id + "' has no finished take " + std::to_string(take_number), command,
+                        "list its takes with `shotgen take list " + shot_id + "`", ErrorKind::NotFound,
+                        "unknown-take"});
+  return *target;
+}
+
+}  // namespace
+
+db::TakeRecord approve_take(const db::ProjectStore& store, const std::string& shot_id, int take_number) {
+  auto target = finished_take(store, shot_id, take_number, "take approve");
   const auto& db = store.database();
   db::Transaction tx(db);
   db.prepare("UPDATE takes SET approved = 0 WHERE shot_id = ?1 AND approved = 1").bind_all(shot_id).run();
-  db.prepare("UPDATE takes SET approved = 1 WHERE id = ?1").bind_all(target->id).run();
+  db.prepare("UPDATE takes SET approved = 1 WHERE id = ?1").bind_all(target.id).run();
   tx.commit();
-  target->approved = true;
-  return *target;
+  target.approved = true;
+  return target;
+}
+
+db::TakeRecord reject_take(const db::ProjectStore& store, const std::string& shot_id, int take_number) {
+  auto target = finished_take(store, shot_id, take_number, "take reject");
+  const auto& db = store.database();
+  db::Transaction tx(db);
+  db.prepare("UPDATE takes SET status = 'rejected', approved = 0, reroute_reason = ?2 WHERE id = ?1")
+      .bind_all(target.id, kReviewRejectedReason)
+      .run();
+  tx.commit();
+  target.status = db::TakeStatus::Rejected;
+  target.approved = false;
+  target.reroute_reason = kReviewRejectedReason;
+  return target;
 }
 
 std::optional<std::string> take_file_problem(const fs::path& workspace_root, const db::TakeRecord& take) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/database.h"
@@ -33,6 +34,14 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
 // `shot_id`. Clears any earlier approval of the shot, in one transaction. Throws shotgen::Error
 // when the shot has no finished take of that number.
 db::TakeRecord approve_take(const db::ProjectStore& store, const std::string& shot_id, int take_number);
+
+// Rejects take `take_number` of `shot_id` in review: the newest finished record of that take
+// index becomes status rejected (reroute_reason kReviewRejectedReason), loses any approval, and
+// is no longer chosen for the film; like a take the re-route check rejected, the shot's next
+// render gives that take to the next backend of its route. One transaction. Throws
+// shotgen::Error when the shot has no such finished take.
+inline constexpr std::string_view kReviewRejectedReason = "rejected in review";
+db::TakeRecord reject_take(const db::ProjectStore& store, const std::string& shot_id, int take_number);
 
 // Why a take's files are not usable ("file missing", probe error text), or nullopt when the MP4
 // probes as a video with frames and the poster exists.
