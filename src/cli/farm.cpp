@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/one_line.h"
 #include "cli/option_checks.h"
+#include "cli/shot_selection.h"
 #include "core/error.h"
 #include "engine/engine.h"
 #include "farm/cancel.h"
@@ -33,18 +34,9 @@ fs::path this_binary() {
   return ec ? fs::path("shotgen") : self;
 }
 
-fs::path model_dir_or_default(const std::string& model) {
-  return model.empty() ? engine::default_model_dir() : fs::absolute(model);
-}
 
 struct SubmitCliOptions {
-  std::vector<std::string> shots;
-  std::string scene;
-  bool all = false;
-  int takes = 0;
-  std::optional<std::uint64_t> seed;
-  std::string backend;
-  std::string mode = "final";
+  ShotSelection selection;
   std::string shared;
   std::string partition;
   int gpus_per_task = 0;
@@ -96,15 +88,7 @@ nlohmann::json submit_json(const farm::SubmitReport& report) {
 void setup_farm_submit(CLI::App& farm, const GlobalOptions& global) {
   auto options = std::make_shared<SubmitCliOptions>();
   auto* cmd = farm.add_subcommand("submit", "Submit the queued jobs as one Slurm job array (only what is missing)");
-  cmd->add_option("shots", options->shots, "Queue these shots' jobs first (as `shotgen render SHOT...` would)");
-  cmd->add_option("--scene", options->scene, "Queue every shot of this scene first");
-  cmd->add_flag("--all", options->all, "Queue every shot of the film first");
-  cmd->add_option("--takes", options->takes, "Takes per shot (default: each shot's `takes`)")
-      ->check(whole_number_in(1, film::kMaxTakes));
-  cmd->add_option("--seed", options->seed, "Base seed for every shot (take n uses seed + n - 1)")->check(seed_number());
-  cmd->add_option("--backend", options->backend, "Render on this backend only (final, turbo)");
-  cmd->add_option("--mode", options->mode, "draft or final: selects [[routing.rules]] with that mode")
-      ->capture_default_str();
+  add_shot_selection_options(*cmd, options->selection, "Queue the jobs of");
   cmd->add_option("--shared", options->shared,
                   "Shared folder every node sees (default: the workspace's last one, else <workspace>/farm)");
   cmd->add_option("--partition", options->partition, "Slurm partition");
@@ -127,16 +111,10 @@ void setup_farm_submit(CLI::App& farm, const GlobalOptions& global) {
   cmd->add_flag("--json", options->json, "Print the result as JSON");
   cmd->callback([&global, options] {
     farm::SubmitOptions submit;
-    submit.plan.shots = options->shots;
-    if (!options->scene.empty()) submit.plan.scene = options->scene;
-    submit.plan.all = options->all;
-    if (options->takes > 0) submit.plan.takes = options->takes;
-    submit.plan.seed = options->seed;
-    if (!options->backend.empty()) submit.plan.backend = options->backend;
-    submit.plan.mode = render::render_mode_from_name(options->mode);
+    apply_shot_selection(options->selection, submit.plan);
     submit.shared_dir = options->shared;
     submit.binary = options->binary.empty() ? this_binary() : fs::absolute(options->binary);
-    submit.model_dir = model_dir_or_default(options->model);
+    submit.model_dir = fs::absolute(engine::model_dir_or_default(options->model));  // nodes run elsewhere
     if (!options->partition.empty()) submit.partition = options->partition;
     if (options->gpus_per_task > 0) submit.gpus_per_task = options->gpus_per_task;
     if (options->cpus_per_task > 0) submit.cpus_per_task = options->cpus_per_task;

@@ -112,7 +112,7 @@ void run_generate(const GenerateOptions& options) {
   settings.shift = options.shift;
   settings.method = engine::parse_sampler_method(options.sampler);
 
-  const std::filesystem::path model_dir = options.model.empty() ? engine::default_model_dir() : std::filesystem::path(options.model);
+  const std::filesystem::path model_dir = engine::model_dir_or_default(options.model);
   engine::Engine engine = engine::Engine::load(model_dir, engine::parse_device_choice(options.device));
   ProgressBar bar(isatty(STDERR_FILENO) != 0);
   const std::vector<Clip> clips =

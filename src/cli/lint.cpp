@@ -37,7 +37,7 @@ prompt::LintReport lint_workspace(const film::Workspace& workspace, LintCliOptio
     return report;
   }
   // The look words are checked against the vocabulary of the model the film renders with.
-  const std::filesystem::path model_dir = options.model.empty() ? engine::default_model_dir() : std::filesystem::path(options.model);
+  const std::filesystem::path model_dir = engine::model_dir_or_default(options.model);
   auto vocabulary = prompt::read_model_vocabulary(model_dir);
   if (vocabulary) options.lint.vocabulary = vocabulary.value();
   report = render::lint_project(*checked.film, workspace.root(), prompt::default_caps(), options.lint);

@@ -16,7 +16,7 @@ struct ModelInfoOptions {
 };
 
 void run_model_info(const ModelInfoOptions& options) {
-  const std::filesystem::path model_dir = options.model.empty() ? engine::default_model_dir() : std::filesystem::path(options.model);
+  const std::filesystem::path model_dir = engine::model_dir_or_default(options.model);
   const engine::Engine engine = engine::Engine::load(model_dir, engine::parse_device_choice(options.device));
   const engine::ModelInfo info = engine.info();
   const engine::ModelConfig& c = info.config;

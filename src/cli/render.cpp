@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/one_line.h"
 #include "cli/option_checks.h"
+#include "cli/shot_selection.h"
 #include "render/render_runner.h"
 
 namespace shotgen::cli {
@@ -29,13 +30,7 @@ extern "C" void on_interrupt(int) {
 }
 
 struct RenderCliOptions {
-  std::vector<std::string> shots;
-  std::string scene;
-  bool all = false;
-  int takes = 0;
-  std::optional<std::uint64_t> seed;
-  std::string backend;
-  std::string mode = "final";
+  ShotSelection selection;
   bool json = false;
   std::string model;
   std::string device = "auto";
@@ -69,15 +64,7 @@ void print_summary(const render::RenderSummary& s) {
 void setup_render(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<RenderCliOptions>();
   auto* cmd = app.add_subcommand("render", "Render shots into takes (one job per shot x take, resumable)");
-  cmd->add_option("shots", options->shots, "Shot ids to render");
-  cmd->add_option("--scene", options->scene, "Render every shot of this scene");
-  cmd->add_flag("--all", options->all, "Render every shot of the film");
-  cmd->add_option("--takes", options->takes, "Takes per shot (default: each shot's `takes`)")
-      ->check(whole_number_in(1, film::kMaxTakes));
-  cmd->add_option("--seed", options->seed, "Base seed for every shot (take n uses seed + n - 1)")->check(seed_number());
-  cmd->add_option("--backend", options->backend, "Render on this backend only (final, turbo)");
-  cmd->add_option("--mode", options->mode, "draft or final: selects [[routing.rules]] with that mode")
-      ->capture_default_str();
+  add_shot_selection_options(*cmd, options->selection, "Render");
   cmd->add_flag("--json", options->json, "Progress as one JSON object per line on stdout");
   cmd->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR, else models/default)");
   cmd->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
@@ -86,17 +73,11 @@ void setup_render(CLI::App& app, const GlobalOptions& global) {
       ->check(whole_number_in(1, 1024));
   cmd->callback([&global, options] {
     render::RenderRequest request;
-    request.shots = options->shots;
-    if (!options->scene.empty()) request.scene = options->scene;
-    request.all = options->all;
-    if (options->takes > 0) request.takes = options->takes;
-    request.seed = options->seed;
-    if (!options->backend.empty()) request.backend = options->backend;
-    request.mode = render::render_mode_from_name(options->mode);
+    apply_shot_selection(options->selection, request);
     request.max_batch = options->batch;
 
     const std::filesystem::path model_dir =
-        options->model.empty() ? engine::default_model_dir() : std::filesystem::path(options->model);
+        engine::model_dir_or_default(options->model);
     auto registry = render::BackendRegistry::shipped(model_dir, engine::parse_device_choice(options->device));
 
     std::unique_ptr<render::ProgressSink> sink;

@@ -42,7 +42,7 @@ void run_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   const sigset_t signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   const std::filesystem::path model_dir =
-      options.model.empty() ? engine::default_model_dir() : std::filesystem::path(options.model);
+      engine::model_dir_or_default(options.model);
   auto registry = render::BackendRegistry::shipped(model_dir, engine::parse_device_choice(options.device));
   serve::ServeOptions serve_options;
   serve_options.workspace = global.workspace_path();

@@ -138,6 +138,8 @@ class Engine {
 
 // The model directory used when none is given: $SHOTGEN_MODEL_DIR, else <source dir>/models/default.
 std::filesystem::path default_model_dir();
+// `given` (a --model option) when not empty, else default_model_dir().
+std::filesystem::path model_dir_or_default(const std::string& given);
 
 DeviceChoice parse_device_choice(const std::string& text);  // "auto" | "cpu" | "cuda"; throws shotgen::Error
 SamplerSettings::Method parse_sampler_method(const std::string& text);  // "euler" | "heun"

@@ -424,6 +424,10 @@ std::filesystem::path default_model_dir() {
   return std::filesystem::path(SHOTGEN_SOURCE_DIR) / "models" / "default";
 }
 
+std::filesystem::path model_dir_or_default(const std::string& given) {
+  return given.empty() ? default_model_dir() : std::filesystem::path(given);
+}
+
 DeviceChoice parse_device_choice(const std::string& text) {
   if (text == "auto") return DeviceChoice::Auto;
   if (text == "cpu") return DeviceChoice::Cpu;
