@@ -31,7 +31,7 @@ struct GenerateOptions {
   std::string out;
   double guidance = 2.0;  // the `final` backend's: higher scales speckle the bundled model's frames
   std::optional<double> negative_scale;
-  double shift = 1.0;
+  std::optional<double> shift;  // default: the model's sampling_shift
   std::string sampler = "euler";
   std::string model;
   std::string device = "auto";
@@ -109,11 +109,11 @@ void run_generate(const GenerateOptions& options) {
   settings.steps = options.steps;
   settings.guidance = options.guidance;
   settings.negative_scale = options.negative_scale;
-  settings.shift = options.shift;
   settings.method = engine::parse_sampler_method(options.sampler);
 
   const std::filesystem::path model_dir = engine::model_dir_or_default(options.model);
   engine::Engine engine = engine::Engine::load(model_dir, engine::parse_device_choice(options.device));
+  settings.shift = options.shift.value_or(engine.info().config.sampling_shift);
   ProgressBar bar(isatty(STDERR_FILENO) != 0);
   const std::vector<Clip> clips =
       engine.generate({request}, settings, [&](int step, int total, int window, int windows) {
@@ -156,7 +156,7 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--guidance", options->guidance, "Guidance scale s")->capture_default_str();
   sub->add_option("--negative-scale", options->negative_scale,
                   "Separate negative strength n (three-branch guidance: v_unc + s(v_pos-v_unc) - n(v_neg-v_unc))");
-  sub->add_option("--shift", options->shift, "Timestep shift")->capture_default_str();
+  sub->add_option("--shift", options->shift, "Timestep shift (default: the model's sampling_shift)");
   sub->add_option("--sampler", options->sampler, "euler or heun")->capture_default_str();
   sub->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/frame_sizes.h"
+#include "cli/stop_on_signals.h"
 #include "core/error.h"
 #include "train/evaluation.h"
 #include "train/trainer.h"
@@ -43,6 +44,9 @@ void run_train(TrainCommand& command, const std::string& command_line) {
   for (const std::string& text : train::evaluation_prompt_texts()) texts.push_back(text);
   options.config.vocabulary = train::training_vocabulary(texts);
 
+  engine::CancelToken stop;
+  const StopOnSignals on_signals(stop);  // Ctrl-C / kill: the step finishes, the run checkpoints
+  options.stop = &stop;
   const train::TrainSummary summary = train::train(options, [](const train::TrainProgress& p) {
     std::fprintf(stderr, "step %6lld  loss %.4f  ema_loss %.4f  lr %.2e  %7.1f s  (%.2f s/step)\n",
                  static_cast<long long>(p.step), p.loss, p.ema_loss, p.learning_rate, p.seconds,
@@ -82,6 +86,14 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--uniform-t-share", o.uniform_time_share,
                   "Share of clips with uniform t (the rest logit-normal; uniform covers the pure-noise end)")
       ->capture_default_str();
+  sub->add_option("--time-shift", o.time_shift,
+                  "Shift every drawn t towards pure noise, t' = s*t/(1+(s-1)*t); the model samples with it")
+      ->capture_default_str();
+  sub->add_option("--filler-probability", o.filler_probability,
+                  "Share of captions given words the world's captions never use, so prompts full of them still work")
+      ->capture_default_str();
+  sub->add_option("--init-from", o.init_from,
+                  "Start a new run from trained weights: a checkpoint/ of `model train` or a model directory");
   sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints (0 = end only)")->capture_default_str();
   sub->add_option("--log-every", o.log_every, "Steps between stderr log lines")->capture_default_str();
   sub->add_option("--seed", o.seed, "Seed of the initialisation and the data stream")->capture_default_str();

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/stop_on_signals.h"
 #include "cli/frame_sizes.h"
 #include "train/autoencoder_trainer.h"
 
@@ -24,6 +25,9 @@ void run_train_autoencoder(TrainAutoencoderCommand& command, const std::string& 
   options.command_line = command_line;
   options.config.trained_sizes = parse_frame_sizes(command.sizes, "--sizes");
   options.crop = command.crop == "0x0" ? engine::FrameSize{0, 0} : parse_frame_size(command.crop, "--crop");
+  engine::CancelToken stop;
+  const StopOnSignals on_signals(stop);  // Ctrl-C / kill: the step finishes, the run checkpoints
+  options.stop = &stop;
   const train::AutoencoderSummary summary = train::train_autoencoder(options, [](const train::AutoencoderProgress& p) {
     std::fprintf(stderr, "step %6lld  loss %.4f  ema_loss %.4f  lr %.2e  %7.1f s  (%.3f s/step)\n",
                  static_cast<long long>(p.step), p.loss, p.ema_loss, p.learning_rate, p.seconds,

@@ -1,8 +1,8 @@
 // shotgen render: plans one job per shot × take and renders them into takes (see
-// render/render_runner.h). Ctrl-C (or TERM/HUP) cancels the running batch cleanly; a second one kills.
+// render/render_runner.h). Ctrl-C (or TERM/HUP) cancels the running batch cleanly; a second one kills
+// (cli/stop_on_signals.h).
 #include <unistd.h>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -10,24 +10,11 @@
 #include "cli/one_line.h"
 #include "cli/option_checks.h"
 #include "cli/shot_selection.h"
+#include "cli/stop_on_signals.h"
 #include "render/render_runner.h"
 
 namespace shotgen::cli {
 namespace {
-
-engine::CancelToken* g_cancel = nullptr;
-
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-
-void set_stop_handlers(void (*handler)(int)) {
-  for (int signal : kStopSignals) std::signal(signal, handler);
-}
-
-// Ctrl-C, kill (TERM) and a closed terminal (HUP) all stop the render cleanly.
-extern "C" void on_interrupt(int) {
-  if (g_cancel) g_cancel->cancel();
-  set_stop_handlers(SIG_DFL);  // a second signal stops at once
-}
 
 struct RenderCliOptions {
   ShotSelection selection;
@@ -88,22 +75,15 @@ void setup_render(CLI::App& app, const GlobalOptions& global) {
     else
       sink = std::make_unique<render::LineProgress>(std::cerr);
 
-    engine::CancelToken cancel;
-    g_cancel = &cancel;
-    set_stop_handlers(on_interrupt);
     render::RenderOptions render_options;
     render_options.finish_device = finish::finish_device_from_environment();
     render_options.note = [](const std::string& line) { std::cerr << "note: " << line << "\n"; };
     render::RenderSummary summary;
-    try {
+    {
+      engine::CancelToken cancel;
+      StopOnSignals stop(cancel);
       summary = render::render_shots(global.workspace_path(), request, registry, sink.get(), &cancel, render_options);
-    } catch (...) {
-      set_stop_handlers(SIG_DFL);
-      g_cancel = nullptr;
-      throw;
     }
-    set_stop_handlers(SIG_DFL);
-    g_cancel = nullptr;
     if (!options->json) print_summary(summary);
     if (summary.interrupted) throw ExitCode{130};
     if (!summary.ok()) throw ExitCode{kExitFindings};

@@ -55,8 +55,15 @@ const std::string& SharedEngine::model_id() {
     auto name = model_dir_.filename().string();
     if (name.empty()) name = model_dir_.parent_path().filename().string();
     model_id_ = name + "@" + sha256_hex(content).substr(0, 12);
+    sampling_shift_ = config.sampling_shift;
   }
   return *model_id_;
+}
+
+double SharedEngine::sampling_shift() {
+  model_id();
+  std::lock_guard lock(mutex_);
+  return *sampling_shift_;
 }
 
 engine::Engine& SharedEngine::get() {
@@ -72,6 +79,7 @@ RenderParams EngineBackend::params(const film::RenderSettings& settings, int fra
   RenderParams p;
   p.model = engine_->model_id();
   p.sampler = "euler";
+  p.shift = engine_->sampling_shift();
   p.steps = caps_.default_steps;
   p.guidance = caps_.default_guidance;
   if (!caps_.distilled) {

@@ -91,6 +91,8 @@ class SharedEngine {
   // "<dir name>@<first 12 hex of sha256(config.json + vocabulary + weights)>"; reads the files
   // (not the network) once. Throws shotgen::Error naming the directory when the model is missing.
   const std::string& model_id();
+  // The model's config.json sampling_shift (the schedule its weights were trained for).
+  double sampling_shift();
   engine::Engine& get();
   const std::filesystem::path& model_dir() const { return model_dir_; }
 
@@ -99,6 +101,7 @@ class SharedEngine {
   engine::DeviceChoice device_;
   std::mutex mutex_;
   std::optional<std::string> model_id_;
+  std::optional<double> sampling_shift_;
   std::unique_ptr<engine::Engine> engine_;
 };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <type_traits>
 
 #include "analyze/sharpness.h"
 #include "core/atomic_file.h"
@@ -23,7 +24,6 @@
 #include "media/png.h"
 #include "train/adamw.h"
 #include "train/loss_log.h"
-#include "train/stop_signals.h"
 #include "train/trainer.h"
 #include "train/training_batch.h"
 #include "world/sample.h"
@@ -48,31 +48,33 @@ struct RunState {
   double ema_loss = 0.0;
 };
 
+// The hyperparameters that define a run, each named once: written to state.json and read back
+// when the run resumes (a resumed run keeps them). The crop, a size, is stored as [width, height].
+template <class Options, class Visit>
+void visit_hyperparameters(Options& o, Visit&& visit) {
+  visit("batch_frames", o.batch_frames);
+  visit("frames_per_clip", o.frames_per_clip);
+  visit("learning_rate", o.learning_rate);
+  visit("final_learning_rate_fraction", o.final_learning_rate_fraction);
+  visit("warmup_steps", o.warmup_steps);
+  visit("edge_weight", o.edge_weight);
+  visit("latent_noise", o.latent_noise);
+  visit("gradient_clip", o.gradient_clip);
+  visit("seed", o.seed);
+}
+
 json hyperparameters(const AutoencoderTrainOptions& o) {
-  return {{"batch_frames", o.batch_frames},
-          {"frames_per_clip", o.frames_per_clip},
-          {"learning_rate", o.learning_rate},
-          {"final_learning_rate_fraction", o.final_learning_rate_fraction},
-          {"warmup_steps", o.warmup_steps},
-          {"edge_weight", o.edge_weight},
-          {"latent_noise", o.latent_noise},
-          {"crop", {o.crop.width, o.crop.height}},
-          {"gradient_clip", o.gradient_clip},
-          {"seed", o.seed}};
+  json h = {{"crop", {o.crop.width, o.crop.height}}};
+  visit_hyperparameters(o, [&](const char* key, const auto& value) { h[key] = value; });
+  return h;
 }
 
 void apply_hyperparameters(const json& h, AutoencoderTrainOptions& o) {
-  o.batch_frames = h.at("batch_frames").get<int>();
-  o.frames_per_clip = h.at("frames_per_clip").get<int>();
-  o.learning_rate = h.at("learning_rate").get<double>();
-  o.final_learning_rate_fraction = h.at("final_learning_rate_fraction").get<double>();
-  o.warmup_steps = h.at("warmup_steps").get<int>();
-  o.edge_weight = h.at("edge_weight").get<double>();
-  o.latent_noise = h.at("latent_noise").get<double>();
-  const auto crop = h.value("crop", std::vector<int>{0, 0});
+  visit_hyperparameters(o, [&](const char* key, auto& value) {
+    value = h.at(key).template get<std::decay_t<decltype(value)>>();
+  });
+  const auto crop = h.value("crop", std::vector<int>{0, 0});  // checkpoints from before crops: whole frames
   o.crop = {crop.at(0), crop.at(1)};
-  o.gradient_clip = h.at("gradient_clip").get<double>();
-  o.seed = h.at("seed").get<std::uint64_t>();
 }
 
 // `count` frames [count,3,H,W] in [-1,1]: frames_per_clip consecutive frames of each world clip of
@@ -269,7 +271,6 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
     optimizer.load_state(engine::read_safetensors(checkpoint / "optimizer.safetensors"),
                          (checkpoint / "optimizer.safetensors").string());
   LossLog loss_log(out / "loss.csv", run.step, options.resume);
-  StopSignals signals;
 
   // The schedule only needs max_steps/minutes/warm-up/floor: reuse the denoiser trainer's.
   TrainOptions schedule;
@@ -285,7 +286,7 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
   auto budget_reached = [&]() {
     if (options.max_steps > 0 && run.step >= options.max_steps) return std::string("steps");
     if (options.minutes > 0.0 && run.seconds >= options.minutes * 60.0) return std::string("minutes");
-    if (StopSignals::requested()) return std::string("signal");
+    if (options.stop && options.stop->is_cancelled()) return std::string("request");
     return std::string();
   };
   const int clips_per_step = (options.batch_frames + options.frames_per_clip - 1) / options.frames_per_clip;

@@ -23,6 +23,7 @@
 #include <functional>
 #include <string>
 
+#include "engine/engine.h"
 #include "engine/model/config.h"
 
 namespace shotgen::train {
@@ -52,6 +53,9 @@ struct AutoencoderTrainOptions {
   int threads = 0;
   std::string device = "auto";
   std::string command_line;
+  // Set from any thread (the CLI's signal handler): the current step finishes, then the run
+  // checkpoints and stops. The library installs no signal handlers.
+  const engine::CancelToken* stop = nullptr;
 
   void validate() const;  // throws shotgen::Error naming the option
 };
@@ -71,7 +75,7 @@ struct AutoencoderSummary {
   double final_loss = 0.0;
   double validation_psnr = 0.0;  // on frames of a held-out seed stream, dB
   double validation_structure_ratio = 0.0;  // reconstructed ÷ original (analyze/sharpness.h)
-  std::string stop_reason;       // "steps", "minutes" or "signal"
+  std::string stop_reason;       // "steps", "minutes" or "request" (the stop token)
   std::string device;
   std::filesystem::path checkpoint;
   std::filesystem::path preview;  // reconstruction.png: held-out frames above their reconstructions

@@ -99,6 +99,7 @@ class Renderer {
       : engine_(engine), options_(options), progress_(progress), total_(total) {
     settings_.steps = options.steps;
     settings_.guidance = options.guidance;
+    settings_.shift = engine.info().config.sampling_shift;
   }
 
   std::vector<Clip> render(const std::vector<engine::GenerationRequest>& requests, const std::string& stage) {
@@ -257,6 +258,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
                                      2 * referenced.size() + pairs.size());
   Renderer renderer(engine, options, progress, total);
+  report.shift = renderer.settings().shift;
   auto requests = [&](const std::vector<SuitePrompt>& suite, const std::string& negative) {
     std::vector<engine::GenerationRequest> out;
     for (const SuitePrompt& p : suite) out.push_back(request_for(p, negative, options));
@@ -428,6 +430,7 @@ json to_json(const EvaluationReport& r) {
               {"settings",
                {{"steps", o.steps},
                 {"guidance", o.guidance},
+                {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
                 {"seed", o.seed},
                 {"frames", o.frames},
@@ -451,8 +454,8 @@ std::string format_report(const EvaluationReport& r) {
   const EvaluationOptions& o = r.options;
   std::ostringstream out;
   char line[256];
-  out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, guidance "
-      << fixed(o.guidance, 1) << ", " << o.frames << " frames " << o.width << "x" << o.height << ", seed " << o.seed
+  out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
+      << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << o.frames << " frames " << o.width << "x" << o.height << ", seed " << o.seed
       << ", " << o.clips_per_cell << " clips per cell\n\n";
   std::snprintf(line, sizeof line, "%-36s %10s %14s\n", "adherence (measured = prompt)", "model", "world clips");
   out << line;

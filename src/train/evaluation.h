@@ -97,6 +97,7 @@ struct SharpnessReport {
 struct EvaluationReport {
   EvaluationOptions options;
   std::string model;
+  double shift = 1.0;  // the sampler's timestep shift (the model's sampling_shift)
   std::vector<AdherenceRow> adherence;
   std::vector<NegativeRow> negatives;
   std::vector<BleedRow> reference_bleed;

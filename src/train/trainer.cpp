@@ -4,12 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <future>
+#include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -20,8 +24,8 @@
 #include "engine/runtime/engine_impl.h"
 #include "train/adamw.h"
 #include "train/loss_log.h"
-#include "train/stop_signals.h"
 #include "train/training_batch.h"
+#include "train/vocabulary.h"
 
 namespace shotgen::train {
 namespace {
@@ -32,33 +36,39 @@ using Clock = std::chrono::steady_clock;
 
 constexpr double kLossSmoothing = 0.98;
 
-// Hyperparameters that define the run (stored in state.json; a resumed run keeps them).
+// The hyperparameters that define a run, each named once: written to state.json and read back
+// when the run resumes (a resumed run keeps them). `absent` is what a checkpoint from before the
+// key existed ran with; without one the key is required.
+template <class Options, class Visit>
+void visit_hyperparameters(Options& o, Visit&& visit) {
+  const std::optional<int> required_int;
+  const std::optional<double> required;
+  visit("batch_size", o.batch_size, required_int);
+  visit("frames", o.frames, required_int);
+  visit("learning_rate", o.learning_rate, required);
+  visit("final_learning_rate_fraction", o.final_learning_rate_fraction, required);
+  visit("warmup_steps", o.warmup_steps, required_int);
+  visit("weight_decay", o.weight_decay, required);
+  visit("ema_decay", o.ema_decay, required);
+  visit("gradient_clip", o.gradient_clip, required);
+  visit("conditioning_probability", o.conditioning_probability, required);
+  visit("uniform_time_share", o.uniform_time_share, std::optional<double>(0.0));  // before: logit-normal only
+  visit("time_shift", o.time_shift, std::optional<double>(1.0));                  // before: unshifted
+  visit("filler_probability", o.filler_probability, std::optional<double>(0.0));
+  visit("seed", o.seed, std::optional<std::uint64_t>());
+}
+
 json hyperparameters(const TrainOptions& o) {
-  return {{"batch_size", o.batch_size},
-          {"frames", o.frames},
-          {"learning_rate", o.learning_rate},
-          {"final_learning_rate_fraction", o.final_learning_rate_fraction},
-          {"warmup_steps", o.warmup_steps},
-          {"weight_decay", o.weight_decay},
-          {"ema_decay", o.ema_decay},
-          {"gradient_clip", o.gradient_clip},
-          {"conditioning_probability", o.conditioning_probability},
-          {"uniform_time_share", o.uniform_time_share},
-          {"seed", o.seed}};
+  json h;
+  visit_hyperparameters(o, [&](const char* key, const auto& value, const auto&) { h[key] = value; });
+  return h;
 }
 
 void apply_hyperparameters(const json& h, TrainOptions& o) {
-  o.batch_size = h.at("batch_size").get<int>();
-  o.frames = h.at("frames").get<int>();
-  o.learning_rate = h.at("learning_rate").get<double>();
-  o.final_learning_rate_fraction = h.at("final_learning_rate_fraction").get<double>();
-  o.warmup_steps = h.at("warmup_steps").get<int>();
-  o.weight_decay = h.at("weight_decay").get<double>();
-  o.ema_decay = h.at("ema_decay").get<double>();
-  o.gradient_clip = h.at("gradient_clip").get<double>();
-  o.conditioning_probability = h.at("conditioning_probability").get<double>();
-  o.uniform_time_share = h.value("uniform_time_share", 0.0);  // checkpoints from before the option: logit-normal only
-  o.seed = h.at("seed").get<std::uint64_t>();
+  visit_hyperparameters(o, [&](const char* key, auto& value, const auto& absent) {
+    if (absent && !h.contains(key)) value = *absent;
+    else value = h.at(key).template get<std::decay_t<decltype(value)>>();
+  });
 }
 
 struct RunState {
@@ -69,6 +79,7 @@ struct RunState {
   double last_loss = 0.0;
   std::string device;
   json autoencoder_training;  // a latent model's autoencoder stage (its state.json), null otherwise
+  json initialised_from;      // the run whose weights this one started from (--init-from), null otherwise
 };
 
 fs::path checkpoint_dir(const fs::path& out) { return out / "checkpoint"; }
@@ -109,6 +120,7 @@ void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, en
                      {"command_line", options.command_line},
                      {"hyperparameters", hyperparameters(options)}};
   if (!state.autoencoder_training.is_null()) state_json["autoencoder_training"] = state.autoencoder_training;
+  if (!state.initialised_from.is_null()) state_json["initialised_from"] = state.initialised_from;
   write_file_atomic(staging / "state.json", state_json.dump(2) + "\n");
   fs::remove_all(previous);
   if (fs::exists(target)) fs::rename(target, previous);
@@ -127,6 +139,7 @@ RunState read_state(const fs::path& dir, TrainOptions& options) {
     run.last_loss = state.at("last_loss").get<double>();
     run.device = state.value("device", std::string("cpu"));
     if (state.contains("autoencoder_training")) run.autoencoder_training = state["autoencoder_training"];
+    if (state.contains("initialised_from")) run.initialised_from = state["initialised_from"];
     apply_hyperparameters(state.at("hyperparameters"), options);
     // The command that started the run is what reproduces it, not the one that resumed it.
     if (state.contains("command_line")) options.command_line = state["command_line"].get<std::string>();
@@ -134,6 +147,19 @@ RunState read_state(const fs::path& dir, TrainOptions& options) {
     throw Error(std::string("checkpoint state is incomplete: ") + e.what(), (dir / "state.json").string(),
                 "delete the checkpoint and train again");
   }
+  return run;
+}
+
+// What --init-from started from: a checkpoint's state.json, or an exported model's training summary.
+json source_run(const fs::path& source) {
+  json run;
+  if (fs::exists(source / "state.json")) {
+    run = read_json_file(source / "state.json");
+  } else {
+    const engine::ModelConfig config = engine::load_model_config(source);
+    if (!config.training_json.empty()) run = json::parse(config.training_json);
+  }
+  run["source"] = source.string();
   return run;
 }
 
@@ -206,6 +232,12 @@ void TrainOptions::validate() const {
   require(conditioning_probability >= 0.0 && conditioning_probability <= 1.0, "must be in [0, 1]",
           "--conditioning-probability");
   require(uniform_time_share >= 0.0 && uniform_time_share <= 1.0, "must be in [0, 1]", "--uniform-t-share");
+  require(time_shift > 0.0 && time_shift <= 100.0, "must be in (0, 100]", "--time-shift");
+  require(filler_probability >= 0.0 && filler_probability <= 1.0, "must be in [0, 1]", "--filler-probability");
+  require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
+          "--init-from");
+  require(init_from.empty() || autoencoder_dir.empty(), "the weights of --init-from bring their own autoencoder",
+          "--autoencoder");
   require(checkpoint_every >= 0, "must not be negative", "--checkpoint-every");
   require(log_every >= 1, "must be at least 1", "--log-every");
   require(threads >= 0, "must not be negative", "--threads");
@@ -240,11 +272,27 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     config = engine::load_model_config(resume_from);
     run = read_state(resume_from, options);
     options.validate();
+  } else if (!options.init_from.empty()) {
+    if (!existing_checkpoint(out).empty())
+      throw Error("the output directory already holds a checkpoint", out.string(),
+                  "pass --resume to continue it, or choose another --out");
+    config = engine::load_model_config(options.init_from);
+    config.training_json.clear();
+    config.sampling_shift = options.time_shift;
+    run.initialised_from = source_run(options.init_from);
+    if (run.initialised_from.contains("autoencoder_training")) {
+      run.autoencoder_training = run.initialised_from["autoencoder_training"];
+      run.initialised_from.erase("autoencoder_training");
+    } else if (run.initialised_from.contains("autoencoder")) {
+      run.autoencoder_training = run.initialised_from["autoencoder"];
+      run.initialised_from.erase("autoencoder");
+    }
   } else {
     if (!existing_checkpoint(out).empty())
       throw Error("the output directory already holds a checkpoint", out.string(),
                   "pass --resume to continue it, or choose another --out");
     config = options.config;
+    config.sampling_shift = options.time_shift;
     if (!options.autoencoder_dir.empty()) {
       // A latent model: the autoencoder stage's latent keys, its weights loaded below.
       const engine::ModelConfig coder = engine::load_model_config(options.autoencoder_dir);
@@ -268,6 +316,10 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
   if (!resume_from.empty()) {
     engine::load_weights(*model, resume_from / "model.safetensors");
     engine::load_weights(*ema, resume_from / "ema.safetensors");
+  } else if (!options.init_from.empty()) {
+    const bool checkpoint = fs::exists(options.init_from / "state.json");
+    engine::load_weights(*model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"));
+    engine::load_weights(*ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"));
   } else {
     if (config.is_latent()) {
       if (options.autoencoder_dir.empty())
@@ -289,12 +341,21 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
 
   const engine::Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
   LossLog loss_log(out / "loss.csv", run.step, options.resume);
-  StopSignals signals;
 
+  // The vocabulary's words that no world caption uses: the filler of BatchSpec.
+  std::vector<std::string> filler_words;
+  {
+    std::vector<std::string> vocabulary = config.vocabulary, captions = caption_vocabulary();
+    std::sort(vocabulary.begin(), vocabulary.end());
+    std::sort(captions.begin(), captions.end());
+    std::set_difference(vocabulary.begin(), vocabulary.end(), captions.begin(), captions.end(),
+                        std::back_inserter(filler_words));
+  }
   auto make_batch = [&, options](std::int64_t step) {
     BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
                    options.conditioning_probability, options.uniform_time_share, options.seed,
-                   config.data_channels(), config.is_latent() ? config.latent_factor : 1};
+                   config.data_channels(), config.is_latent() ? config.latent_factor : 1, options.time_shift,
+                   options.filler_probability, &filler_words};
     TrainingBatch batch = make_training_batch(config, tokenizer, spec,
                                               mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));
@@ -310,7 +371,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
   auto budget_reached = [&]() {
     if (options.max_steps > 0 && run.step >= options.max_steps) return std::string("steps");
     if (options.minutes > 0.0 && run.seconds >= options.minutes * 60.0) return std::string("minutes");
-    if (StopSignals::requested()) return std::string("signal");
+    if (options.stop && options.stop->is_cancelled()) return std::string("request");
     return std::string();
   };
   auto progress = [&]() {
@@ -344,7 +405,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     stop_reason = budget_reached();
     if (on_log && (run.step % options.log_every == 0 || !stop_reason.empty()))
       on_log({run.step, loss, run.ema_loss, lr, run.seconds});
-    if (stop_reason.empty()) stop_reason = budget_reached();  // a signal during the callback
+    if (stop_reason.empty()) stop_reason = budget_reached();  // stopped during the callback
     if (stop_reason.empty() && options.checkpoint_every > 0 && run.step - last_checkpoint >= options.checkpoint_every) {
       write_checkpoint(out, config, *model, *ema, optimizer, options, run);
       last_checkpoint = run.step;
@@ -391,6 +452,7 @@ void export_model(const fs::path& checkpoint, const fs::path& export_dir) {
                    {"hyperparameters", stored.at("hyperparameters")}};
   if (!options.command_line.empty()) training["command"] = options.command_line;
   if (!run.autoencoder_training.is_null()) training["autoencoder"] = run.autoencoder_training;
+  if (!run.initialised_from.is_null()) training["initialised_from"] = run.initialised_from;
   config.training_json = training.dump();
   fs::create_directories(export_dir);
   engine::save_model_config(config, export_dir);

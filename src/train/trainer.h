@@ -10,12 +10,19 @@
 // noise, where the frame's layout is decided; measured here (2,000 steps, share 0), one Euler step
 // from t = 1 still returned the noise and 20 steps gave a mosaic of independent patches.
 //
+// Every drawn t is then shifted by `time_shift` s, t' = s·t/(1 + (s−1)·t), the sampler's own
+// schedule map: a clip's palette, light and layout are decided in the first steps from pure noise,
+// which s > 1 trains more often; the exported model samples with the same s (config sampling_shift).
+//
 // Data: clip i of the stream is world::sample(mix_seed(seed, i), ...), so nothing is stored and
 // a resumed run continues the stream exactly where it stopped. Every clip's caption (≈10% empty:
 // the unconditional branch) is the text; a sample's reference example is fed with only its
 // shared dimensions' token groups (the other groups are ignored, as `ignore` does at inference);
 // with probability `conditioning_probability` the first 1–2 frames are given clean through the
-// mask (image-to-video, windowed extension) and excluded from the loss.
+// mask (image-to-video, windowed extension) and excluded from the loss. With probability
+// `filler_probability` a caption also gets words that no world caption uses (a film's prose:
+// "lighthouse", "lantern", made-up words), so a long assembled prompt does not drown the words the
+// model can draw. `init_from` starts a new run (fine-tuning) from another run's weights.
 //
 // Output directory layout:
 //   checkpoint/        config.json, vocab.txt, model.safetensors, ema.safetensors,
@@ -30,6 +37,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/engine.h"
 #include "engine/model/config.h"
 
 namespace shotgen::train {
@@ -42,6 +50,10 @@ struct TrainOptions {
   // keys replace config's and its weights are loaded and frozen. Empty: a pixel-space model.
   std::filesystem::path autoencoder_dir;
   bool resume = false;       // continue from out_dir/checkpoint (error if there is none)
+  // Start a new run (its own schedule, fresh optimizer state) from trained weights: a checkpoint/ of
+  // `model train` (its model and EMA weights) or an exported model directory (weights.safetensors
+  // for both). The architecture, vocabulary and autoencoder are the source's; `config` is ignored.
+  std::filesystem::path init_from;
   std::int64_t max_steps = 0;  // stop after this many steps in total (0 = no step limit)
   double minutes = 0.0;        // stop after this much training wall time in total (0 = none)
   int batch_size = 16;
@@ -54,6 +66,10 @@ struct TrainOptions {
   double gradient_clip = 1.0;
   double conditioning_probability = 0.25;
   double uniform_time_share = 0.5;      // share of clips with uniform t (the rest logit-normal)
+  double time_shift = 1.0;              // t' = s·t / (1 + (s−1)·t) on every drawn t; exported as the
+                                        // model's sampling_shift
+  double filler_probability = 0.0;      // share of captions given words outside the world's captions
+                                        // (the vocabulary's other words, made-up words): see BatchSpec
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;
@@ -62,6 +78,9 @@ struct TrainOptions {
   std::string device = "auto";          // "auto", "cpu" or "cuda"
   bool export_at_end = true;
   std::string command_line;             // recorded in the exported training summary
+  // Set from any thread (the CLI's signal handler): the current step finishes, then the run
+  // checkpoints and stops. The library installs no signal handlers.
+  const engine::CancelToken* stop = nullptr;
 
   // Throws shotgen::Error naming the option when a value is out of range.
   void validate() const;
@@ -81,7 +100,7 @@ struct TrainSummary {
   std::int64_t clips_seen = 0;
   double seconds = 0.0;
   double final_loss = 0.0;   // ema_loss at the end
-  std::string stop_reason;   // "steps", "minutes" or "signal"
+  std::string stop_reason;   // "steps", "minutes" or "request" (the stop token)
   std::string device;
   std::filesystem::path exported;  // empty when nothing was exported
 };

@@ -28,7 +28,44 @@ int group_index(const engine::ModelConfig& config, std::string_view name) {
   return -1;
 }
 
+std::string made_up_word(world::Rng& rng) {
+  std::string word;
+  const int letters = 3 + rng.below(6);
+  for (int i = 0; i < letters; ++i) word += static_cast<char>('a' + rng.below(26));
+  return word;
+}
+
+std::vector<std::string> caption_parts_of(const std::string& caption) {
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  while (begin <= caption.size()) {
+    const std::size_t end = std::min(caption.find(", ", begin), caption.size());
+    parts.push_back(caption.substr(begin, end - begin));
+    begin = end + 2;
+  }
+  return parts;
+}
+
 }  // namespace
+
+std::string with_filler_words(const std::string& caption, const std::vector<std::string>& words, world::Rng& rng) {
+  std::vector<std::string> parts = caption_parts_of(caption);
+  int remaining = 1 + rng.below(24);
+  while (remaining > 0) {
+    const int run = std::min(remaining, 1 + rng.below(6));
+    std::string filler;
+    for (int k = 0; k < run; ++k) {
+      const bool known = !words.empty() && rng.below(4) != 0;
+      filler += (k ? " " : "") + (known ? words[static_cast<std::size_t>(rng.below(static_cast<int>(words.size())))]
+                                        : made_up_word(rng));
+    }
+    parts.insert(parts.begin() + rng.below(static_cast<int>(parts.size()) + 1), std::move(filler));
+    remaining -= run;
+  }
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : ", ") + part;
+  return out;
+}
 
 std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) {
   std::uint64_t z = a * 0x9E3779B97F4A7C15ull + b + 0x632BE59BD9B4E019ull;
@@ -64,7 +101,12 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   for (int i = 0; i < b; ++i) {
     const world::WorldSample& sample = samples[static_cast<std::size_t>(i)];
     clips.push_back(clip_tensor(sample.clip));
-    prompts.push_back(tokenizer.tokenize(sample.caption));
+    std::string caption = sample.caption;
+    if (!caption.empty() && spec.filler_probability > 0.0 && spec.filler_words) {
+      world::Rng rng(mix_seed(spec.stream_seed ^ 0xF111E5ull, first_clip + static_cast<std::uint64_t>(i)));
+      if (rng.uniform() < spec.filler_probability) caption = with_filler_words(caption, *spec.filler_words, rng);
+    }
+    prompts.push_back(tokenizer.tokenize(caption));
     // The unconditional branch at inference has neither text nor references: an empty caption
     // trains exactly that, so its reference is dropped too.
     if (slots > 0 && sample.reference && !sample.caption.empty()) {
@@ -92,7 +134,8 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   torch::Tensor logit_normal = torch::sigmoid(torch::randn({b}, generator, torch::kFloat32));
   torch::Tensor uniform = torch::rand({b}, generator, torch::kFloat32).clamp(1e-5, 1.0 - 1e-5);
   torch::Tensor pick_uniform = torch::rand({b}, generator, torch::kFloat32) < spec.uniform_time_share;
-  batch.t = torch::where(pick_uniform, uniform, logit_normal);
+  const torch::Tensor drawn = torch::where(pick_uniform, uniform, logit_normal);
+  batch.t = spec.time_shift == 1.0 ? drawn : spec.time_shift * drawn / (1.0 + (spec.time_shift - 1.0) * drawn);
   // With probability p the first one or two frames are given clean (image-to-video, the overlap
   // of a long shot's next window); never all frames, so every clip has something to learn.
   torch::Tensor draws = torch::rand({b, 2}, generator, torch::kFloat32);

@@ -3,10 +3,13 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "engine/model/config.h"
 #include "engine/model/shot_model.h"
 #include "engine/text/tokenizer.h"
+#include "world/rng.h"
 
 namespace shotgen::train {
 
@@ -21,13 +24,21 @@ struct BatchSpec {
   // than the frames (3 and 1 for a pixel-space model; the latent's for a latent one).
   int data_channels = 3;
   int data_factor = 1;
+  // Every drawn t is then shifted, t' = s·t / (1 + (s−1)·t), as the sampler's schedule is: s > 1 trains
+  // more clips at the high noise levels where a clip's palette, light and layout are decided.
+  double time_shift = 1.0;
+  // Words a prompt may hold that no caption of the world uses (the example films' prose, unknown
+  // words): with this probability a caption gets some of them between its parts (with_filler_words),
+  // so the model learns to draw from the words it knows and to pass over the rest.
+  double filler_probability = 0.0;
+  const std::vector<std::string>* filler_words = nullptr;
 };
 
 struct TrainingBatch {
   torch::Tensor clean;   // x0: the clips' pixels [B,3,T,H,W] in [-1,1] (a latent model's trainer
                          // replaces them with their latents [B,C,T,H/f,W/f])
   torch::Tensor noise;   // ε [B,C,T,H/f,W/f] ~ N(0,1) in the denoiser's space
-  torch::Tensor t;       // [B] in (0,1): uniform for a share of the clips, else logit-normal
+  torch::Tensor t;       // [B] in (0,1): uniform for a share of the clips, else logit-normal; shifted
   torch::Tensor given;   // [B,1,T,1,1] float: 1 = frame given clean (excluded from the loss)
   engine::ContextInputs context;
   int references = 0;    // clips that carry a reference
@@ -37,6 +48,10 @@ struct TrainingBatch {
 // conditioning frames (all CPU tensors). The same arguments give the same batch.
 TrainingBatch make_training_batch(const engine::ModelConfig& config, const engine::Tokenizer& tokenizer,
                                   const BatchSpec& spec, std::uint64_t step_seed, std::uint64_t first_clip);
+
+// `caption` with 1–24 words inserted in runs of 1–6 between its comma-separated parts: three in four
+// from `words`, the others made-up words (the tokenizer's hash buckets).
+std::string with_filler_words(const std::string& caption, const std::vector<std::string>& words, world::Rng& rng);
 
 // The batch's clip size for `step`: one of config.trained_sizes, chosen per step from the seed.
 engine::FrameSize size_for_step(const engine::ModelConfig& config, std::uint64_t seed, std::int64_t step);

@@ -77,6 +77,26 @@ TEST(ModelConfigFile, LatentKeysRoundTripAndPixelConfigsStayAsBefore) {
   EXPECT_FALSE(load_model_config(dir.path()).is_latent());
 }
 
+TEST(ModelConfigFile, SamplingShiftRoundTripsDefaultsToOneAndIsChecked) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  EXPECT_EQ(model_config_json(config).find("sampling_shift"), std::string::npos);  // 1: written as before
+  config.sampling_shift = 3.0;
+  save_model_config(config, dir.path());
+  EXPECT_DOUBLE_EQ(load_model_config(dir.path()).sampling_shift, 3.0);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
+  EXPECT_DOUBLE_EQ(load_model_config(dir.path()).sampling_shift, 1.0);  // models from before the key
+  for (const char* bad : {R"({"sampling_shift": 0})", R"({"sampling_shift": 1000})"}) {
+    shotgen::testing::write_text(dir.path() / "config.json", bad);
+    try {
+      load_model_config(dir.path());
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("sampling_shift must be in (0, 100]"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ModelConfigFile, LatentKeysOutOfRangeAreErrors) {
   shotgen::testing::TempDir dir;
   save_model_config(test_models::tiny_config(), dir.path());

@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
+#include <cmath>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -79,16 +80,18 @@ TEST(Trainer, TrainsWritesCheckpointLossLogAndExport) {
   EXPECT_EQ(clips[0].frame_count(), 4);
 }
 
-TEST(Trainer, InterruptedBySignalThenResumedEqualsAnUninterruptedRun) {
+TEST(Trainer, StoppedThenResumedEqualsAnUninterruptedRun) {
   testing::TempDir straight, split;
   train(tiny_options(straight.path(), 4));
   TrainOptions first = tiny_options(split.path(), 4);
   first.export_at_end = false;
   first.log_every = 1;
-  TrainSummary stopped = train(first, [](const TrainProgress& p) {
-    if (p.step == 2) std::raise(SIGTERM);  // finishes the step, checkpoints, stops
+  engine::CancelToken stop;  // what the CLI's signal handler sets
+  first.stop = &stop;
+  TrainSummary stopped = train(first, [&](const TrainProgress& p) {
+    if (p.step == 2) stop.cancel();  // finishes the step, checkpoints, stops
   });
-  EXPECT_EQ(stopped.stop_reason, "signal");
+  EXPECT_EQ(stopped.stop_reason, "request");
   EXPECT_EQ(stopped.steps, 2);
   TrainOptions second = tiny_options(split.path(), 4);
   second.resume = true;
@@ -122,6 +125,57 @@ TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {
   EXPECT_THROW(train(options), Error);
 }
 
+// Largest |a − b| over two F32 tensors of the same shape.
+float max_difference(const engine::TensorBytes& a, const engine::TensorBytes& b) {
+  const auto count = static_cast<std::size_t>(a.element_count());
+  std::vector<float> x(count), y(count);
+  std::memcpy(x.data(), a.bytes.data(), count * sizeof(float));
+  std::memcpy(y.data(), b.bytes.data(), count * sizeof(float));
+  float largest = 0.0f;
+  for (std::size_t i = 0; i < count; ++i) largest = std::max(largest, std::abs(x[i] - y[i]));
+  return largest;
+}
+
+TEST(Trainer, InitFromStartsANewRunFromTrainedWeightsAndExportsItsShift) {
+  testing::TempDir source, tuned, from_export;
+  train(tiny_options(source.path(), 3));
+
+  TrainOptions options = tiny_options(tuned.path(), 2);
+  options.init_from = source.path() / "checkpoint";
+  options.time_shift = 3.0;
+  options.learning_rate = 1e-9;  // so small that the weights stay the source's
+  options.config.width = 64;     // ignored: the source's architecture is kept
+  TrainSummary summary = train(options);
+  EXPECT_EQ(summary.steps, 2);  // a new run: its own step count and schedule
+
+  auto before = engine::read_safetensors(source.path() / "checkpoint" / "model.safetensors");
+  auto after = engine::read_safetensors(tuned.path() / "checkpoint" / "model.safetensors");
+  ASSERT_EQ(before.tensors.size(), after.tensors.size());
+  for (const auto& [name, tensor] : before.tensors) {
+    ASSERT_EQ(tensor.shape, after.tensors.at(name).shape) << name;
+    EXPECT_LT(max_difference(tensor, after.tensors.at(name)), 1e-6f) << name;
+  }
+  auto state = nlohmann::json::parse(read_file(tuned.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"]["time_shift"], 3.0);
+  EXPECT_EQ(state["initialised_from"]["step"], 3);
+  EXPECT_EQ(state["initialised_from"]["source"], (source.path() / "checkpoint").string());
+
+  // The model samples on the schedule it was trained on, and says where its weights came from.
+  auto config = nlohmann::json::parse(read_file(summary.exported / "config.json"));
+  EXPECT_EQ(config["sampling_shift"], 3.0);
+  EXPECT_EQ(config["training"]["initialised_from"]["step"], 3);
+  engine::Engine engine = engine::Engine::load(summary.exported, engine::DeviceChoice::Cpu);
+  EXPECT_DOUBLE_EQ(engine.info().config.sampling_shift, 3.0);
+
+  // An exported model directory is a source too; its training summary is the provenance.
+  TrainOptions second = tiny_options(from_export.path(), 1);
+  second.init_from = summary.exported;
+  train(second);
+  auto second_state = nlohmann::json::parse(read_file(from_export.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(second_state["initialised_from"]["steps"], 2);
+  EXPECT_EQ(second_state["hyperparameters"]["time_shift"], 1.0);
+}
+
 TEST(Trainer, ValidatesOptions) {
   TrainOptions options = tiny_options("out", 1);
   options.max_steps = 0;
@@ -132,6 +186,14 @@ TEST(Trainer, ValidatesOptions) {
   EXPECT_THROW(options.validate(), Error);
   options.ema_decay = 0.999;
   options.device = "tpu";
+  EXPECT_THROW(options.validate(), Error);
+  options.device = "cpu";
+  options.time_shift = 0.0;
+  EXPECT_THROW(options.validate(), Error);
+  options.time_shift = 3.0;
+  options.init_from = "elsewhere/checkpoint";
+  EXPECT_NO_THROW(options.validate());
+  options.resume = true;  // continue this run, or start from another: not both
   EXPECT_THROW(options.validate(), Error);
   TrainOptions too_many_frames = tiny_options("out", 1);
   too_many_frames.frames = 9;  // window is 4

@@ -3,6 +3,9 @@
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "engine/text/tokenizer.h"
 #include "train/tiny_config.h"
 #include "world/sample.h"
 
@@ -41,6 +44,72 @@ TEST_F(BatchFixture, UniformShareCoversThePureNoiseEnd) {
   EXPECT_GT(uniform, 0.05);  // uniform: 10 %
   EXPECT_LT(uniform, 0.16);
   EXPECT_GT(share_above(0.5, 0.95), share_above(0.0, 0.95));
+}
+
+TEST_F(BatchFixture, TimeShiftMovesTheSameDrawsTowardsPureNoise) {
+  BatchSpec plain{400, 2, {16, 16}, 0.0, 0.5, 3};
+  BatchSpec shifted = plain;
+  shifted.time_shift = 3.0;
+  const torch::Tensor t = make_training_batch(config, tokenizer, plain, 5, 0).t;
+  const torch::Tensor t3 = make_training_batch(config, tokenizer, shifted, 5, 0).t;
+  // The same draws, each mapped as the sampler's schedule maps its steps.
+  EXPECT_TRUE(torch::allclose(t3, 3.0 * t / (1.0 + 2.0 * t), 1e-6, 1e-6));
+  EXPECT_LT(t3.max().item<float>(), 1.0f);
+  auto share_above = [](const torch::Tensor& times, double level) {
+    return (times > level).to(torch::kFloat32).mean().item<double>();
+  };
+  EXPECT_GT(share_above(t3, 0.9), 2.0 * share_above(t, 0.9));
+}
+
+TEST(FillerWords, CaptionPartsStayInOrderAndOnlyFillerIsAdded) {
+  const std::string caption = "flat 2D animation, pan left, night scene, teal and orange";
+  const std::vector<std::string> words = {"lighthouse", "lantern", "harbor"};
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    world::Rng rng(seed);
+    const std::string out = with_filler_words(caption, words, rng);
+    std::vector<std::string> parts;
+    for (std::size_t begin = 0; begin <= out.size();) {
+      const std::size_t end = std::min(out.find(", ", begin), out.size());
+      parts.push_back(out.substr(begin, end - begin));
+      begin = end + 2;
+    }
+    std::vector<std::string> kept;
+    int added = 0;
+    for (const std::string& part : parts) {
+      const std::vector<std::string> original = {"flat 2D animation", "pan left", "night scene", "teal and orange"};
+      if (std::find(original.begin(), original.end(), part) != original.end()) {
+        kept.push_back(part);
+        continue;
+      }
+      for (const std::string& word : engine::split_words(part)) {
+        ++added;
+        const bool listed = std::find(words.begin(), words.end(), word) != words.end();
+        const bool made_up = word.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos;
+        EXPECT_TRUE(listed || made_up) << word;
+      }
+    }
+    EXPECT_EQ(kept, (std::vector<std::string>{"flat 2D animation", "pan left", "night scene", "teal and orange"})) << out;
+    EXPECT_GE(added, 1) << out;
+    EXPECT_LE(added, 24) << out;
+  }
+}
+
+TEST_F(BatchFixture, FillerLengthensCaptionsTheSameWayEveryTime) {
+  const std::vector<std::string> words = {"lighthouse", "lantern"};
+  BatchSpec filled = spec;
+  filled.filler_probability = 1.0;
+  filled.filler_words = &words;
+  const TrainingBatch plain = make_training_batch(config, tokenizer, spec, 11, 24);
+  const TrainingBatch a = make_training_batch(config, tokenizer, filled, 11, 24);
+  const TrainingBatch b = make_training_batch(config, tokenizer, filled, 11, 24);
+  EXPECT_TRUE(torch::equal(a.context.token_ids, b.context.token_ids));
+  EXPECT_TRUE(torch::equal(a.clean, plain.clean));  // the clips are the same, only the words differ
+  auto tokens = [](const TrainingBatch& batch) { return (batch.context.token_ids != 0).sum().item<std::int64_t>(); };
+  EXPECT_GT(tokens(a), tokens(plain));
+  // An empty caption (the unconditional branch) stays empty.
+  for (std::int64_t i = 0; i < plain.context.token_ids.size(0); ++i)
+    if ((plain.context.token_ids[i] != 0).sum().item<std::int64_t>() == 1)
+      EXPECT_EQ((a.context.token_ids[i] != 0).sum().item<std::int64_t>(), 1);
 }
 
 TEST_F(BatchFixture, SameArgumentsSameBatchAndTheStreamMovesOn) {

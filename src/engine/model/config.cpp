@@ -25,7 +25,7 @@ const std::set<std::string>& config_keys() {
       "text_heads",   "max_tokens",    "vocab_file",     "hash_buckets",
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
       "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
-      "latent_factor", "autoencoder_width", "training"};
+      "latent_factor", "autoencoder_width", "sampling_shift", "training"};
   return keys;
 }
 
@@ -101,6 +101,7 @@ void ModelConfig::validate(const std::string& where) const {
           "1024; window_frames ≤ 256; max_references ≤ 16; reference_tokens_per_group ≤ 64)",
           where);
   require(window_frames >= 1, "window_frames must be at least 1", where);
+  require(sampling_shift > 0.0 && sampling_shift <= 100.0, "sampling_shift must be in (0, 100]", where);
   require(overlap_frames >= 0 && overlap_frames < window_frames,
           "overlap_frames must be in [0, window_frames)", where);
   for (const FrameSize& size : trained_sizes)
@@ -158,6 +159,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "hash_buckets", config.hash_buckets, where);
   read_key(root, "window_frames", config.window_frames, where);
   read_key(root, "overlap_frames", config.overlap_frames, where);
+  read_key(root, "sampling_shift", config.sampling_shift, where);
   read_key(root, "reference_groups", config.reference_groups, where);
   read_key(root, "reference_tokens_per_group", config.reference_tokens_per_group, where);
   read_key(root, "max_references", config.max_references, where);
@@ -222,6 +224,7 @@ std::string model_config_json(const ModelConfig& config) {
   root["hash_buckets"] = config.hash_buckets;
   root["window_frames"] = config.window_frames;
   root["overlap_frames"] = config.overlap_frames;
+  if (config.sampling_shift != 1.0) root["sampling_shift"] = config.sampling_shift;
   json sizes = json::array();
   for (const FrameSize& size : config.trained_sizes) sizes.push_back({size.width, size.height});
   root["trained_sizes"] = sizes;

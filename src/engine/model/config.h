@@ -48,6 +48,9 @@ struct ModelConfig {
   int window_frames = 8;   // frames the model sees at once (the trained window)
   int overlap_frames = 2;  // frames a long shot's next window takes clean from the previous one
   std::vector<FrameSize> trained_sizes{{64, 32}};
+  // The timestep shift the weights were trained with (train/training_batch.h): the sampler's schedule
+  // uses it unless a request names another, so the steps fall where the model learnt.
+  double sampling_shift = 1.0;
   // References: each reference image becomes `reference_tokens_per_group` tokens per group.
   std::vector<std::string> reference_groups{"palette", "lighting", "texture", "composition"};
   int reference_tokens_per_group = 2;
