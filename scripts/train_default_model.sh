@@ -7,6 +7,10 @@
 #            latents on a 32x16 grid
 #   stage 2  the latent video DiT (shotgen model train --autoencoder ...): text + references ->
 #            latent clips, patch 2 on the latent grid (128 tokens per frame)
+#   stage 3  fine-tuning (shotgen model train --init-from ...): the sampler's timestep shift 3 in
+#            training (the steps from pure noise, where palette, light and layout are decided), and
+#            half the captions padded with words the world never uses (a film's prose), so long
+#            assembled prompts keep the words the model can draw in charge
 #   then     shotgen model eval on the exported model (the README's table)
 #
 # Budgets are steps, not minutes, so the same command gives the same weights on any machine; the
@@ -28,6 +32,7 @@ coder_steps=${SHOTGEN_TRAIN_CODER_STEPS:-24000}
 coder_batch=${SHOTGEN_TRAIN_CODER_BATCH:-8}
 denoiser_steps=${SHOTGEN_TRAIN_DENOISER_STEPS:-3800}
 denoiser_batch=${SHOTGEN_TRAIN_DENOISER_BATCH:-8}
+finetune_steps=${SHOTGEN_TRAIN_FINETUNE_STEPS:-3200}
 resume=()
 if [[ "${1:-}" == "--resume" ]]; then resume=(--resume); fi
 mkdir -p "$out"
@@ -55,16 +60,28 @@ if [[ $coder_done -eq 0 ]]; then
     --threads "$coder_threads" --device "$device"
 fi
 
+denoiser_done=0
+if [[ -f "$out/denoiser/checkpoint/state.json" ]] &&
+   grep -Eq "\"step\": $denoiser_steps(,|$)" "$out/denoiser/checkpoint/state.json"; then denoiser_done=1; fi
 denoiser_resume=()
 [[ -f "$out/denoiser/checkpoint/state.json" ]] && denoiser_resume=(--resume)
-stage denoiser build/shotgen model train "${denoiser_resume[@]}" \
-  --out "$out/denoiser" --export "$export_dir" --autoencoder "$out/autoencoder/checkpoint" \
+[[ $denoiser_done -eq 0 ]] && stage denoiser build/shotgen model train "${denoiser_resume[@]}" \
+  --out "$out/denoiser" --no-export --autoencoder "$out/autoencoder/checkpoint" \
   --steps "$denoiser_steps" \
   --width 128 --depth 4 --heads 4 --patch 2 --mlp-ratio 2 --depthwise-kernel 3 \
   --text-width 128 --text-depth 2 --text-heads 4 --window 8 --sizes 128x64 \
   --batch "$denoiser_batch" --frames 8 \
   --lr 1.5e-3 --final-lr-fraction 0.05 --warmup 200 --weight-decay 0.01 --ema-decay 0.999 --clip 1.0 \
   --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 250 --log-every 50 --seed 1 \
+  --threads "$threads" --device "$device"
+
+finetune_start=(--init-from "$out/denoiser/checkpoint")
+[[ -f "$out/finetune/checkpoint/state.json" ]] && finetune_start=(--resume)
+stage finetune build/shotgen model train "${finetune_start[@]}" \
+  --out "$out/finetune" --export "$export_dir" --steps "$finetune_steps" \
+  --time-shift 3 --filler-probability 0.5 --batch "$denoiser_batch" --frames 8 \
+  --lr 1e-3 --final-lr-fraction 0.1 --warmup 100 --weight-decay 0.01 --ema-decay 0.999 --clip 1.0 \
+  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 200 --log-every 50 --seed 1 \
   --threads "$threads" --device "$device"
 
 stage eval build/shotgen model eval --model "$export_dir" --device "$device" --json-file "$out/eval.json" |

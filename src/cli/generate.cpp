@@ -29,7 +29,7 @@ struct GenerateOptions {
   int frames = 16;
   std::string size = "128x64";
   std::string out;
-  double guidance = 2.0;  // the `final` backend's: higher scales speckle the bundled model's frames
+  double guidance = 3.0;  // the `final` backend's: higher scales speckle the bundled model's frames
   std::optional<double> negative_scale;
   std::optional<double> shift;  // default: the model's sampling_shift
   std::string sampler = "euler";

@@ -746,44 +746,59 @@ std::int64_t ProjectStore::insert_take(const TakeRecord& take) {
   return id;
 }
 
+namespace {
+
+// The columns of a take row, in the order take_from_row reads them.
+constexpr const char* kTakeColumns =
+    "id, shot_id, take_index, job_id, positive, negative, style_revision_id, negative_revision_id, seed, "
+    "backend, model, params_json, prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, approved, "
+    "reroute_reason, created_at, take_number, analysis_json, finish_json, source_path";
+
+TakeRecord take_from_row(Statement& stmt) {
+  TakeRecord take;
+  take.id = stmt.int64(0);
+  take.shot_id = stmt.text(1);
+  take.take_index = stmt.integer(2);
+  take.job_id = stmt.optional_text(3);
+  take.positive = stmt.text(4);
+  take.negative = stmt.text(5);
+  take.style_revision_id = stmt.optional_int64(6);
+  take.negative_revision_id = stmt.optional_int64(7);
+  take.seed = seed_from_db(stmt.int64(8));
+  take.backend = stmt.text(9);
+  take.model = stmt.text(10);
+  take.params_json = stmt.text(11);
+  take.prompt_hash = stmt.text(12);
+  take.status = take_status_from_name(stmt.text(13));
+  take.mp4_path = stmt.text(14);
+  take.poster_path = stmt.text(15);
+  take.frames_dir = stmt.text(16);
+  take.timings_json = stmt.text(17);
+  take.approved = stmt.int64(18) != 0;
+  take.reroute_reason = stmt.text(19);
+  take.created_at = stmt.text(20);
+  take.take_number = stmt.integer(21);
+  take.analysis_json = stmt.text(22);
+  take.finish_json = stmt.text(23);
+  take.source_path = stmt.text(24);
+  return take;
+}
+
+}  // namespace
+
 std::vector<TakeRecord> ProjectStore::takes(const std::optional<std::string>& shot_id) const {
-  auto stmt = db_.prepare(
-      "SELECT id, shot_id, take_index, job_id, positive, negative, style_revision_id, negative_revision_id, seed, "
-      "backend, model, params_json, prompt_hash, status, mp4_path, poster_path, frames_dir, timings_json, approved, "
-      "reroute_reason, created_at, take_number, analysis_json, finish_json, source_path FROM takes "
-      "WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
+  auto stmt = db_.prepare(std::string("SELECT ") + kTakeColumns + " FROM takes WHERE ?1 IS NULL OR shot_id = ?1 ORDER BY id");
   stmt.bind(1, shot_id);
   std::vector<TakeRecord> out;
-  while (stmt.step()) {
-    TakeRecord take;
-    take.id = stmt.int64(0);
-    take.shot_id = stmt.text(1);
-    take.take_index = stmt.integer(2);
-    take.job_id = stmt.optional_text(3);
-    take.positive = stmt.text(4);
-    take.negative = stmt.text(5);
-    take.style_revision_id = stmt.optional_int64(6);
-    take.negative_revision_id = stmt.optional_int64(7);
-    take.seed = seed_from_db(stmt.int64(8));
-    take.backend = stmt.text(9);
-    take.model = stmt.text(10);
-    take.params_json = stmt.text(11);
-    take.prompt_hash = stmt.text(12);
-    take.status = take_status_from_name(stmt.text(13));
-    take.mp4_path = stmt.text(14);
-    take.poster_path = stmt.text(15);
-    take.frames_dir = stmt.text(16);
-    take.timings_json = stmt.text(17);
-    take.approved = stmt.int64(18) != 0;
-    take.reroute_reason = stmt.text(19);
-    take.created_at = stmt.text(20);
-    take.take_number = stmt.integer(21);
-    take.analysis_json = stmt.text(22);
-    take.finish_json = stmt.text(23);
-    take.source_path = stmt.text(24);
-    out.push_back(std::move(take));
-  }
+  while (stmt.step()) out.push_back(take_from_row(stmt));
   return out;
+}
+
+std::optional<TakeRecord> ProjectStore::take_of_job(const std::string& job_id) const {
+  auto stmt = db_.prepare(std::string("SELECT ") + kTakeColumns + " FROM takes WHERE job_id = ?1");
+  stmt.bind(1, job_id);
+  if (!stmt.step()) return std::nullopt;
+  return take_from_row(stmt);
 }
 
 int ProjectStore::last_take_number(const std::string& shot_id) const {

@@ -124,6 +124,8 @@ class ProjectStore {
   int last_take_number(const std::string& shot_id) const;
   // Takes in insertion order; only those of `shot_id` when given.
   std::vector<TakeRecord> takes(const std::optional<std::string>& shot_id = std::nullopt) const;
+  // The take that job `job_id` produced (a job produces at most one), or nullopt.
+  std::optional<TakeRecord> take_of_job(const std::string& job_id) const;
   // Records that a take was finished again (`shotgen finish`); its files keep their paths.
   void set_take_finish(std::int64_t take_id, const std::string& finish_json);
 

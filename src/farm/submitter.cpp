@@ -19,6 +19,7 @@
 #include "film/workspace.h"
 #include "media/png.h"
 #include "prompt/assembler.h"
+#include "render/job_planner.h"
 #include "render/job_queue.h"
 #include "render/router.h"
 

@@ -282,7 +282,7 @@ std::string generation_hash(std::string_view positive, std::string_view negative
   nlohmann::json params;
   try {
     params = nlohmann::json::parse(params_json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number too large
     throw Error("generation parameters are not valid JSON: " + std::string(e.what()), std::string(where),
                 "pass a JSON object such as {\"steps\":24}");
   }

@@ -1,14 +1,7 @@
 #include "render/render_runner.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <set>
-#include <thread>
 
 #include "analyze/clip_analysis.h"
 #include "core/error.h"
@@ -16,469 +9,29 @@
 #include "db/migrations.h"
 #include "db/project_store.h"
 #include "film/film_loader.h"
-#include "film/reference_image.h"
 #include "film/workspace.h"
-#include "finish/source_frames.h"
-#include "media/png.h"
-#include "media/resize.h"
-#include "media/video_encoder.h"
+#include "finish/finish_plan.h"
 #include "prompt/assembler.h"
 #include "render/blank_frames.h"
-#include "render/generation_parameters.h"
+#include "render/job_planner.h"
 #include "render/job_queue.h"
+#include "render/lease_heartbeat.h"
 #include "render/project_lint.h"
 #include "render/reference_images.h"
 #include "render/reroute.h"
+#include "render/run_state.h"
 #include "render/take_adoption.h"
 #include "render/take_files.h"
 #include "render/take_store.h"
-#include "render/take_tags.h"
+#include "render/take_writer.h"
 
 namespace fs = std::filesystem;
 
 namespace shotgen::render {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// ---- Run bookkeeping shared by the generating and the encoding thread --------------------------
-class RunState {
- public:
-  RunState(ProgressSink* sink, RenderSummary& summary) : sink_(sink), summary_(summary), start_(Clock::now()) {}
-
-  void set_total(int total, int already_done) {
-    std::lock_guard lock(mutex_);
-    total_ = total;
-    finished_ = already_done;
-    baseline_ = already_done;
-  }
-
-  // A batch of `size` jobs is `fraction` through generation (for the ETA).
-  void set_batch_fraction(double fraction, int size) {
-    std::lock_guard lock(mutex_);
-    batch_fraction_ = fraction;
-    batch_size_ = size;
-  }
-
-  // Emits `event` with run counters filled in; `finishes` counts the job as finished.
-  void report(ProgressEvent event, bool finishes = false) {
-    std::lock_guard lock(mutex_);
-    if (finishes) ++finished_;
-    event.jobs_finished = finished_;
-    event.jobs_total = total_;
-    event.eta_seconds = eta();
-    if (sink_) sink_->report(event);
-  }
-
-  // Updates the summary under the lock.
-  template <class F>
-  void update(F&& change) {
-    std::lock_guard lock(mutex_);
-    change(summary_);
-  }
-
- private:
-  std::optional<double> eta() const {
-    const int work = total_ - baseline_;
-    if (work <= 0) return 0.0;
-    const double done = (finished_ - baseline_) + batch_fraction_ * batch_size_;
-    if (done <= 0) return std::nullopt;
-    const double elapsed = seconds_since(start_);
-    return std::max(0.0, elapsed * (work - done) / done);
-  }
-
-  std::mutex mutex_;
-  ProgressSink* sink_;
-  RenderSummary& summary_;
-  Clock::time_point start_;
-  int total_ = 0;
-  int finished_ = 0;
-  int baseline_ = 0;
-  double batch_fraction_ = 0;
-  int batch_size_ = 0;
-};
-
-ProgressEvent job_event(ProgressKind kind, const Job& job, std::string message = {}, int batch_size = 0) {
-  ProgressEvent e;
-  e.kind = kind;
-  e.job = job.id;
-  e.shot = job.shot_id;
-  e.take = job.take_index + 1;
-  e.backend = job.backend;
-  e.batch_size = batch_size;
-  e.message = std::move(message);
-  return e;
-}
-
-// ---- Everything a take record needs besides the clip -------------------------------------------
-struct TakeContext {
-  Job job;
-  JobSpec spec;
-  std::vector<std::string> negative_terms;
-  std::int64_t style_revision_id = 0;
-  std::int64_t negative_revision_id = 0;
-  std::string created_at;
-  double queue_wait_seconds = 0;
-  double batch_model_seconds = 0;
-  int batch_size = 1;
-  std::optional<std::string> reroute_reason;
-  std::optional<NewJob> next_job;  // set: the take is rejected and the shot goes to this job
-  finish::FinishPlan finish_plan;  // the shot's [finish]
-  std::string analysis_json = "{}";  // analyze::to_json of the generated frames
-};
-
-struct EncodeTask {
-  TakeContext context;
-  Clip clip;
-};
-
-// ---- The encoder thread: writes take files, then records the take in one transaction ----------
-class TakeWriter {
- public:
-  TakeWriter(fs::path root, const fs::path& database, const film::Film& film, LeaseOwner owner,
-             const RenderOptions& options, RunState& state, finish::Finisher& finisher)
-      : root_(std::move(root)),
-        db_(db::Database::open(database)),
-        film_(film),
-        owner_(std::move(owner)),
-        options_(options),
-        state_(state),
-        finisher_(finisher),
-        thread_([this] { loop(); }) {}
-
-  ~TakeWriter() { stop(); }
-
-  // Blocks while two tasks are already waiting (bounds the clips held in memory).
-  void submit(EncodeTask task) {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return pending_.size() < 2; });
-    pending_.push_back(std::move(task));
-    ++in_flight_;
-    work_.notify_one();
-  }
-
-  // Waits until every submitted task is written and recorded.
-  void wait_idle() {
-    std::unique_lock lock(mutex_);
-    idle_.wait(lock, [&] { return in_flight_ == 0; });
-  }
-
-  void stop() {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      stopping_ = true;
-    }
-    work_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void loop() {
-    while (true) {
-      EncodeTask task;
-      {
-        std::unique_lock lock(mutex_);
-        work_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-        if (pending_.empty()) return;  // stopping and drained
-        task = std::move(pending_.front());
-        pending_.pop_front();
-        space_.notify_all();
-      }
-      write(task);
-      {
-        std::lock_guard lock(mutex_);
-        --in_flight_;
-      }
-      idle_.notify_all();
-    }
-  }
-
-  void remove_outputs(const TakePaths& paths) {
-    std::error_code ec;
-    fs::remove(root_ / paths.mp4, ec);
-    fs::remove(root_ / paths.poster, ec);
-    fs::remove(root_ / paths.source, ec);
-  }
-
-  // A take that cannot be written or recorded: no file stays behind, the job fails with the reason.
-  void fail_take(const TakeContext& c, const TakePaths& paths, const std::string& reason,
-                 ErrorKind kind = ErrorKind::General) {
-    remove_outputs(paths);
-    JobQueue(db_).fail_attempt(c.job.id, owner_, reason, /*retryable=*/false);
-    state_.update([&](RenderSummary& s) {
-      ++s.failed;
-      s.failures.push_back({c.job.shot_id + " take " + std::to_string(c.job.take_index + 1) + ": " + reason, kind});
-    });
-    state_.report(job_event(ProgressKind::Failed, c.job, reason), true);
-  }
-
-  // The take record as far as it is known before its files are written.
-  db::TakeRecord take_record(const TakeContext& c, int take_number, const TakePaths& paths) const {
-    db::TakeRecord take;
-    take.shot_id = c.job.shot_id;
-    take.take_index = c.job.take_index;
-    take.take_number = take_number;
-    take.job_id = c.job.id;
-    take.positive = c.spec.positive;
-    take.negative = c.spec.negative;
-    take.style_revision_id = c.style_revision_id;
-    take.negative_revision_id = c.negative_revision_id;
-    take.seed = c.job.seed;
-    take.backend = c.job.backend;
-    take.model = c.spec.params.model;
-    take.params_json = c.job.params_json;
-    take.prompt_hash = c.job.prompt_hash;
-    take.status = c.next_job ? db::TakeStatus::Rejected : db::TakeStatus::Done;
-    take.mp4_path = paths.mp4;
-    take.poster_path = paths.poster;
-    take.timings_json = nlohmann::json{{"queue_wait_s", c.queue_wait_seconds},
-                                       {"model_s", c.batch_model_seconds / c.batch_size},
-                                       {"batch_model_s", c.batch_model_seconds},
-                                       {"batch_size", c.batch_size}}
-                            .dump();
-    take.reroute_reason = c.reroute_reason.value_or("");
-    take.analysis_json = c.analysis_json;
-    take.created_at = c.created_at;
-    return take;
-  }
-
-  void write(EncodeTask& task) {
-    const TakeContext& c = task.context;
-    // A new number above every record and every file of the shot: a take never takes the name of
-    // a file already on disk, known to the database or not.
-    const int take_number = next_take_number(root_, db_, c.job.shot_id);
-    const TakePaths paths = take_paths(c.job.shot_id, take_number, c.job.id);
-    db::TakeRecord take = take_record(c, take_number, paths);
-    state_.report(job_event(ProgressKind::Writing, c.job, paths.mp4));
-    auto start = Clock::now();
-    double finish_seconds = 0;
-    try {
-      // Finishing runs between the model and the encoder. Its record is part of the take record
-      // (and so of the MP4's tags); the generated frames are kept losslessly so that
-      // `shotgen finish` can finish the take again without generating it.
-      const Clip finished = finisher_.finish(task.clip, c.finish_plan, c.job.seed);
-      take.finish_json = finish::finish_record(c.finish_plan, c.job.seed, finisher_.device(), task.clip.width(),
-                                               task.clip.height(), task.clip.frame_count())
-                             .dump();
-      take.source_path = paths.source;
-      finish_seconds = seconds_since(start);
-      start = Clock::now();
-      EncodeOptions encode;
-      encode.fps = film_.info.fps;
-      encode.out_width = film_.info.resolution.width;
-      encode.out_height = film_.info.resolution.height;
-      encode.crf = options_.crf;
-      encode.preset = options_.x264_preset;
-      encode.metadata = take_tags(take, film_.info.title);
-      // Every file appears under its final name only when complete (temporary name + rename); the
-      // MP4 first: it is the file adoption goes by, the others are found beside it (take_adoption.h).
-      encode_mp4(root_ / paths.mp4, finished, encode);
-      const Image& middle = finished.frames[finished.frames.size() / 2];
-      write_png(root_ / paths.poster,
-                resize_image(middle, film_.info.resolution.width, film_.info.resolution.height),
-                {{"parameters", a1111_parameters(take)}});
-      finish::write_source_frames(root_ / paths.source, task.clip);
-    } catch (const std::exception& e) {
-      fail_take(c, paths, std::string("cannot write the take: ") + e.what());
-      return;
-    }
-    const double encode_seconds = seconds_since(start);
-    const bool rejected = c.next_job.has_value();
-    auto timings = nlohmann::json::parse(take.timings_json);
-    timings["finish_s"] = finish_seconds;
-    timings["encode_s"] = encode_seconds;
-    take.timings_json = timings.dump();
-    bool recorded = false;
-    try {
-      // The point of truth: job done + take record (+ the re-route job) commit together.
-      recorded = record_finished_take(db_, owner_, take, c.next_job);
-    } catch (const std::exception& e) {
-      fail_take(c, paths, std::string("cannot record the take: ") + e.what());
-      return;
-    }
-    if (!recorded) {  // cancelled (shotgen cancel) while it rendered: its result is discarded
-      remove_outputs(paths);
-      state_.update([](RenderSummary& s) { ++s.cancelled; });
-      state_.report(job_event(ProgressKind::Cancelled, c.job, "cancelled while rendering; result discarded"), true);
-      return;
-    }
-    state_.update([&](RenderSummary& s) {
-      s.finish_seconds += finish_seconds;
-      s.encode_seconds += encode_seconds;
-      if (rejected)
-        ++s.rerouted;
-      else
-        ++s.rendered;
-    });
-    if (rejected)
-      state_.report(job_event(ProgressKind::Rerouted, c.job, *c.reroute_reason + "; next: " + c.next_job->backend),
-                    /*finishes=*/false);
-    else
-      state_.report(job_event(ProgressKind::Done, c.job, paths.mp4), true);
-  }
-
-  fs::path root_;
-  db::Database db_;
-  const film::Film& film_;
-  LeaseOwner owner_;
-  RenderOptions options_;
-  RunState& state_;
-  finish::Finisher& finisher_;  // used on this writer's thread only
-  std::mutex mutex_;
-  std::condition_variable work_, space_, idle_;
-  std::deque<EncodeTask> pending_;
-  int in_flight_ = 0;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-// ---- Lease renewal on its own connection, independent of how long a model step takes ----------
-class Heartbeat {
- public:
-  Heartbeat(const fs::path& database, LeaseOwner owner, std::int64_t lease_ms)
-      : db_(db::Database::open(database)), owner_(std::move(owner)), lease_ms_(lease_ms), thread_([this] { loop(); }) {}
-  ~Heartbeat() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void loop() {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(lease_ms_ / 6, 50)),
-                           [&] { return stopping_; })) {
-      try {
-        JobQueue(db_).heartbeat(owner_, {}, lease_ms_);
-      } catch (const std::exception&) {
-        // A busy database delays one beat; the lease has room for several.
-      }
-    }
-  }
-
-  db::Database db_;
-  LeaseOwner owner_;
-  std::int64_t lease_ms_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-// ---- Planning ----------------------------------------------------------------------------------
-std::vector<const film::Shot*> select_shots(const film::Film& film, const RenderRequest& request) {
-  std::vector<const film::Shot*> out;
-  if (request.all) {
-    for (const auto& scene : film.scenes)
-      for (const auto& shot : scene.shots) out.push_back(&shot);
-    return out;
-  }
-  if (request.scene) {
-    const film::Scene* found = nullptr;
-    for (const auto& scene : film.scenes)
-      if (scene.id == *request.scene) found = &scene;
-    if (!found) {
-      std::string ids;
-      for (const auto& scene : film.scenes) ids += (ids.empty() ? "" : ", ") + scene.id;
-      throw Error("unknown scene '" + *request.scene + "'", "--scene", "scenes: " + ids);
-    }
-    for (const auto& shot : found->shots) out.push_back(&shot);
-  }
-  for (const auto& id : request.shots) {
-    const film::Shot* shot = film.find_shot(id);
-    if (!shot) throw Error("unknown shot '" + id + "'", "shotgen render", "list the shots with `shotgen lint` or film.toml");
-    if (std::find(out.begin(), out.end(), shot) == out.end()) out.push_back(shot);
-  }
-  return out;
-}
-
-std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const std::string& job_id) {
-  auto stmt = db.prepare("SELECT status FROM takes WHERE job_id = ?1");
-  stmt.bind(1, job_id);
-  if (!stmt.step()) return std::nullopt;
-  const std::string status = stmt.text(0);
-  if (status == "rejected") return db::TakeStatus::Rejected;
-  if (status == "failed") return db::TakeStatus::Failed;
-  return db::TakeStatus::Done;
-}
-
-
-struct Plan {
-  std::vector<std::string> job_ids;  // jobs to run, story order
-  int already_done = 0;
-};
-
-Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& shots, const RenderRequest& request,
-               const BackendRegistry& registry, JobQueue& queue) {
-  const auto caps = registry.caps();
-  Plan plan;
-  db::Transaction tx(queue.database());
-  for (const film::Shot* shot : shots) {
-    const int takes = request.takes.value_or(shot->takes);
-    if (takes < 1) throw Error("--takes must be at least 1", "--takes", "pass --takes 1 or more");
-    const Route route = route_shot(film, *shot, request.mode, request.backend, caps);
-    for (int take = 0; take < takes; ++take) {
-      const std::uint64_t seed = take_seed(film, *shot, take, request.seed);
-      // Walk the route: a backend whose take was rejected (its negative did not bite) hands the
-      // take to the next one, whose job the re-route already queued.
-      for (std::size_t b = 0; b < route.backends.size(); ++b) {
-        const NewJob job = job_for(film, *shot, take, seed, registry.get(route.backends[b]));
-        const auto existing = queue.find(job.id());
-        if (existing && existing->state == JobState::Done &&
-            take_status_of_job(queue.database(), existing->id) == db::TakeStatus::Rejected &&
-            b + 1 < route.backends.size())
-          continue;
-        if (existing && existing->state == JobState::Done) {
-          ++plan.already_done;
-        } else {
-          const auto result = queue.enqueue(job);
-          plan.job_ids.push_back(result.job.id);
-        }
-        break;
-      }
-    }
-  }
-  tx.commit();
-  return plan;
-}
-
-// The film's shots that have a queued job (running the queue without a shot selection).
-std::vector<const film::Shot*> shots_with_queued_jobs(const film::Film& film, const db::Database& db) {
-  std::set<std::string> queued;
-  for (const auto& job : JobQueue(db).list(JobState::Queued)) queued.insert(job.shot_id);
-  std::vector<const film::Shot*> shots;
-  for (const auto& scene : film.scenes)
-    for (const auto& shot : scene.shots)
-      if (queued.count(shot.id)) shots.push_back(&shot);
-  return shots;
-}
-
-// Queued jobs in story order (running the queue without a shot selection).
-std::vector<std::string> queued_jobs_in_story_order(const film::Film& film, const JobQueue& queue) {
-  std::map<std::string, int> order;
-  int position = 0;
-  for (const auto& scene : film.scenes)
-    for (const auto& shot : scene.shots) order[shot.id] = position++;
-  auto jobs = queue.list(JobState::Queued);
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
-    const int pa = order.count(a.shot_id) ? order[a.shot_id] : position;
-    const int pb = order.count(b.shot_id) ? order[b.shot_id] : position;
-    return pa != pb ? pa < pb : a.take_index < b.take_index;
-  });
-  std::vector<std::string> ids;
-  for (const auto& job : jobs) ids.push_back(job.id);
-  return ids;
-}
-
-// ---- Running -----------------------------------------------------------------------------------
+// The generating thread of a run: claims batches, generates them and hands each clip to the
+// TakeWriter (take_writer.h), while the Heartbeat (lease_heartbeat.h) keeps the claimed jobs' leases.
 class Runner {
  public:
   Runner(const fs::path& root, const fs::path& db_path, const film::Film& film, const ReferenceImages& references,
@@ -499,7 +52,7 @@ class Runner {
         summary_(summary),
         owner_(LeaseOwner::this_process()),
         batch_cap_(std::max(1, request.max_batch)),
-        run_start_(Clock::now()),
+        run_start_(RunClock::now()),
         finish_planner_(film, root) {}
 
   void run(std::vector<std::string> candidates) {
@@ -650,7 +203,7 @@ class Runner {
           state_.report(std::move(e));
         }
       };
-      const auto start = Clock::now();
+      const auto start = RunClock::now();
       std::vector<Clip> clips;
       try {
         clips = backend->render(specs, on_step, cancel_);
@@ -737,7 +290,7 @@ class Runner {
   RenderSummary& summary_;
   LeaseOwner owner_;
   int batch_cap_;
-  Clock::time_point run_start_;
+  RunClock::time_point run_start_;
   std::vector<std::string> candidates_;
   std::int64_t style_revision_id_ = 0;
   std::int64_t negative_revision_id_ = 0;
@@ -747,41 +300,9 @@ class Runner {
 
 }  // namespace
 
-NewJob job_for(const film::Film& film, const film::Shot& shot, int take_index, std::uint64_t seed,
-               const Backend& backend) {
-  NewJob job;
-  job.shot_id = shot.id;
-  job.take_index = take_index;
-  job.backend = backend.name();
-  job.params_json = backend.params(film.render, shot_frames(film, shot)).to_json();
-  job.seed = seed;
-  const auto prompt = prompt::assemble_prompt(film, shot, backend.caps());
-  job.prompt_hash = prompt::generation_hash(prompt, job.backend, job.params_json, seed);
-  return job;
-}
-
-int shot_frames(const film::Film& film, const film::Shot& shot) {
-  const double frames = shot.duration.value_or(film.info.default_shot_duration) * film.info.fps;
-  // Clamped as a double first: lround of a huge duration is undefined.
-  if (!(frames < kMaxShotFrames)) return kMaxShotFrames;
-  return std::max(1, static_cast<int>(std::lround(frames)));
-}
-
-std::uint64_t take_seed(const film::Film& film, const film::Shot& shot, int take_index,
-                        const std::optional<std::uint64_t>& override_seed) {
-  // Kept to 63 bits: a take's seed fits TOML's signed 64-bit integers, so it can be pasted back
-  // into film.toml (seeds below 2^63 are unchanged).
-  constexpr std::uint64_t kSeedMask = 0x7FFF'FFFF'FFFF'FFFFull;
-  const auto take = static_cast<std::uint64_t>(take_index);
-  if (override_seed) return (*override_seed + take) & kSeedMask;
-  if (shot.seed) return (*shot.seed + take) & kSeedMask;
-  if (film.info.seed_policy == film::SeedPolicy::Fixed) return (film.info.base_seed + take) & kSeedMask;
-  return (sha256_u64(std::to_string(film.info.base_seed) + "/" + shot.id) + take) & kSeedMask;
-}
-
 RenderSummary render_shots(const fs::path& workspace_root, const RenderRequest& request, BackendRegistry& registry,
                            ProgressSink* progress, engine::CancelToken* cancel, const RenderOptions& options) {
-  const auto start = Clock::now();
+  const auto start = RunClock::now();
   RenderSummary summary;
   RunState state(progress, summary);
   const auto workspace = film::Workspace::open(workspace_root);

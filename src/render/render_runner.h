@@ -107,16 +107,6 @@ struct RenderSummary {
   bool ok() const { return failed == 0 && cancelled == 0 && !interrupted; }
 };
 
-// The job that renders take `take_index` of `shot` on `backend` (its identity, parameters and
-// prompt hash), as planning and the re-route create it.
-NewJob job_for(const film::Film& film, const film::Shot& shot, int take_index, std::uint64_t seed,
-               const Backend& backend);
-// Frames for a shot: round(duration × fps) clamped to [1, kMaxShotFrames].
-int shot_frames(const film::Film& film, const film::Shot& shot);
-// The seed of take `take_index` (0-based) of `shot`.
-std::uint64_t take_seed(const film::Film& film, const film::Shot& shot, int take_index,
-                        const std::optional<std::uint64_t>& override_seed);
-
 // The whole pipeline above on the workspace at `workspace_root`. `progress` may be null; `cancel`
 // may be null (not cancellable).
 RenderSummary render_shots(const std::filesystem::path& workspace_root, const RenderRequest& request,

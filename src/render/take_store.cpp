@@ -29,6 +29,12 @@ bool record_finished_take(const db::Database& db, const LeaseOwner& owner, const
   return true;
 }
 
+std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const std::string& job_id) {
+  const auto take = db::ProjectStore(db).take_of_job(job_id);
+  if (!take) return std::nullopt;
+  return take->status;
+}
+
 std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id) {
   std::optional<db::TakeRecord> best;
   for (auto& take : store.takes(shot_id)) {

@@ -25,6 +25,10 @@ int next_take_number(const std::filesystem::path& workspace_root, const db::Data
 bool record_finished_take(const db::Database& db, const LeaseOwner& owner, const db::TakeRecord& take,
                           const std::optional<NewJob>& next_job);
 
+// The status of the take job `job_id` produced; nullopt when the job has no take (yet). Planning
+// reads it to walk a shot's route past a rejected take.
+std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const std::string& job_id);
+
 // The take that goes into the film: the approved take, else the first finished one — status done,
 // lowest take index, and for that index the newest record (a shot whose prompt changed keeps
 // its older takes as history; the newest render of a take is the current one).

@@ -48,7 +48,7 @@ struct EvaluationOptions {
   std::filesystem::path model_dir;  // empty: engine::default_model_dir()
   std::string device = "cpu";       // auto, cpu or cuda
   int steps = 20;                   // sampler steps (the engine's default)
-  double guidance = 2.0;  // as the `final` backend renders
+  double guidance = 3.0;  // as the `final` backend renders
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)

@@ -41,6 +41,7 @@ TEST(ModelConfigFile, UnknownKeyWrongTypeAndBadValuesAreErrors) {
   expect_error(R"({"mlp_depthwise_kernel": 2})", "mlp_depthwise_kernel must be 0 (none) or an odd size");
   expect_error(R"({"reference_groups": ["palette", "mood"]})", "unknown reference group 'mood'");
   expect_error("{oops", "invalid JSON");
+  expect_error(R"({"width": 1e999999})", "invalid JSON");  // out_of_range in nlohmann, not parse_error
 }
 
 TEST(ModelConfigFile, MissingDirectoryNamesTheFix) {

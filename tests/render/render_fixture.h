@@ -13,6 +13,7 @@
 #include "core/image.h"
 #include "engine/engine.h"
 #include "render/backend.h"
+#include "render/progress.h"
 #include "engine/tiny_model.h"
 #include "support/test_support.h"
 
@@ -123,6 +124,22 @@ inline Clip solid_clip(const JobSpec& job, std::uint8_t r, std::uint8_t g, std::
   }
   return clip;
 }
+
+// A progress sink that keeps every event it is given (from any thread).
+struct RecordingSink : ProgressSink {
+  void report(const ProgressEvent& event) override {
+    std::lock_guard lock(mutex);
+    events.push_back(event);
+  }
+  std::vector<ProgressKind> kinds() {
+    std::lock_guard lock(mutex);
+    std::vector<ProgressKind> out;
+    for (const auto& e : events) out.push_back(e.kind);
+    return out;
+  }
+  std::mutex mutex;
+  std::vector<ProgressEvent> events;
+};
 
 // A test double: renders solid frames, counts calls and batch sizes, and can be told to throw.
 class FakeBackend : public Backend {

@@ -14,6 +14,7 @@
 #include "film/film_loader.h"
 #include "media/png.h"
 #include "media/video_reader.h"
+#include "render/job_planner.h"
 #include "render/job_queue.h"
 #include "render/render_runner.h"
 #include "render/take_adoption.h"

@@ -69,7 +69,7 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& whe
   json header;
   try {
     header = json::parse(bytes.substr(8, header_length));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large
     fail(std::string("header is not valid JSON: ") + e.what(), where);
   }
   if (!header.is_object()) fail("header is not a JSON object", where);

@@ -132,7 +132,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   json root;
   try {
     root = json::parse(read_file(config_path));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large
     throw Error(std::string("invalid JSON: ") + e.what(), where, "fix the model's config.json");
   }
   if (!root.is_object()) throw Error("config.json must hold a JSON object", where, "fix the model's config.json");

@@ -1,0 +1,59 @@
+// Take records as planning reads them: the status of the take a job produced.
+#include <gtest/gtest.h>
+
+#include "db/migrations.h"
+#include "db/project_store.h"
+#include "film/film_loader.h"
+#include "render/job_queue.h"
+#include "render/take_store.h"
+#include "render_fixture.h"
+
+namespace shotgen::render {
+namespace {
+
+using namespace testing;
+
+struct TakeStoreFixture : ::testing::Test {
+  db::Database db = db::Database::open_in_memory();
+  JobQueue queue{db};
+  LeaseOwner me = LeaseOwner::this_process();
+
+  void SetUp() override {
+    db::migrate(db);
+    db::ProjectStore(db).sync(film::load_film_string(film_toml(FilmSpec{}), "film.toml"));
+  }
+  // A job of `shot` finished with a take of `status` (take number `number`); returns the job id.
+  std::string finished_job(const std::string& shot, int number, db::TakeStatus status) {
+    const auto seed = static_cast<std::uint64_t>(number);  // one job per take
+    const auto id = queue.enqueue({shot, number - 1, "final", R"({"frames":4})", seed, "hash-" + shot, 3}).job.id;
+    queue.claim_batch({id}, me, 1, 60'000);
+    db::TakeRecord take;
+    take.shot_id = shot;
+    take.take_index = number - 1;
+    take.take_number = number;
+    take.job_id = id;
+    take.backend = "final";
+    take.status = status;
+    EXPECT_TRUE(record_finished_take(db, me, take, std::nullopt));
+    return id;
+  }
+};
+
+TEST_F(TakeStoreFixture, TakeStatusOfJobReadsTheJobsTake) {
+  const auto done = finished_job("s1_01", 1, db::TakeStatus::Done);
+  const auto rejected = finished_job("s1_01", 2, db::TakeStatus::Rejected);
+  const auto other_shot = finished_job("s2_01", 1, db::TakeStatus::Rejected);
+  EXPECT_EQ(take_status_of_job(db, done), db::TakeStatus::Done);
+  EXPECT_EQ(take_status_of_job(db, rejected), db::TakeStatus::Rejected);
+  EXPECT_EQ(take_status_of_job(db, other_shot), db::TakeStatus::Rejected);
+  // A job without a take (queued, or never heard of): none.
+  const auto queued = queue.enqueue({"s1_02", 0, "final", R"({"frames":4})", 7u, "hash", 3}).job.id;
+  EXPECT_EQ(take_status_of_job(db, queued), std::nullopt);
+  EXPECT_EQ(take_status_of_job(db, "no-such-job"), std::nullopt);
+  // Rejected in review: planning sees the take as rejected from then on.
+  reject_take(db::ProjectStore(db), "s1_01", 1);
+  EXPECT_EQ(take_status_of_job(db, done), db::TakeStatus::Rejected);
+}
+
+}  // namespace
+}  // namespace shotgen::render
