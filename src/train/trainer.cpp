@@ -276,6 +276,9 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     if (!existing_checkpoint(out).empty())
       throw Error("the output directory already holds a checkpoint", out.string(),
                   "pass --resume to continue it, or choose another --out");
+    if (!fs::exists(options.init_from / "config.json"))
+      throw Error("no trained weights to start from (no config.json)", options.init_from.string(),
+                  "pass the checkpoint/ of a `shotgen model train` run or a model directory");
     config = engine::load_model_config(options.init_from);
     config.training_json.clear();
     config.sampling_shift = options.time_shift;

@@ -174,6 +174,16 @@ TEST(Trainer, InitFromStartsANewRunFromTrainedWeightsAndExportsItsShift) {
   auto second_state = nlohmann::json::parse(read_file(from_export.path() / "checkpoint" / "state.json"));
   EXPECT_EQ(second_state["initialised_from"]["steps"], 2);
   EXPECT_EQ(second_state["hyperparameters"]["time_shift"], 1.0);
+
+  testing::TempDir third;
+  TrainOptions missing = tiny_options(third.path(), 1);
+  missing.init_from = third.path() / "no_such_run";
+  try {
+    train(missing);
+    FAIL() << "a missing --init-from must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no trained weights to start from"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Trainer, ValidatesOptions) {
