@@ -1,11 +1,9 @@
 #include "render/render_runner.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "analyze/clip_analysis.h"
 #include "core/error.h"
-#include "core/hash.h"
 #include "db/migrations.h"
 #include "db/project_store.h"
 #include "film/film_loader.h"
