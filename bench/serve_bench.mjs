@@ -33,7 +33,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
 const env = { ...process.env, SHOTGEN_MODEL_DIR: options.model, SHOTGEN_THREADS: '1' };
 const log = (...args) => console.error('[serve_bench]', ...args);
 
-function film(shots) {
+function filmToml(shots) {
   const scenes = 10;
   let toml = `format_version = 1
 [film]
@@ -91,7 +91,7 @@ let browser = null;
 try {
   await mkdir(join(workspace, 'references'), { recursive: true });
   await mkdir(join(workspace, 'renders'), { recursive: true });
-  await writeFile(join(workspace, 'film.toml'), film(options.shots));
+  await writeFile(join(workspace, 'film.toml'), filmToml(options.shots));
   let started = Date.now();
   await run(['-C', workspace, 'render', '--all']);
   const renderSeconds = (Date.now() - started) / 1000;
@@ -143,8 +143,8 @@ try {
   log('page loads (ms):', loads.map((l) => Math.round(l.all_posters_ms)).join(', '));
 
   // 2. 50 concurrent requests while the server's worker renders one more take of every shot.
-  const film = await (await fetch(`${base}/api/film`)).json();
-  const shots = film.scenes.flatMap((scene) => scene.shots);
+  const filmView = await (await fetch(`${base}/api/film`)).json();
+  const shots = filmView.scenes.flatMap((scene) => scene.shots);
   const render = await fetch(`${base}/api/render`, {
     method: 'POST', headers: { 'X-Shotgen-Token': token, 'Content-Type': 'application/json' },
     body: JSON.stringify({ all: true, takes: 2 }),

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <thread>
 
+// cpp-httplib listens with a backlog of 5: 50 clients connecting at once had their SYNs dropped and
+// retried after 1 and 3 seconds (bench/serve_bench.mjs: rounds of 2–4 s). Only this file includes it.
+#define CPPHTTPLIB_LISTEN_BACKLOG 128
 #include <httplib.h>
 
 #include "db/migrations.h"
@@ -319,7 +322,11 @@ ReviewServer::ReviewServer(ServeOptions options, render::BackendRegistry& regist
   const int threads = std::max(2, s.options.threads);
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   s.http.set_payload_max_length(s.options.max_body_bytes);
-  s.http.set_keep_alive_max_count(100);
+  // One request per connection: cpp-httplib serves a connection on one pool thread until it closes,
+  // so an idle keep-alive connection (a browser keeps six) held a thread for the keep-alive timeout
+  // and 50 concurrent clients queued behind them in 3-second steps (bench/serve_bench.mjs: p50 3.1 s).
+  // On loopback a new connection costs far less than that wait.
+  s.http.set_keep_alive_max_count(1);
   s.http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "no-referrer"},
                               {"X-Frame-Options", "DENY"},
