@@ -1,6 +1,7 @@
 #include "cli/stop_on_signals.h"
 
 #include <atomic>
+#include <iterator>
 
 namespace shotgen::cli {
 namespace {
@@ -20,11 +21,11 @@ StopOnSignals::StopOnSignals(engine::CancelToken& token) {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  for (int i = 0; i < 3; ++i) sigaction(kStopSignals[i], &action, &previous_[i]);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &action, &previous_[i]);
 }
 
 StopOnSignals::~StopOnSignals() {
-  for (int i = 0; i < 3; ++i) sigaction(kStopSignals[i], &previous_[i], nullptr);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &previous_[i], nullptr);
   g_token.store(nullptr);
 }
 

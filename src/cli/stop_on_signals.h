@@ -17,7 +17,7 @@ class StopOnSignals {
   StopOnSignals& operator=(const StopOnSignals&) = delete;
 
  private:
-  struct sigaction previous_[3] {};
+  struct sigaction previous_[3] {};  // one per stop signal (INT, TERM, HUP)
 };
 
 }  // namespace shotgen::cli

@@ -150,15 +150,12 @@ RunState read_state(const fs::path& dir, TrainOptions& options) {
   return run;
 }
 
-// What --init-from started from: a checkpoint's state.json, or an exported model's training summary.
-json source_run(const fs::path& source) {
+// What --init-from started from: a checkpoint's state.json, or an exported model's training summary
+// (the `training` object of its config, already loaded as `config`).
+json source_run(const fs::path& source, const engine::ModelConfig& config) {
   json run;
-  if (fs::exists(source / "state.json")) {
-    run = read_json_file(source / "state.json");
-  } else {
-    const engine::ModelConfig config = engine::load_model_config(source);
-    if (!config.training_json.empty()) run = json::parse(config.training_json);
-  }
+  if (fs::exists(source / "state.json")) run = read_json_file(source / "state.json");
+  else if (!config.training_json.empty()) run = json::parse(config.training_json);
   run["source"] = source.string();
   return run;
 }
@@ -280,9 +277,9 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
       throw Error("no trained weights to start from (no config.json)", options.init_from.string(),
                   "pass the checkpoint/ of a `shotgen model train` run or a model directory");
     config = engine::load_model_config(options.init_from);
+    run.initialised_from = source_run(options.init_from, config);
     config.training_json.clear();
     config.sampling_shift = options.time_shift;
-    run.initialised_from = source_run(options.init_from);
     if (run.initialised_from.contains("autoencoder_training")) {
       run.autoencoder_training = run.initialised_from["autoencoder_training"];
       run.initialised_from.erase("autoencoder_training");
