@@ -9,17 +9,32 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/io_error.h"
 
 namespace shotgen {
 namespace {
 
 constexpr std::string_view kTempMarker = ".tmp-";
 
-void fsync_path(const std::filesystem::path& path, int flags) {
-  int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return;  // best effort: some filesystems refuse opening directories
+// A directory's fsync makes the rename durable; best effort, as some filesystems refuse opening
+// directories.
+void fsync_directory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
+}
+
+// A file's fsync is where a failing disk (EIO) or a delayed allocation on a full disk (ENOSPC)
+// shows up: the bytes are not safely on disk, so the file must not be renamed into place.
+// Returns 0 or the errno.
+int fsync_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return errno;
+  const int rc = ::fsync(fd);
+  const int err = rc == 0 ? 0 : errno;
+  ::close(fd);
+  return err == EINVAL ? 0 : err;  // EINVAL: a file (a pipe, a special file) that cannot be synced
 }
 
 }  // namespace
@@ -46,15 +61,18 @@ std::optional<long> temp_file_writer_pid(std::string_view name) {
 }
 
 void commit_temp_file(const std::filesystem::path& temp, const std::filesystem::path& path) {
-  fsync_path(temp, O_RDONLY);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::filesystem::remove(temp);
-    throw Error("cannot rename into place: " + std::string(std::strerror(err)), path.string(),
-                "check that the folder is writable");
+  if (const int err = fsync_file(temp); err != 0) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw io_error(err, "cannot write file", path);
   }
-  auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  fsync_path(dir, O_RDONLY | O_DIRECTORY);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw io_error(err, "cannot rename into place", path);
+  }
+  fsync_directory(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
@@ -62,17 +80,20 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) {
-      throw Error("cannot create file: " + std::string(std::strerror(errno)), temp.string(),
-                  "check that the folder exists and is writable");
+      const int err = errno;
+      if (err == ENOENT)
+        throw Error(ErrorKind::Io, "cannot create file: the folder does not exist", temp.string(),
+                    "create the folder or check the path");
+      throw io_error(err, "cannot create file", temp);
     }
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) {
-      int err = errno;
+      const int err = errno;
       out.close();
-      std::filesystem::remove(temp);
-      throw Error("cannot write file: " + std::string(std::strerror(err)), path.string(),
-                  "check free disk space and permissions");
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      throw io_error(err, "cannot write file", path);
     }
   }
   commit_temp_file(temp, path);

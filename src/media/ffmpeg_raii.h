@@ -10,11 +10,13 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <cerrno>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "core/error.h"
+#include "core/io_error.h"
 
 namespace shotgen::media {
 
@@ -58,8 +60,10 @@ inline std::string av_error_text(int ret) {
 
 // Turns a negative FFmpeg return code into shotgen::Error("<what>: <av_strerror>", file).
 // Returns `ret` unchanged when it is not an error so calls can be wrapped inline.
+// A full or failing disk is named as such (core/io_error.h), whatever the step that hit it.
 inline int check(int ret, const std::string& what, const std::filesystem::path& file,
                  const std::string& fix = {}) {
+  if (ret == AVERROR(ENOSPC) || ret == AVERROR(EDQUOT) || ret == AVERROR(EIO)) throw io_error(AVUNERROR(ret), what, file);
   if (ret < 0) throw Error(what + ": " + av_error_text(ret), file.string(), fix);
   return ret;
 }

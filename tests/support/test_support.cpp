@@ -110,6 +110,17 @@ BoundedResult run_shotgen_within(const std::vector<std::string>& args, double se
 
 CommandResult run_shotgen(const std::vector<std::string>& args) { return run_program(SHOTGEN_BINARY, args); }
 
+std::optional<CommandResult> run_in_mount_namespace(const std::string& script, const std::vector<std::string>& args) {
+  static const bool permitted = run_program("unshare", {"-rm", "true"}).exit_code == 0;
+  if (!permitted) return std::nullopt;
+  TempDir holder;
+  const fs::path file = holder.path() / "script.sh";
+  write_text(file, script);
+  std::vector<std::string> command{"-rm", "sh", file.string()};
+  command.insert(command.end(), args.begin(), args.end());
+  return run_program("unshare", command);
+}
+
 fs::path source_dir() { return fs::path(SHOTGEN_SOURCE_DIR); }
 fs::path projects_dir() { return source_dir() / "projects"; }
 

@@ -2,6 +2,7 @@
 // Helpers shared by every test executable.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct BoundedResult : CommandResult {
   bool needed_kill = false;  // SIGTERM did not stop it
 };
 BoundedResult run_shotgen_within(const std::vector<std::string>& args, double seconds);
+
+// Runs `script` with sh in a private user and mount namespace (`unshare -rm`): it may mount a
+// small tmpfs (a disk to fill) as an unprivileged user, and nothing outside the namespace sees the
+// mount. The script gets `args` as $1, $2, ... nullopt where such namespaces are not permitted.
+std::optional<CommandResult> run_in_mount_namespace(const std::string& script, const std::vector<std::string>& args);
 
 // Repository root and the example projects.
 std::filesystem::path source_dir();
