@@ -92,6 +92,11 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--filler-probability", o.filler_probability,
                   "Share of captions given words the world's captions never use, so prompts full of them still work")
       ->capture_default_str();
+  sub->add_option("--multiscale-loss", o.multiscale_loss_weight,
+                  "Weight of the error pooled over 4x4 latent blocks and whole frames (grade, light, layout); 0 = plain MSE")
+      ->capture_default_str();
+  sub->add_flag("--pooled-words", o.pooled_words,
+                "Give the denoiser the prompt's words pooled from their embeddings (with --init-from: added to its model)");
   sub->add_option("--init-from", o.init_from,
                   "Start a new run from trained weights: a checkpoint/ of `model train` or a model directory");
   sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints (0 = end only)")->capture_default_str();

@@ -23,6 +23,7 @@
 #include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
 #include "train/adamw.h"
+#include "train/flow_loss.h"
 #include "train/loss_log.h"
 #include "train/training_batch.h"
 #include "train/vocabulary.h"
@@ -55,6 +56,7 @@ void visit_hyperparameters(Options& o, Visit&& visit) {
   visit("uniform_time_share", o.uniform_time_share, std::optional<double>(0.0));  // before: logit-normal only
   visit("time_shift", o.time_shift, std::optional<double>(1.0));                  // before: unshifted
   visit("filler_probability", o.filler_probability, std::optional<double>(0.0));
+  visit("multiscale_loss_weight", o.multiscale_loss_weight, std::optional<double>(0.0));  // before: MSE only
   visit("seed", o.seed, std::optional<std::uint64_t>());
 }
 
@@ -99,14 +101,10 @@ json read_json_file(const fs::path& path) {
   }
 }
 
-void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, engine::ShotModelImpl& model,
-                      engine::ShotModelImpl& ema, const AdamW& optimizer, const TrainOptions& options,
-                      const RunState& state) {
-  const fs::path staging = out / "checkpoint.tmp";
-  const fs::path target = checkpoint_dir(out);
-  const fs::path previous = out / "checkpoint.old";
-  fs::remove_all(staging);
-  fs::create_directories(staging);
+// The files of one checkpoint, written into `staging`.
+void write_checkpoint_files(const fs::path& staging, const engine::ModelConfig& config, engine::ShotModelImpl& model,
+                            engine::ShotModelImpl& ema, const AdamW& optimizer, const TrainOptions& options,
+                            const RunState& state) {
   engine::save_model_config(config, staging);
   engine::save_weights(model, staging / "model.safetensors", engine::DType::F32);
   engine::save_weights(ema, staging / "ema.safetensors", engine::DType::F32);
@@ -122,6 +120,24 @@ void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, en
   if (!state.autoencoder_training.is_null()) state_json["autoencoder_training"] = state.autoencoder_training;
   if (!state.initialised_from.is_null()) state_json["initialised_from"] = state.initialised_from;
   write_file_atomic(staging / "state.json", state_json.dump(2) + "\n");
+}
+
+void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, engine::ShotModelImpl& model,
+                      engine::ShotModelImpl& ema, const AdamW& optimizer, const TrainOptions& options,
+                      const RunState& state) {
+  const fs::path staging = out / "checkpoint.tmp";
+  const fs::path target = checkpoint_dir(out);
+  const fs::path previous = out / "checkpoint.old";
+  fs::remove_all(staging);
+  fs::create_directories(staging);
+  try {
+    write_checkpoint_files(staging, config, model, ema, optimizer, options, state);
+  } catch (...) {
+    // A full disk: the half-written staging folder would only hold on to the space the user must free.
+    std::error_code ignored;
+    fs::remove_all(staging, ignored);
+    throw;
+  }
   fs::remove_all(previous);
   if (fs::exists(target)) fs::rename(target, previous);
   fs::rename(staging, target);
@@ -176,9 +192,9 @@ void update_ema(engine::ShotModelImpl& ema, engine::ShotModelImpl& model, double
   for (auto& item : ema.named_parameters()) item.value().mul_(decay).add_(current[item.key()], 1.0 - decay);
 }
 
-// One optimisation step; returns the loss.
+// One optimisation step; returns the plain velocity MSE (comparable across loss settings).
 double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const TrainingBatch& batch, double lr,
-                     double gradient_clip, const torch::Device& device) {
+                     const TrainOptions& options, const torch::Device& device) {
   torch::Tensor clean = batch.clean.to(device), noise = batch.noise.to(device);
   torch::Tensor t = batch.t.to(device), given = batch.given.to(device);
   torch::Tensor t5 = t.view({-1, 1, 1, 1, 1});
@@ -193,18 +209,15 @@ double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const Train
     engine::Context context = model.encode_context(batch.context.to(device));
     velocity = model.forward(x_t, t, clean, given, context);
   }
-  torch::Tensor weight = 1 - given;  // [B,1,T,1,1]
-  const double elements_per_frame = static_cast<double>(clean.size(1) * clean.size(3) * clean.size(4));
-  torch::Tensor loss = ((velocity.to(torch::kFloat32) - target).pow(2) * weight).sum() /
-                       (weight.sum() * elements_per_frame);
-  loss.backward();
-  const double value = loss.item<double>();
-  if (!std::isfinite(value))
-    throw Error("training loss became " + std::to_string(value), "model train",
+  const FlowLoss loss = flow_loss(velocity, target, given, options.multiscale_loss_weight);
+  loss.total.backward();
+  const double total = loss.total.item<double>();
+  if (!std::isfinite(total))
+    throw Error("training loss became " + std::to_string(total), "model train",
                 "lower --lr or raise --warmup, then train again from the last good checkpoint");
-  torch::nn::utils::clip_grad_norm_(model.parameters(), gradient_clip);
+  torch::nn::utils::clip_grad_norm_(model.parameters(), options.gradient_clip);
   optimizer.step(lr);
-  return value;
+  return loss.mse.item<double>();
 }
 
 }  // namespace
@@ -231,6 +244,8 @@ void TrainOptions::validate() const {
   require(uniform_time_share >= 0.0 && uniform_time_share <= 1.0, "must be in [0, 1]", "--uniform-t-share");
   require(time_shift > 0.0 && time_shift <= 100.0, "must be in (0, 100]", "--time-shift");
   require(filler_probability >= 0.0 && filler_probability <= 1.0, "must be in [0, 1]", "--filler-probability");
+  require(multiscale_loss_weight >= 0.0 && multiscale_loss_weight <= 100.0, "must be in [0, 100]",
+          "--multiscale-loss");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
           "--init-from");
   require(init_from.empty() || autoencoder_dir.empty(), "the weights of --init-from bring their own autoencoder",
@@ -278,6 +293,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
                   "pass the checkpoint/ of a `shotgen model train` run or a model directory");
     config = engine::load_model_config(options.init_from);
     run.initialised_from = source_run(options.init_from, config);
+    config.pooled_words = config.pooled_words || options.pooled_words;
     config.training_json.clear();
     config.sampling_shift = options.time_shift;
     if (run.initialised_from.contains("autoencoder_training")) {
@@ -292,6 +308,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
       throw Error("the output directory already holds a checkpoint", out.string(),
                   "pass --resume to continue it, or choose another --out");
     config = options.config;
+    config.pooled_words = config.pooled_words || options.pooled_words;
     config.sampling_shift = options.time_shift;
     if (!options.autoencoder_dir.empty()) {
       // A latent model: the autoencoder stage's latent keys, its weights loaded below.
@@ -313,13 +330,18 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
 
   engine::ShotModel model(config), ema(config);
   engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
+  engine::initialize_parameters(*ema, engine::InitMode::Training, options.seed);
   if (!resume_from.empty()) {
     engine::load_weights(*model, resume_from / "model.safetensors");
     engine::load_weights(*ema, resume_from / "ema.safetensors");
   } else if (!options.init_from.empty()) {
     const bool checkpoint = fs::exists(options.init_from / "state.json");
-    engine::load_weights(*model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"));
-    engine::load_weights(*ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"));
+    // A word path added to a source without one keeps its zero initialisation.
+    const engine::MayBeMissing added = [&](const std::string& name) {
+      return options.pooled_words && name.rfind("denoiser.word_embed.", 0) == 0;
+    };
+    engine::load_weights(*model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"), added);
+    engine::load_weights(*ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"), added);
   } else {
     if (config.is_latent()) {
       if (options.autoencoder_dir.empty())
@@ -393,7 +415,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     if (!(options.max_steps > 0 && run.step + 1 >= options.max_steps))
       next = std::async(std::launch::async, make_batch, run.step + 1);
     const double lr = learning_rate_at(options, run.step, progress());
-    const double loss = training_step(*model, optimizer, batch, lr, options.gradient_clip, device);
+    const double loss = training_step(*model, optimizer, batch, lr, options, device);
     update_ema(*ema, *model, options.ema_decay, run.step);
     run.ema_loss = run.step == 0 ? loss : kLossSmoothing * run.ema_loss + (1.0 - kLossSmoothing) * loss;
     run.last_loss = loss;

@@ -54,6 +54,10 @@ struct TrainOptions {
   // `model train` (its model and EMA weights) or an exported model directory (weights.safetensors
   // for both). The architecture, vocabulary and autoencoder are the source's; `config` is ignored.
   std::filesystem::path init_from;
+  // The denoiser's word path (config pooled_words, engine/model/config.h): part of a fresh run's
+  // architecture; with init_from, added to the source's (zero-initialised: the run starts from the
+  // source's function).
+  bool pooled_words = false;
   std::int64_t max_steps = 0;  // stop after this many steps in total (0 = no step limit)
   double minutes = 0.0;        // stop after this much training wall time in total (0 = none)
   int batch_size = 16;
@@ -70,6 +74,7 @@ struct TrainOptions {
                                         // model's sampling_shift
   double filler_probability = 0.0;      // share of captions given words outside the world's captions
                                         // (the vocabulary's other words, made-up words): see BatchSpec
+  double multiscale_loss_weight = 0.0;  // weight of the pooled error terms (train/flow_loss.h); 0 = MSE
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;

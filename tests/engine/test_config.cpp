@@ -78,6 +78,24 @@ TEST(ModelConfigFile, LatentKeysRoundTripAndPixelConfigsStayAsBefore) {
   EXPECT_FALSE(load_model_config(dir.path()).is_latent());
 }
 
+TEST(ModelConfigFile, PooledWordsRoundTripsAndConfigsWithoutItStayAsBefore) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  EXPECT_EQ(model_config_json(config).find("pooled_words"), std::string::npos);
+  config.pooled_words = true;
+  save_model_config(config, dir.path());
+  EXPECT_TRUE(load_model_config(dir.path()).pooled_words);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
+  EXPECT_FALSE(load_model_config(dir.path()).pooled_words);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"pooled_words": 1})");
+  try {
+    load_model_config(dir.path());
+    FAIL() << "a number is not a flag";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("key 'pooled_words' has the wrong type"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ModelConfigFile, SamplingShiftRoundTripsDefaultsToOneAndIsChecked) {
   shotgen::testing::TempDir dir;
   ModelConfig config = test_models::tiny_config();

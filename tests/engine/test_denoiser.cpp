@@ -131,3 +131,48 @@ TEST(Denoiser, WithoutDepthwiseKernelTheMlpIsPointwise) {
   for (const auto& item : model->named_parameters())
     EXPECT_EQ(item.key().find("mlp_depthwise"), std::string::npos) << item.key();
 }
+
+TEST(Denoiser, PooledWordsAreTheWeightedMeanOfTheWordsEmbeddings) {
+  torch::NoGradGuard no_grad;
+  ModelConfig config = test_models::tiny_config();
+  config.pooled_words = true;
+  ShotModel model(config);
+  initialize_parameters(*model, InitMode::Random, 3);
+  Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
+  auto [ids, weights] = token_tensors({tokenizer.tokenize("green (sky:3) (red:0)"), tokenizer.tokenize("")},
+                                      config.max_tokens);
+  const Context context = model->encode_context({ids, weights, {}, {}});
+  const torch::Tensor embedding = model->text_encoder->token_embedding->weight;
+  // (1·green + 3·sky) / 4: not the start token, not padding, not the removed "red".
+  const torch::Tensor expected = (embedding[ids[0][1]] + 3 * embedding[ids[0][2]]) / 4;
+  EXPECT_TRUE(torch::allclose(context.words[0], expected, 1e-5, 1e-6));
+  EXPECT_EQ(context.words[1].abs().max().item<float>(), 0.0f);  // the empty prompt has no words
+  EXPECT_FALSE(test_models::tiny_config().pooled_words);
+  ShotModel without(test_models::tiny_config());
+  EXPECT_FALSE(without->encode_context({ids, weights, {}, {}}).words.defined());
+}
+
+TEST(Denoiser, TheWordPathStartsAtZeroAndThenCarriesTheWords) {
+  torch::NoGradGuard no_grad;
+  ModelConfig config = test_models::tiny_config();
+  ShotModel plain(config);
+  initialize_parameters(*plain, InitMode::Random, 4);
+  config.pooled_words = true;
+  ShotModel with_words(config);
+  initialize_parameters(*with_words, InitMode::Training, 4);  // word_embed zero, as when added to trained weights
+  auto target = with_words->named_parameters();
+  for (const auto& item : plain->named_parameters()) target[item.key()].copy_(item.value());
+  plain->eval();
+  with_words->eval();
+
+  Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
+  auto [ids, weights] = token_tensors({tokenizer.tokenize("green sky")}, config.max_tokens);
+  torch::manual_seed(1);
+  const torch::Tensor x = torch::randn({1, 3, 2, 16, 32}), mask = torch::zeros({1, 1, 2, 1, 1});
+  auto velocity = [&](ShotModel& model) {
+    return model->forward(x, torch::full({1}, 0.7), torch::zeros_like(x), mask, model->encode_context({ids, weights, {}, {}}));
+  };
+  EXPECT_TRUE(torch::equal(velocity(plain), velocity(with_words)));  // zero-initialised: the same function
+  target["denoiser.word_embed.weight"].normal_(0.0, 0.5);
+  EXPECT_GT((velocity(plain) - velocity(with_words)).abs().max().item<double>(), 1e-4);
+}

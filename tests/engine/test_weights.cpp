@@ -44,6 +44,22 @@ TEST(Weights, UsesTheDocumentedModuleHierarchy) {
     EXPECT_TRUE(parameters.contains(name)) << name;
 }
 
+TEST(Weights, APartAddedToATrainedModelMayBeMissingAndKeepsItsValues) {
+  ShotModel trained(test_models::tiny_config());
+  initialize_parameters(*trained, InitMode::Random, 1);
+  const SafetensorsFile file = weights_to_safetensors(*trained, DType::F32);
+  ModelConfig grown = test_models::tiny_config();
+  grown.pooled_words = true;
+  ShotModel target(grown);
+  initialize_parameters(*target, InitMode::Training, 2);
+  EXPECT_THROW(load_weights(*target, file, "weights.safetensors"), Error);  // missing unless allowed
+  load_weights(*target, file, "weights.safetensors",
+               [](const std::string& name) { return name.rfind("denoiser.word_embed.", 0) == 0; });
+  auto loaded = target->named_parameters();
+  EXPECT_TRUE(torch::equal(loaded["denoiser.patch_embed.weight"], trained->named_parameters()["denoiser.patch_embed.weight"]));
+  EXPECT_EQ(loaded["denoiser.word_embed.weight"].abs().max().item<float>(), 0.0f);
+}
+
 TEST(Weights, LoadingReportsEveryMismatchAtOnceAndChangesNothing) {
   ShotModel model(test_models::tiny_config());
   initialize_parameters(*model, InitMode::Random, 1);

@@ -26,9 +26,10 @@ inline ModelConfig tiny_config() {
 }
 
 // The same model in a latent space: an 8-channel frame autoencoder 4x smaller per side, patch 2 on
-// the latent grid (8 pixels per patch).
+// the latent grid (8 pixels per patch), with the word path (as the shipped model).
 inline ModelConfig tiny_latent_config() {
   ModelConfig config = tiny_config();
+  config.pooled_words = true;
   config.latent_channels = 8;
   config.latent_factor = 4;
   config.autoencoder_width = 16;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -114,6 +115,35 @@ TEST(Trainer, StoppedThenResumedEqualsAnUninterruptedRun) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
 }
 
+TEST(Trainer, MultiscaleLossChangesTheUpdateKeepsTheLoggedMseAndSurvivesResume) {
+  testing::TempDir plain, multiscale;
+  train(tiny_options(plain.path(), 2));
+  TrainOptions options = tiny_options(multiscale.path(), 2);
+  options.multiscale_loss_weight = 4.0;
+  train(options);
+  // Same data, same start: the first step's logged loss (the plain MSE) is the same, the weights
+  // after it are not.
+  auto first_loss = [](const std::filesystem::path& dir) {
+    const std::string csv = read_file(dir / "loss.csv");
+    const std::size_t line = csv.find('\n') + 1;
+    const std::size_t comma = csv.find(',', line);
+    return std::stod(csv.substr(comma + 1, csv.find(',', comma + 1) - comma - 1));
+  };
+  EXPECT_DOUBLE_EQ(first_loss(plain.path()), first_loss(multiscale.path()));
+  EXPECT_FALSE(read_file(plain.path() / "checkpoint" / "model.safetensors") ==
+               read_file(multiscale.path() / "checkpoint" / "model.safetensors"));
+  auto state = nlohmann::json::parse(read_file(multiscale.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"]["multiscale_loss_weight"], 4.0);
+
+  // A resumed run keeps the weight its checkpoint was trained with.
+  TrainOptions resumed = tiny_options(multiscale.path(), 3);
+  resumed.resume = true;
+  resumed.multiscale_loss_weight = 0.0;
+  train(resumed);
+  state = nlohmann::json::parse(read_file(multiscale.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"]["multiscale_loss_weight"], 4.0);
+}
+
 TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {
   testing::TempDir dir;
   TrainOptions options = tiny_options(dir.path(), 1);
@@ -186,6 +216,32 @@ TEST(Trainer, InitFromStartsANewRunFromTrainedWeightsAndExportsItsShift) {
   }
 }
 
+TEST(Trainer, InitFromCanAddTheWordPathStartingAtZero) {
+  testing::TempDir source, grown;
+  train(tiny_options(source.path(), 2));
+  TrainOptions options = tiny_options(grown.path(), 1);
+  options.init_from = source.path() / "checkpoint";
+  options.pooled_words = true;
+  options.learning_rate = 1e-9;
+  const TrainSummary summary = train(options);
+  EXPECT_TRUE(engine::load_model_config(grown.path() / "checkpoint").pooled_words);
+  EXPECT_EQ(nlohmann::json::parse(read_file(summary.exported / "config.json"))["pooled_words"], true);
+  // The added path starts at zero (in the model and in the EMA), so the run starts from the
+  // source's function; the source's weights came along.
+  for (const char* file : {"model.safetensors", "ema.safetensors"}) {
+    auto weights = engine::read_safetensors(grown.path() / "checkpoint" / file);
+    const auto& word = weights.tensors.at("denoiser.word_embed.weight");
+    std::vector<float> values(static_cast<std::size_t>(word.element_count()));
+    std::memcpy(values.data(), word.bytes.data(), values.size() * sizeof(float));
+    EXPECT_LT(*std::max_element(values.begin(), values.end(), [](float a, float b) { return std::abs(a) < std::abs(b); }),
+              1e-6f) << file;
+  }
+  auto before = engine::read_safetensors(source.path() / "checkpoint" / "model.safetensors");
+  auto after = engine::read_safetensors(grown.path() / "checkpoint" / "model.safetensors");
+  EXPECT_LT(max_difference(before.tensors.at("denoiser.final_linear.weight"), after.tensors.at("denoiser.final_linear.weight")),
+            1e-6f);
+}
+
 TEST(Trainer, ValidatesOptions) {
   TrainOptions options = tiny_options("out", 1);
   options.max_steps = 0;
@@ -201,6 +257,9 @@ TEST(Trainer, ValidatesOptions) {
   options.time_shift = 0.0;
   EXPECT_THROW(options.validate(), Error);
   options.time_shift = 3.0;
+  options.multiscale_loss_weight = -1.0;
+  EXPECT_THROW(options.validate(), Error);
+  options.multiscale_loss_weight = 4.0;
   options.init_from = "elsewhere/checkpoint";
   EXPECT_NO_THROW(options.validate());
   options.resume = true;  // continue this run, or start from another: not both

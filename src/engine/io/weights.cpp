@@ -52,13 +52,14 @@ TensorBytes tensor_to_bytes(const torch::Tensor& tensor, DType dtype) {
   return out;
 }
 
-void load_weights(torch::nn::Module& module, const SafetensorsFile& weights, const std::string& where) {
+void load_weights(torch::nn::Module& module, const SafetensorsFile& weights, const std::string& where,
+                  const MayBeMissing& may_be_missing) {
   auto parameters = module.named_parameters(true);
   std::vector<std::string> missing, unexpected, mismatched;
   for (const auto& item : parameters) {
     auto it = weights.tensors.find(item.key());
     if (it == weights.tensors.end()) {
-      missing.push_back(item.key());
+      if (!may_be_missing || !may_be_missing(item.key())) missing.push_back(item.key());
       continue;
     }
     const std::vector<std::int64_t> expected(item.value().sizes().begin(), item.value().sizes().end());
@@ -84,16 +85,19 @@ void load_weights(torch::nn::Module& module, const SafetensorsFile& weights, con
   }
   torch::NoGradGuard no_grad;
   for (const auto& item : parameters) {
+    auto it = weights.tensors.find(item.key());
+    if (it == weights.tensors.end()) continue;  // allowed to be missing: keeps its value
     torch::Tensor target = item.value();
-    target.copy_(tensor_from_bytes(weights.tensors.at(item.key())).to(target.device(), target.scalar_type()));
+    target.copy_(tensor_from_bytes(it->second).to(target.device(), target.scalar_type()));
   }
 }
 
-std::map<std::string, std::string> load_weights(torch::nn::Module& module, const std::filesystem::path& file) {
+std::map<std::string, std::string> load_weights(torch::nn::Module& module, const std::filesystem::path& file,
+                                                const MayBeMissing& may_be_missing) {
   if (!std::filesystem::exists(file))
     throw Error("weights file not found", file.string(), "the model directory must hold weights.safetensors");
   SafetensorsFile weights = read_safetensors(file);
-  load_weights(module, weights, file.string());
+  load_weights(module, weights, file.string(), may_be_missing);
   return weights.metadata;
 }
 

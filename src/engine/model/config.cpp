@@ -25,7 +25,7 @@ const std::set<std::string>& config_keys() {
       "text_heads",   "max_tokens",    "vocab_file",     "hash_buckets",
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
       "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
-      "latent_factor", "autoencoder_width", "sampling_shift", "training"};
+      "latent_factor", "autoencoder_width", "sampling_shift", "pooled_words", "training"};
   return keys;
 }
 
@@ -148,6 +148,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "heads", config.heads, where);
   read_key(root, "mlp_ratio", config.mlp_ratio, where);
   read_key(root, "mlp_depthwise_kernel", config.mlp_depthwise_kernel, where);
+  read_key(root, "pooled_words", config.pooled_words, where);
   read_key(root, "latent_channels", config.latent_channels, where);
   read_key(root, "latent_factor", config.latent_factor, where);
   read_key(root, "autoencoder_width", config.autoencoder_width, where);
@@ -211,6 +212,7 @@ std::string model_config_json(const ModelConfig& config) {
   root["heads"] = config.heads;
   root["mlp_ratio"] = config.mlp_ratio;
   root["mlp_depthwise_kernel"] = config.mlp_depthwise_kernel;
+  if (config.pooled_words) root["pooled_words"] = true;  // configs without the path stay as they were
   if (config.is_latent()) {  // pixel-space configs stay byte-identical to the ones before v3
     root["latent_channels"] = config.latent_channels;
     root["latent_factor"] = config.latent_factor;

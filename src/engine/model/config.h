@@ -36,6 +36,12 @@ struct ModelConfig {
   int latent_channels = 0;
   int latent_factor = 8;
   int autoencoder_width = 64;
+  // The adaLN conditioning also gets the prompt's words, pooled from their token embeddings before
+  // the text transformer (denoiser.word_embed, zero-initialised). Why: measured on v3.1, every
+  // token the text transformer emits is ~93% one shared vector, so the pooled context of "warm
+  // palette" and of the empty prompt were 0.999 alike and palette words never reached the clip's
+  // grade; the raw embeddings of two words share nothing.
+  bool pooled_words = false;
   // Text encoder.
   int text_width = 128;
   int text_depth = 2;

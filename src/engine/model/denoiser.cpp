@@ -134,6 +134,7 @@ DenoiserImpl::DenoiserImpl(const ModelConfig& config)
   time_embed->push_back("act", torch::nn::SiLU());
   time_embed->push_back("fc2", torch::nn::Linear(dim, dim));
   pooled_embed = register_module("pooled_embed", torch::nn::Linear(config.text_width, dim));
+  if (config.pooled_words) word_embed = register_module("word_embed", torch::nn::Linear(config.text_width, dim));
   context_norm = register_module("context_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.text_width})));
   blocks = register_module("blocks", torch::nn::ModuleList());
   for (int i = 0; i < config.depth; ++i) blocks->push_back(DiTBlock(dim, config.heads, hidden, config.text_width, config.mlp_depthwise_kernel));
@@ -143,7 +144,7 @@ DenoiserImpl::DenoiserImpl(const ModelConfig& config)
 
 torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
                                     const torch::Tensor& cond_mask, const torch::Tensor& context_in,
-                                    const torch::Tensor& context_bias) {
+                                    const torch::Tensor& context_bias, const torch::Tensor& words) {
   const auto b = x_t.size(0), frames = x_t.size(2), height = x_t.size(3), width = x_t.size(4);
   const auto h = height / patch, w = width / patch, n = h * w;
   torch::Tensor mask = cond_mask.to(x_t.scalar_type()).expand({b, 1, frames, height, width});
@@ -176,6 +177,10 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tenso
   torch::nn::Linear time_fc2(time_embed->ptr<torch::nn::LinearImpl>(2));
   torch::Tensor time = linear(torch::silu(linear(frequencies, time_fc1)), time_fc2);
   torch::Tensor conditioning = time + linear(pooled.to(context.scalar_type()), pooled_embed);
+  if (word_embed) {
+    if (!words.defined()) throw std::invalid_argument("a model with pooled_words needs the context's words");
+    conditioning = conditioning + linear(words.to(context.scalar_type()), word_embed);
+  }
 
   torch::Tensor attention_bias = context_bias.view({b, 1, 1, context_bias.size(1)});
   for (const auto& block : *blocks) {

@@ -17,9 +17,10 @@
 // Prompt weights: the context bias (one value per context token) is added to every cross-attention
 // logit of that key: 0 = normal, ln w for a token of weight w (its unnormalised attention mass is
 // multiplied by w), -inf = absent (padding, ignored reference groups). The pooled context uses the
-// same weights: Σ wᵢ·cᵢ / Σ wᵢ.
+// same weights: Σ wᵢ·cᵢ / Σ wᵢ. With config.pooled_words the prompt's words pooled from their raw
+// token embeddings (Context::words) join the conditioning through word_embed.
 //
-// Parameters: patch_embed, time_embed.{fc1,fc2}, pooled_embed, context_norm,
+// Parameters: patch_embed, time_embed.{fc1,fc2}, pooled_embed, [word_embed,] context_norm,
 // blocks.{i}.{modulation, spatial_attention.{qkv,out}, temporal_attention.{qkv,out},
 // cross_attention.{q,kv,out}, mlp.{fc1,fc2}, mlp_depthwise (only with a kernel; weight [hidden,1,k,k])},
 // final_modulation, final_linear (all .weight/.bias).
@@ -60,16 +61,18 @@ TORCH_MODULE(DiTBlock);
 struct DenoiserImpl : torch::nn::Module {
   explicit DenoiserImpl(const ModelConfig& config);
   // x_t, cond_frames [B,C,T,H,W]; cond_mask [B,1,T,1,1] (1 = frame given); t [B] in [0,1];
-  // context [B, Lc, text_width]; context_bias [B, Lc] → velocity [B,C,T,H,W].
+  // context [B, Lc, text_width]; context_bias [B, Lc]; words [B, text_width] (used only with a
+  // word_embed) → velocity [B,C,T,H,W].
   torch::Tensor forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
                         const torch::Tensor& cond_mask, const torch::Tensor& context,
-                        const torch::Tensor& context_bias);
+                        const torch::Tensor& context_bias, const torch::Tensor& words);
 
   int patch, dim;
   int channels;  // of the data it denoises: 3 (RGB) or the latent's
   torch::nn::Linear patch_embed{nullptr};
   torch::nn::Sequential time_embed{nullptr};
   torch::nn::Linear pooled_embed{nullptr};
+  torch::nn::Linear word_embed{nullptr};  // null without config.pooled_words
   torch::nn::LayerNorm context_norm{nullptr};
   torch::nn::ModuleList blocks{nullptr};
   torch::nn::Linear final_modulation{nullptr}, final_linear{nullptr};

@@ -57,11 +57,20 @@ Context ShotModelImpl::encode_context(const ContextInputs& inputs) {
   torch::Tensor weights = inputs.token_weights.to(torch::kFloat32);
   torch::Tensor text_bias = torch::log(weights.clamp_min(0.0))  // weight 0 or below → -inf (term removed)
                                 .masked_fill(inputs.token_ids == kPadToken, kNegativeInfinity);
+  torch::Tensor words;
+  if (config.pooled_words) {
+    // The words only: not the start token (in every prompt), not padding, not removed terms.
+    torch::Tensor word_weights =
+        weights.clamp_min(0.0).masked_fill((inputs.token_ids == kPadToken) | (inputs.token_ids == kStartToken), 0.0);
+    torch::Tensor embeddings = text_encoder->token_embedding->forward(inputs.token_ids).to(torch::kFloat32);
+    words = ((embeddings * word_weights.unsqueeze(-1)).sum(1) / word_weights.sum(1, true).clamp_min(1e-6))
+                .to(text.scalar_type());
+  }
 
   const int slots = config.max_references;
   const int groups = static_cast<int>(config.reference_groups.size());
   const int per_slot = groups * config.reference_tokens_per_group;
-  if (slots == 0) return {text, text_bias};
+  if (slots == 0) return {text, text_bias, words};
 
   torch::Tensor reference_tokens, reference_bias;
   if (inputs.reference_images.defined()) {
@@ -76,12 +85,13 @@ Context ShotModelImpl::encode_context(const ContextInputs& inputs) {
     reference_tokens = torch::zeros({batch, slots * per_slot, config.text_width}, text.options());
     reference_bias = torch::full({batch, slots * per_slot}, kNegativeInfinity, weights.options());
   }
-  return {torch::cat({text, reference_tokens.to(text.scalar_type())}, 1), torch::cat({text_bias, reference_bias}, 1).to(device)};
+  return {torch::cat({text, reference_tokens.to(text.scalar_type())}, 1), torch::cat({text_bias, reference_bias}, 1).to(device),
+          words};
 }
 
 torch::Tensor ShotModelImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond_frames,
                                      const torch::Tensor& cond_mask, const Context& context) {
-  return denoiser->forward(x_t, t, cond_frames, cond_mask, context.tokens, context.bias);
+  return denoiser->forward(x_t, t, cond_frames, cond_mask, context.tokens, context.bias, context.words);
 }
 
 std::pair<torch::Tensor, torch::Tensor> token_tensors(const std::vector<TokenizedPrompt>& prompts, int max_tokens) {
@@ -121,7 +131,9 @@ void initialize_parameters(torch::nn::Module& model, InitMode mode, std::uint64_
   for (const auto& item : model.named_parameters()) {
     const std::string& name = item.key();
     torch::Tensor value = torch::empty(item.value().sizes(), torch::kFloat32);
-    const bool adaln_zero = starts_with(name, "denoiser.final_linear.") || ends_with(name, ".modulation.weight") ||
+    // adaLN-Zero, and the word path (so adding it to trained weights changes nothing at first).
+    const bool adaln_zero = starts_with(name, "denoiser.final_linear.") || starts_with(name, "denoiser.word_embed.") ||
+                            ends_with(name, ".modulation.weight") ||
                             ends_with(name, ".modulation.bias") || starts_with(name, "denoiser.final_modulation.");
     const bool is_norm = name.find("norm") != std::string::npos;
     if (is_norm) {

@@ -37,6 +37,9 @@ struct ContextInputs {
 struct Context {
   torch::Tensor tokens;  // [B, context_length, text_width]
   torch::Tensor bias;    // [B, context_length] float: 0, ln w or -inf
+  // [B, text_width]: the prompt's words pooled from their token embeddings, Σ wᵢ·eᵢ / Σ wᵢ over the
+  // words of weight > 0 (zeros for an empty prompt); undefined without config.pooled_words.
+  torch::Tensor words;
 };
 
 struct ShotModelImpl : torch::nn::Module {

@@ -91,7 +91,7 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
 // request's context is bit-identical alone or in a batch (on CUDA the batch is encoded at once).
 Context encode_context_by_row(ShotModelImpl& model, const ContextInputs& inputs) {
   if (!inputs.token_ids.device().is_cpu()) return model.encode_context(inputs);
-  std::vector<torch::Tensor> tokens, bias;
+  std::vector<torch::Tensor> tokens, bias, words;
   for (std::int64_t row = 0; row < inputs.token_ids.size(0); ++row) {
     ContextInputs one{inputs.token_ids.narrow(0, row, 1), inputs.token_weights.narrow(0, row, 1), {}, {}};
     if (inputs.reference_images.defined()) {
@@ -101,8 +101,9 @@ Context encode_context_by_row(ShotModelImpl& model, const ContextInputs& inputs)
     Context context = model.encode_context(one);
     tokens.push_back(context.tokens);
     bias.push_back(context.bias);
+    if (context.words.defined()) words.push_back(context.words);
   }
-  return {torch::cat(tokens, 0), torch::cat(bias, 0)};
+  return {torch::cat(tokens, 0), torch::cat(bias, 0), words.empty() ? torch::Tensor() : torch::cat(words, 0)};
 }
 
 }  // namespace
@@ -201,7 +202,8 @@ torch::Tensor ShotVelocityModel::velocity(const torch::Tensor& x_t, const torch:
     c10::InferenceMode inference_mode;
     for (std::int64_t g = begin; g < end; ++g) {
       const std::int64_t first = rows * g / groups, count = rows * (g + 1) / groups - first;
-      const Context context{context_.tokens.narrow(0, first, count), context_.bias.narrow(0, first, count)};
+      const Context context{context_.tokens.narrow(0, first, count), context_.bias.narrow(0, first, count),
+                            context_.words.defined() ? context_.words.narrow(0, first, count) : torch::Tensor()};
       parts[static_cast<std::size_t>(g)] = model_->forward(x_t.narrow(0, first, count), t.narrow(0, first, count),
                                                             cond_frames.narrow(0, first, count),
                                                             cond_mask.narrow(0, first, count), context);
