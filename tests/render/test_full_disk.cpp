@@ -1,15 +1,16 @@
-// A full disk in the middle of `shotgen render`: the workspace lives on a small tmpfs mounted in a
-// private user and mount namespace (`unshare -rm`, so neither root nor a real disk is needed and
-// nothing outside the test sees the mount), filled until only a few KiB are left. Each level of
-// free space runs out in a different writer (the database, a take's MP4, its poster, the film).
-// Whatever the writer, the render must fail with the one error that says the disk is full,
-// leave no half-written file and no take the database claims but the disk lacks, and, once space
-// is freed, a plain rerun must finish the film.
+// A full disk in the middle of `shotgen render` and `assemble`: the workspace lives on a small tmpfs
+// mounted in a private user and mount namespace (`unshare -rm`, so neither root nor a real disk is
+// needed and nothing outside the test sees the mount), filled until only a few KiB are left. Each
+// level of free space runs out in a different writer (the database, a take's MP4, its poster, the
+// film). Whatever the writer, the command must fail with the one error that says the disk is full,
+// leave no half-written file, no take the database claims but the disk lacks, and every earlier
+// take byte for byte; once space is freed, the same render finishes and every take decodes.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
 
 #include "core/atomic_file.h"
+#include "media/video_reader.h"
 #include "render_fixture.h"
 
 namespace shotgen::render {
@@ -19,18 +20,19 @@ using namespace testing;
 using shotgen::testing::read_text;
 using shotgen::testing::run_in_mount_namespace;
 
-// Runs in the namespace: mount, copy the workspace in (stage "assemble": and render it), leave
-// `free_kib` KiB, run the stage's command; copy the workspace as the failed command left it to
-// $OUT/after_full; free the space, render again and assemble; copy the result to
-// $OUT/after_rerun. Exit codes go to files; the script itself fails only when the namespace could
-// not be set up (exit 90) or the setup render failed (91).
+// Runs in the namespace: mount, copy the workspace in (stages other than "render": render it and
+// keep a copy in $OUT/before), leave `free_kib` KiB, run the stage's command; copy the workspace as
+// the failed command left it to $OUT/after_full; free the space, run the render again, audit and
+// assemble; copy the result to $OUT/after_rerun. Exit codes go to files; the script itself fails
+// only when the namespace could not be set up (exit 90) or the setup render failed (91).
 const char* const kScript = R"(
 set -u
-MNT="$1"; SRC="$2"; OUT="$3"; SHOTGEN="$4"; MODEL="$5"; FREE_KIB="$6"; STAGE="$7"
+MNT="$1"; SRC="$2"; OUT="$3"; SHOTGEN="$4"; MODEL="$5"; FREE_KIB="$6"; STAGE="$7"; TAKES="$8"
 mount -t tmpfs -o size=2m tmpfs "$MNT" || exit 90
 cp -a "$SRC/." "$MNT/"
-if [ "$STAGE" = assemble ]; then
+if [ "$STAGE" != render ]; then
   "$SHOTGEN" -C "$MNT" render --all --model "$MODEL" > "$OUT/setup.out" 2>&1 || exit 91
+  mkdir -p "$OUT/before" && cp -a "$MNT/." "$OUT/before/"
 fi
 avail=$(df -k --output=avail "$MNT" | tail -n 1)
 if [ "$avail" -gt "$FREE_KIB" ]; then
@@ -39,11 +41,13 @@ fi
 if [ "$STAGE" = assemble ]; then
   "$SHOTGEN" -C "$MNT" assemble > "$OUT/first.out" 2> "$OUT/first.err"; echo $? > "$OUT/first.rc"
 else
-  "$SHOTGEN" -C "$MNT" render --all --model "$MODEL" > "$OUT/first.out" 2> "$OUT/first.err"; echo $? > "$OUT/first.rc"
+  "$SHOTGEN" -C "$MNT" render --all --takes "$TAKES" --model "$MODEL" > "$OUT/first.out" 2> "$OUT/first.err"
+  echo $? > "$OUT/first.rc"
 fi
 rm -f "$MNT/filler"
 mkdir -p "$OUT/after_full" && cp -a "$MNT/." "$OUT/after_full/"
-"$SHOTGEN" -C "$MNT" render --all --model "$MODEL" > "$OUT/second.out" 2> "$OUT/second.err"; echo $? > "$OUT/second.rc"
+"$SHOTGEN" -C "$MNT" render --all --takes "$TAKES" --model "$MODEL" > "$OUT/second.out" 2> "$OUT/second.err"
+echo $? > "$OUT/second.rc"
 "$SHOTGEN" -C "$MNT" audit > "$OUT/audit.out" 2>&1; echo $? > "$OUT/audit.rc"
 "$SHOTGEN" -C "$MNT" assemble > "$OUT/assemble.out" 2>&1; echo $? > "$OUT/assemble.rc"
 mkdir -p "$OUT/after_rerun" && cp -a "$MNT/." "$OUT/after_rerun/"
@@ -89,8 +93,11 @@ std::vector<TakeRow> takes_in(const fs::path& database, std::string& integrity) 
 }
 
 struct FullDiskCase {
-  std::string stage;  // the command that meets the full disk: "render" or "assemble"
-  int free_kib = 0;   // free space left before it runs
+  // What meets the full disk: "render" (a fresh workspace's first render), "more_takes" (a second
+  // take of every shot, after a first render) or "assemble" (the film, after a render).
+  std::string stage;
+  int free_kib = 0;  // free space left before it runs
+  int takes() const { return stage == "more_takes" ? 2 : 1; }
 };
 
 class FullDisk : public ::testing::TestWithParam<FullDiskCase> {};
@@ -106,7 +113,7 @@ TEST_P(FullDisk, FailsWithOneClearErrorLosesNothingAndARerunFinishes) {
   fs::create_directories(out);
   const auto run = run_in_mount_namespace(kScript, {mount_point.string(), source.string(), out.string(), SHOTGEN_BINARY,
                                                     tiny_model_dir().string(), std::to_string(param.free_kib),
-                                                    param.stage});
+                                                    param.stage, std::to_string(param.takes())});
   if (!run) GTEST_SKIP() << "unshare -rm is not permitted here (no user namespaces)";
   ASSERT_EQ(run->exit_code, 0) << run->err << (fs::exists(out / "setup.out") ? read_text(out / "setup.out") : "");
 
@@ -128,6 +135,14 @@ TEST_P(FullDisk, FailsWithOneClearErrorLosesNothingAndARerunFinishes) {
   }
   EXPECT_EQ(integrity, "ok");
   if (param.stage == "assemble") EXPECT_FALSE(fs::exists(after_full / "renders" / "test_reel.mp4"));
+  // What was there before is there still, byte for byte.
+  if (fs::exists(out / "before"))
+    for (const auto& entry : fs::recursive_directory_iterator(out / "before" / "renders")) {
+      if (!entry.is_regular_file()) continue;
+      const fs::path kept = after_full / fs::relative(entry.path(), out / "before");
+      ASSERT_TRUE(fs::exists(kept)) << kept << " was removed";
+      EXPECT_EQ(read_text(kept), read_text(entry.path())) << kept << " changed";
+    }
 
   // With space again, the same command finishes the film.
   const fs::path after_rerun = out / "after_rerun";
@@ -141,9 +156,9 @@ TEST_P(FullDisk, FailsWithOneClearErrorLosesNothingAndARerunFinishes) {
   for (const TakeRow& take : takes) {
     if (take.status != "done") continue;
     ++done;
-    EXPECT_GT(fs::file_size(after_rerun / take.mp4), 0u) << take.mp4;
+    EXPECT_EQ(probe_video(after_rerun / take.mp4).frames, 4) << take.mp4;  // 0.5 s at 8 fps
   }
-  EXPECT_EQ(done, 3);
+  EXPECT_EQ(done, 3 * param.takes());
   EXPECT_TRUE(fs::exists(after_rerun / "renders" / "test_reel.mp4"));
 }
 
@@ -153,8 +168,9 @@ TEST_P(FullDisk, FailsWithOneClearErrorLosesNothingAndARerunFinishes) {
 INSTANTIATE_TEST_SUITE_P(
     Levels, FullDisk,
     ::testing::Values(FullDiskCase{"render", 0}, FullDiskCase{"render", 200}, FullDiskCase{"render", 280},
-                      FullDiskCase{"render", 320}, FullDiskCase{"render", 400}, FullDiskCase{"assemble", 0},
-                      FullDiskCase{"assemble", 8}, FullDiskCase{"assemble", 24}),
+                      FullDiskCase{"render", 320}, FullDiskCase{"render", 400}, FullDiskCase{"more_takes", 0},
+                      FullDiskCase{"more_takes", 16}, FullDiskCase{"assemble", 0}, FullDiskCase{"assemble", 8},
+                      FullDiskCase{"assemble", 24}),
     [](const ::testing::TestParamInfo<FullDiskCase>& info) {
       return info.param.stage + "_" + std::to_string(info.param.free_kib) + "KiB";
     });
