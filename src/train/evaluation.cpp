@@ -393,6 +393,15 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
       *value /= n;
   }
 
+  CaptionUseOptions caption_use;
+  caption_use.clips = options.clips_per_cell * 6;
+  caption_use.frames = options.frames;
+  caption_use.width = options.width;
+  caption_use.height = options.height;
+  caption_use.seed = options.seed;
+  report.caption_use = measure_caption_use(engine, caption_use);
+  report.caption_use_t = caption_use.t;
+
   if (options.measure_speed) {
     engine::GenerationRequest shot;
     shot.positive = "photoreal, one figure, pan left, normal lens, golden hour, warm palette, centered composition, clear";
@@ -445,6 +454,16 @@ json to_json(const EvaluationReport& r) {
                 {"ratio", r.world_flicker > 0 ? json(r.generated_flicker / r.world_flicker) : json(nullptr)}}},
               {"sharpness", sharpness_json(r.sharpness)},
               {"seconds", r.seconds}};
+  json caption_use = json::array();
+  for (const CaptionUseRow& row : r.caption_use)
+    caption_use.push_back({{"dimension", row.dimension},
+                           {"clips", row.clips},
+                           {"t", r.caption_use_t},
+                           {"loss_true", row.loss_true},
+                           {"loss_swapped", row.loss_swapped},
+                           {"loss_absent", row.loss_absent},
+                           {"gain", row.gain()}});
+  out["caption_use"] = caption_use;
   out["seconds_per_shot"] = r.seconds_per_shot ? json(*r.seconds_per_shot) : json(nullptr);
   out["speed_frames"] = o.speed_frames;
   return out;
@@ -496,6 +515,16 @@ std::string format_report(const EvaluationReport& r) {
       << fixed(sharp.world_noise, 2) << times(sharp.generated_noise, sharp.world_noise) << "\n";
   out << "  flicker:                                             " << fixed(sharp.generated_flicker, 2) << " vs "
       << fixed(sharp.world_flicker, 2) << times(sharp.generated_flicker, sharp.world_flicker) << "\n";
+  if (!r.caption_use.empty()) {
+    out << "\ncaption use: velocity loss at t = " << fixed(r.caption_use_t, 2) << " on " << r.caption_use.front().clips
+        << " world clips per dimension, the caption naming its value / another value / none\n";
+    for (const CaptionUseRow& row : r.caption_use) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-12s %8.4f %8.4f %8.4f   gain %+.1f%%\n", row.dimension.c_str(), row.loss_true,
+                    row.loss_swapped, row.loss_absent, 100.0 * row.gain());
+      out << line;
+    }
+  }
   if (r.seconds_per_shot)
     out << "speed: one " << o.speed_frames << "-frame " << o.width << "x" << o.height << " shot at " << o.steps
         << " steps: " << fixed(*r.seconds_per_shot, 1) << " s\n";

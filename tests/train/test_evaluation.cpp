@@ -84,8 +84,14 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_TRUE(json["temporal"].contains("generated_flicker"));
   EXPECT_EQ(json["sharpness"]["pairs"], 2);
   EXPECT_TRUE(json["sharpness"]["structure"].contains("ratio"));
+  // Caption use: every adherence dimension, clips_per_cell × 6 world clips each.
+  ASSERT_EQ(json["caption_use"].size(), 5u);
+  EXPECT_EQ(json["caption_use"][0]["dimension"], "palette");
+  EXPECT_EQ(json["caption_use"][0]["clips"], 6);
+  EXPECT_TRUE(json["caption_use"][0].contains("gain"));
   const std::string table = format_report(report);
-  for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "sharpness", "speed"})
+  for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "sharpness",
+                           "caption use", "speed"})
     EXPECT_NE(table.find(part), std::string::npos) << part;
 }
 

@@ -1,0 +1,97 @@
+#include "train/caption_use.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <cstring>
+
+#include "engine/engine.h"
+#include "engine/runtime/engine_impl.h"
+#include "world/world.h"
+
+namespace shotgen::train {
+namespace {
+
+const std::array<std::string, 5> kDimensions = {"palette", "lighting", "camera", "style", "characters"};
+
+template <class Values, class Value>
+std::string_view other_word(const Values& values, Value current, int swap_to) {
+  std::vector<Value> others;
+  for (Value v : values)
+    if (v != current) others.push_back(v);
+  return world::word(others[static_cast<std::size_t>(swap_to) % others.size()]);
+}
+
+// Frames (8-bit RGB) → [1, 3, T, H, W] in [-1, 1].
+torch::Tensor clip_tensor(const Clip& clip) {
+  const int frames = clip.frame_count(), height = clip.height(), width = clip.width();
+  torch::Tensor bytes = torch::empty({frames, height, width, 3}, torch::kUInt8);
+  const std::size_t frame_bytes = static_cast<std::size_t>(height) * width * 3;
+  for (int f = 0; f < frames; ++f) std::memcpy(bytes.data_ptr<std::uint8_t>() + f * frame_bytes, clip.frames[f].rgb.data(), frame_bytes);
+  return bytes.permute({3, 0, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0).unsqueeze(0);
+}
+
+}  // namespace
+
+std::string probe_caption(const world::ClipAttributes& a, const std::string& dimension, CaptionMode mode, int swap_to) {
+  auto part = [&](const std::string& name, std::string_view own, std::string_view swapped) -> std::string {
+    if (name != dimension || mode == CaptionMode::True) return std::string(own);
+    return mode == CaptionMode::Swapped ? std::string(swapped) : std::string();
+  };
+  const std::vector<std::string> parts = {
+      part("style", world::word(a.style), other_word(world::kStyles, a.style, swap_to)),
+      part("characters", world::word(a.characters), other_word(world::kCharacters, a.characters, swap_to)),
+      part("camera", world::word(a.camera), other_word(world::kCameraMoves, a.camera, swap_to)),
+      std::string(world::word(a.lens)),
+      part("lighting", world::word(a.lighting), other_word(world::kLightings, a.lighting, swap_to)),
+      part("palette", world::word(a.palette), other_word(world::kPalettes, a.palette, swap_to)),
+      std::string(world::word(a.composition)),
+      std::string(world::word(a.atmosphere))};
+  std::string caption;
+  for (const std::string& p : parts)
+    if (!p.empty()) caption += (caption.empty() ? "" : ", ") + p;
+  return caption;
+}
+
+std::vector<CaptionUseRow> measure_caption_use(engine::Engine& engine, const CaptionUseOptions& options) {
+  c10::InferenceMode inference_mode;
+  engine::ShotModelImpl& model = *engine.impl().model;
+  const torch::Device device = engine.impl().device;
+  const engine::ModelConfig& config = model.config;
+  const engine::Tokenizer& tokenizer = engine.impl().tokenizer;
+  std::vector<CaptionUseRow> rows;
+  for (std::size_t d = 0; d < kDimensions.size(); ++d) {
+    CaptionUseRow row{kDimensions[d]};
+    world::Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 11 + d);
+    for (int i = 0; i < options.clips; ++i) {
+      const world::ClipAttributes attributes = world::sample_attributes(rng);
+      const Clip clip = world::render_clip(attributes, options.frames, options.width, options.height, rng.next());
+      const torch::Tensor x0 = model.to_data(clip_tensor(clip).to(device));
+      at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(rng.next());
+      const torch::Tensor noise = torch::randn(x0.sizes(), generator, torch::kFloat32).to(device);
+      const torch::Tensor x_t = ((1.0 - options.t) * x0 + options.t * noise).expand({3, -1, -1, -1, -1}).contiguous();
+
+      std::vector<engine::TokenizedPrompt> prompts;
+      for (CaptionMode mode : {CaptionMode::True, CaptionMode::Swapped, CaptionMode::Absent})
+        prompts.push_back(tokenizer.tokenize(probe_caption(attributes, row.dimension, mode, i)));
+      auto [ids, weights] = engine::token_tensors(prompts, config.max_tokens);
+      engine::ContextInputs inputs{ids, weights, {}, {}};
+      const engine::Context context = model.encode_context(inputs.to(device));
+      const torch::Tensor velocity =
+          model.forward(x_t, torch::full({3}, options.t, x_t.options()), torch::zeros_like(x_t),
+                        torch::zeros({3, 1, options.frames, 1, 1}, x_t.options()), context);
+      const torch::Tensor loss = (velocity.to(torch::kFloat32) - (noise - x0)).pow(2).mean({1, 2, 3, 4}).cpu();
+      row.loss_true += loss[0].item<double>();
+      row.loss_swapped += loss[1].item<double>();
+      row.loss_absent += loss[2].item<double>();
+      ++row.clips;
+    }
+    row.loss_true /= row.clips;
+    row.loss_swapped /= row.clips;
+    row.loss_absent /= row.clips;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace shotgen::train
