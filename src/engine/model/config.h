@@ -39,8 +39,8 @@ struct ModelConfig {
   // The adaLN conditioning also gets the prompt's words, pooled from their token embeddings before
   // the text transformer (denoiser.word_embed, zero-initialised). Why: measured on v3.1, every
   // token the text transformer emits is ~93% one shared vector, so the pooled context of "warm
-  // palette" and of the empty prompt were 0.999 alike and palette words never reached the clip's
-  // grade; the raw embeddings of two words share nothing.
+  // palette" and of the empty prompt were 0.999 alike; the raw embeddings of two words share
+  // nothing. (A 1247-step fine-tune with it did not make the palette steer: docs/ENGINE.md.)
   bool pooled_words = false;
   // Text encoder.
   int text_width = 128;
