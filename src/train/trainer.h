@@ -3,7 +3,8 @@
 // Torch-free public interface (the implementation uses libtorch).
 //
 // Objective (rectified flow): x_t = (1 − t)·x0 + t·ε, the model predicts v = ε − x0, loss = MSE
-// over the frames that are not given. t is logit-normal (t = sigmoid(n), n ~ N(0, 1), the SD3
+// over the frames that are not given (with multiscale_loss_weight, plus the error pooled over 4×4
+// blocks and whole frames: train/flow_loss.h). t is logit-normal (t = sigmoid(n), n ~ N(0, 1), the SD3
 // recipe: most steps on mid noise levels) for most clips, and uniform in (0,1) for a share
 // `uniform_time_share` of them. The share matters for a short run: logit-normal draws t > 0.95 once
 // in 600 clips, so a model trained on it alone barely learns the first sampler steps from pure
