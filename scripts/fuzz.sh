@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of user-supplied bytes with libFuzzer: film.toml, the prompt weighting syntax,
-# safetensors, PNG and video. Usage: scripts/fuzz.sh [SECONDS per target, default 60].
+# safetensors, .cube LUTs, PNG and video. Usage: scripts/fuzz.sh [SECONDS per target, default 60].
 # Builds fuzz/ with clang (ASan + UBSan + coverage) in build-fuzz/, runs each target from its seed
 # corpus fuzz/corpus/<target>/ (the inputs of every crash found so far are kept there, so each run
 # replays them first), writes new inputs to build-fuzz/corpus/<target>/ and prints, per target,
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=(film_toml weighting safetensors png video)
+targets=(film_toml weighting safetensors cube png video)
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
