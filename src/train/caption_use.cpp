@@ -3,10 +3,10 @@
 #include <torch/torch.h>
 
 #include <array>
-#include <cstring>
 
 #include "engine/engine.h"
 #include "engine/runtime/engine_impl.h"
+#include "train/training_batch.h"
 #include "world/world.h"
 
 namespace shotgen::train {
@@ -22,14 +22,6 @@ std::string_view other_word(const Values& values, Value current, int swap_to) {
   return world::word(others[static_cast<std::size_t>(swap_to) % others.size()]);
 }
 
-// Frames (8-bit RGB) → [1, 3, T, H, W] in [-1, 1].
-torch::Tensor clip_tensor(const Clip& clip) {
-  const int frames = clip.frame_count(), height = clip.height(), width = clip.width();
-  torch::Tensor bytes = torch::empty({frames, height, width, 3}, torch::kUInt8);
-  const std::size_t frame_bytes = static_cast<std::size_t>(height) * width * 3;
-  for (int f = 0; f < frames; ++f) std::memcpy(bytes.data_ptr<std::uint8_t>() + f * frame_bytes, clip.frames[f].rgb.data(), frame_bytes);
-  return bytes.permute({3, 0, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0).unsqueeze(0);
-}
 
 }  // namespace
 
@@ -66,7 +58,7 @@ std::vector<CaptionUseRow> measure_caption_use(engine::Engine& engine, const Cap
     for (int i = 0; i < options.clips; ++i) {
       const world::ClipAttributes attributes = world::sample_attributes(rng);
       const Clip clip = world::render_clip(attributes, options.frames, options.width, options.height, rng.next());
-      const torch::Tensor x0 = model.to_data(clip_tensor(clip).to(device));
+      const torch::Tensor x0 = model.to_data(clip_tensor(clip).unsqueeze(0).to(device));
       at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(rng.next());
       const torch::Tensor noise = torch::randn(x0.sizes(), generator, torch::kFloat32).to(device);
       const torch::Tensor x_t = ((1.0 - options.t) * x0 + options.t * noise).expand({3, -1, -1, -1, -1}).contiguous();

@@ -330,12 +330,12 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
 
   engine::ShotModel model(config), ema(config);
   engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
-  engine::initialize_parameters(*ema, engine::InitMode::Training, options.seed);
   if (!resume_from.empty()) {
     engine::load_weights(*model, resume_from / "model.safetensors");
     engine::load_weights(*ema, resume_from / "ema.safetensors");
   } else if (!options.init_from.empty()) {
     const bool checkpoint = fs::exists(options.init_from / "state.json");
+    copy_parameters(*model, *ema);  // what the source lacks (an added word path) starts at the model's init
     // A word path added to a source without one keeps its zero initialisation.
     const engine::MayBeMissing added = [&](const std::string& name) {
       return options.pooled_words && name.rfind("denoiser.word_embed.", 0) == 0;

@@ -12,15 +12,6 @@
 namespace shotgen::train {
 namespace {
 
-// Frames (8-bit RGB) → [3, T, H, W] in [-1, 1].
-torch::Tensor clip_tensor(const Clip& clip) {
-  const int frames = clip.frame_count(), height = clip.height(), width = clip.width();
-  torch::Tensor bytes = torch::empty({frames, height, width, 3}, torch::kUInt8);
-  std::uint8_t* out = bytes.data_ptr<std::uint8_t>();
-  const std::size_t frame_bytes = static_cast<std::size_t>(height) * width * 3;
-  for (int f = 0; f < frames; ++f) std::memcpy(out + f * frame_bytes, clip.frames[f].rgb.data(), frame_bytes);
-  return bytes.permute({3, 0, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
-}
 
 int group_index(const engine::ModelConfig& config, std::string_view name) {
   for (std::size_t i = 0; i < config.reference_groups.size(); ++i)
@@ -47,6 +38,15 @@ std::vector<std::string> caption_parts_of(const std::string& caption) {
 }
 
 }  // namespace
+
+torch::Tensor clip_tensor(const Clip& clip) {
+  const int frames = clip.frame_count(), height = clip.height(), width = clip.width();
+  torch::Tensor bytes = torch::empty({frames, height, width, 3}, torch::kUInt8);
+  std::uint8_t* out = bytes.data_ptr<std::uint8_t>();
+  const std::size_t frame_bytes = static_cast<std::size_t>(height) * width * 3;
+  for (int f = 0; f < frames; ++f) std::memcpy(out + f * frame_bytes, clip.frames[f].rgb.data(), frame_bytes);
+  return bytes.permute({3, 0, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
+}
 
 std::string with_filler_words(const std::string& caption, const std::vector<std::string>& words, world::Rng& rng) {
   std::vector<std::string> parts = caption_parts_of(caption);

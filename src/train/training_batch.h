@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/image.h"
 #include "engine/model/config.h"
 #include "engine/model/shot_model.h"
 #include "engine/text/tokenizer.h"
@@ -51,6 +52,9 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
 
 // `caption` with 1–24 words inserted in runs of 1–6 between its comma-separated parts: three in four
 // from `words`, the others made-up words (the tokenizer's hash buckets).
+// Frames (8-bit RGB) → [3, T, H, W] in [-1, 1], as the trainer feeds clips.
+torch::Tensor clip_tensor(const Clip& clip);
+
 std::string with_filler_words(const std::string& caption, const std::vector<std::string>& words, world::Rng& rng);
 
 // The batch's clip size for `step`: one of config.trained_sizes, chosen per step from the seed.

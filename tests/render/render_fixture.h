@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "core/image.h"
 #include "engine/engine.h"
 #include "render/backend.h"
@@ -107,6 +108,14 @@ inline fs::path make_workspace(const fs::path& dir, const FilmSpec& spec = {}) {
   fs::create_directories(dir / "renders");
   write_text(dir / "film.toml", film_toml(spec));
   return dir;
+}
+
+// Temporary files (core/atomic_file.h names) anywhere under `dir`: a write that failed must leave none.
+inline std::vector<fs::path> temp_files_under(const fs::path& dir) {
+  std::vector<fs::path> found;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    if (is_temp_file_name(entry.path().filename().string())) found.push_back(entry.path());
+  return found;
 }
 
 // A solid-colour clip of the job's size and length.

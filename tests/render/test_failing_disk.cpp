@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.h"
 #include "render_fixture.h"
 
 namespace shotgen::render {
@@ -29,13 +28,6 @@ class FailingFsyncUnder {
     ::unsetenv("SHOTGEN_FAIL_FSYNC_UNDER");
   }
 };
-
-std::vector<fs::path> temp_files_under(const fs::path& dir) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (is_temp_file_name(entry.path().filename().string())) found.push_back(entry.path());
-  return found;
-}
 
 nlohmann::json takes_of(const fs::path& root, const std::string& shot) {
   const auto list = run_shotgen({"-C", root.string(), "take", "list", shot, "--json"});

@@ -9,7 +9,6 @@
 
 #include <sqlite3.h>
 
-#include "core/atomic_file.h"
 #include "media/video_reader.h"
 #include "render_fixture.h"
 
@@ -54,13 +53,6 @@ mkdir -p "$OUT/after_rerun" && cp -a "$MNT/." "$OUT/after_rerun/"
 )";
 
 int exit_code_in(const fs::path& file) { return std::stoi(read_text(file)); }
-
-std::vector<fs::path> temp_files_under(const fs::path& dir) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (is_temp_file_name(entry.path().filename().string())) found.push_back(entry.path());
-  return found;
-}
 
 // One row per take the database records: its files, relative to the workspace.
 struct TakeRow {
