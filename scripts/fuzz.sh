@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of user-supplied bytes with libFuzzer: film.toml, the prompt weighting syntax,
-# safetensors, .cube LUTs, PNG and video. Usage: scripts/fuzz.sh [SECONDS per target, default 60].
+# safetensors, .cube LUTs, PNG, video and the review server's request handling. Usage: scripts/fuzz.sh [SECONDS per target, default 60].
 # Builds fuzz/ with clang (ASan + UBSan + coverage) in build-fuzz/, runs each target from its seed
 # corpus fuzz/corpus/<target>/ (the inputs of every crash found so far are kept there, so each run
 # replays them first), writes new inputs to build-fuzz/corpus/<target>/ and prints, per target,
@@ -9,13 +9,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=(film_toml weighting safetensors cube png video)
+targets=(film_toml weighting safetensors cube png video http_request)
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DSHOTGEN_FUZZ=ON -DSHOTGEN_BUILD_TESTS=OFF >/dev/null
 cmake --build build-fuzz --target "${targets[@]/#/fuzz_}"
 
+# Fixtures a target makes for itself (fuzz_http_request's workspace) go under build-fuzz/tmp.
+rm -rf build-fuzz/tmp && mkdir -p build-fuzz/tmp
+export TMPDIR=$PWD/build-fuzz/tmp
 # LeakSanitizer stays on; libFuzzer reports a leak as a crash.
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 failed=0

@@ -27,10 +27,6 @@ namespace shotgen::serve {
 // or running jobs, plus one, so that exactly one take more is asked for.
 int reroll_takes(const db::ProjectStore& store, const std::string& shot_id);
 
-// A request body as a JSON object ({} when empty). Throws ApiError 400 (malformed-json) for
-// anything else, with the parser's position.
-nlohmann::json parse_body(std::string_view body);
-
 class ReviewActions {
  public:
   ReviewActions(std::filesystem::path workspace_root, const render::BackendRegistry& registry, RenderWorker& worker);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <thread>
+#include <type_traits>
 
 // cpp-httplib listens with a backlog of 5: 50 clients connecting at once had their SYNs dropped and
 // retried after 1 and 3 seconds (bench/serve_bench.mjs: rounds of 2–4 s). Only this file includes it.
@@ -19,10 +20,12 @@
 #include "film/workspace.h"
 #include "serve/access.h"
 #include "serve/api_error.h"
+#include "serve/byte_ranges.h"
 #include "serve/database_watcher.h"
 #include "serve/events.h"
 #include "serve/film_view.h"
 #include "serve/render_worker.h"
+#include "serve/request_body.h"
 #include "serve/review_actions.h"
 #include "serve/static_assets.h"
 #include "serve/workspace_files.h"
@@ -51,6 +54,7 @@ bool is_ip_address(const std::string& text) {
 // the end of a file would announce a wrong Content-Length. The Request object itself is not const
 // (httplib's own local), so the handlers that know the length set the ranges right here.
 httplib::Ranges& ranges_of(const Request& req) { return const_cast<Request&>(req).ranges; }
+static_assert(std::is_same_v<httplib::Ranges, ByteRanges>, "fit_ranges takes the library's ranges as they are");
 
 void send_json(Response& res, int status, const nlohmann::json& body) {
   res.status = status;
@@ -85,26 +89,6 @@ int take_in_url(const std::string& text, const std::string& shot) {
     throw ApiError(404, "no take '" + text + "'", "/api/shots/" + shot + "/takes/" + text,
                    "take numbers run from 1 as `shotgen take list` shows them", "unknown-take");
   return number;
-}
-
-// Clamps the requested byte ranges to a file of `size` bytes (RFC 9110 14.1.2); false when none
-// is satisfiable.
-bool fit_ranges(httplib::Ranges& ranges, std::uintmax_t size) {
-  const auto last_byte = static_cast<ssize_t>(size) - 1;
-  httplib::Ranges fitted;
-  for (auto [first, last] : ranges) {
-    if (first == -1) {  // the last `last` bytes
-      if (last <= 0 || size == 0) continue;
-      first = std::max<ssize_t>(0, static_cast<ssize_t>(size) - last);
-      last = last_byte;
-    } else {
-      if (first > last_byte) continue;
-      last = last == -1 ? last_byte : std::min(last, last_byte);
-    }
-    fitted.emplace_back(first, last);
-  }
-  ranges = std::move(fitted);
-  return !ranges.empty();
 }
 
 }  // namespace

@@ -381,13 +381,5 @@ TEST(ServeCli, BadAddressPortInUseAndNoWorkspaceAreOneLineErrors) {
     EXPECT_EQ(std::count(result->err.begin(), result->err.end(), '\n'), 1) << result->err;
 }
 
-TEST(ParseBody, EmptyIsAnObjectAnythingElseMustBeOne) {
-  EXPECT_EQ(parse_body(""), nlohmann::json::object());
-  EXPECT_EQ(parse_body(" \n"), nlohmann::json::object());
-  EXPECT_EQ(parse_body("{\"a\":1}")["a"], 1);
-  EXPECT_THROW(parse_body("nul"), ApiError);
-  EXPECT_THROW(parse_body("\"text\""), ApiError);
-}
-
 }  // namespace
 }  // namespace shotgen::serve
