@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <array>
 
 #include "engine/engine.h"
@@ -51,9 +52,11 @@ std::vector<CaptionUseRow> measure_caption_use(engine::Engine& engine, const Cap
   const torch::Device device = engine.impl().device;
   const engine::ModelConfig& config = model.config;
   const engine::Tokenizer& tokenizer = engine.impl().tokenizer;
+  const std::size_t dimensions = kDimensions.size();
   std::vector<CaptionUseRow> rows;
-  for (std::size_t d = 0; d < kDimensions.size(); ++d) {
-    CaptionUseRow row{kDimensions[d]};
+  for (double t : options.noise_levels)
+    for (const std::string& dimension : kDimensions) rows.push_back({dimension, t});
+  for (std::size_t d = 0; d < dimensions; ++d) {
     world::Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 11 + d);
     for (int i = 0; i < options.clips; ++i) {
       const world::ClipAttributes attributes = world::sample_attributes(rng);
@@ -61,28 +64,39 @@ std::vector<CaptionUseRow> measure_caption_use(engine::Engine& engine, const Cap
       const torch::Tensor x0 = model.to_data(clip_tensor(clip).unsqueeze(0).to(device));
       at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(rng.next());
       const torch::Tensor noise = torch::randn(x0.sizes(), generator, torch::kFloat32).to(device);
-      const torch::Tensor x_t = ((1.0 - options.t) * x0 + options.t * noise).expand({3, -1, -1, -1, -1}).contiguous();
+      const torch::Tensor target = noise - x0;
 
       std::vector<engine::TokenizedPrompt> prompts;
       for (CaptionMode mode : {CaptionMode::True, CaptionMode::Swapped, CaptionMode::Absent})
-        prompts.push_back(tokenizer.tokenize(probe_caption(attributes, row.dimension, mode, i)));
+        prompts.push_back(tokenizer.tokenize(probe_caption(attributes, kDimensions[d], mode, i)));
       auto [ids, weights] = engine::token_tensors(prompts, config.max_tokens);
       engine::ContextInputs inputs{ids, weights, {}, {}};
       const engine::Context context = model.encode_context(inputs.to(device));
-      const torch::Tensor velocity =
-          model.forward(x_t, torch::full({3}, options.t, x_t.options()), torch::zeros_like(x_t),
-                        torch::zeros({3, 1, options.frames, 1, 1}, x_t.options()), context);
-      const torch::Tensor loss = (velocity.to(torch::kFloat32) - (noise - x0)).pow(2).mean({1, 2, 3, 4}).cpu();
-      row.loss_true += loss[0].item<double>();
-      row.loss_swapped += loss[1].item<double>();
-      row.loss_absent += loss[2].item<double>();
-      ++row.clips;
+      for (std::size_t level = 0; level < options.noise_levels.size(); ++level) {
+        const double t = options.noise_levels[level];
+        const torch::Tensor x_t = ((1.0 - t) * x0 + t * noise).expand({3, -1, -1, -1, -1}).contiguous();
+        const torch::Tensor error =
+            model.forward(x_t, torch::full({3}, t, x_t.options()), torch::zeros_like(x_t),
+                          torch::zeros({3, 1, options.frames, 1, 1}, x_t.options()), context)
+                .to(torch::kFloat32) -
+            target;
+        const torch::Tensor loss = error.pow(2).mean({1, 2, 3, 4}).cpu();
+        const torch::Tensor mean_loss = error.mean({2, 3, 4}).pow(2).mean(1).cpu();
+        CaptionUseRow& row = rows[level * dimensions + d];
+        row.loss_true += loss[0].item<double>();
+        row.loss_swapped += loss[1].item<double>();
+        row.loss_absent += loss[2].item<double>();
+        row.mean_true += mean_loss[0].item<double>();
+        row.mean_swapped += mean_loss[1].item<double>();
+        row.mean_absent += mean_loss[2].item<double>();
+        ++row.clips;
+      }
     }
-    row.loss_true /= row.clips;
-    row.loss_swapped /= row.clips;
-    row.loss_absent /= row.clips;
-    rows.push_back(row);
   }
+  for (CaptionUseRow& row : rows)
+    for (double* value : {&row.loss_true, &row.loss_swapped, &row.loss_absent, &row.mean_true, &row.mean_swapped,
+                          &row.mean_absent})
+      *value /= std::max(row.clips, 1);
   return rows;
 }
 

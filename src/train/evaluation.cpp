@@ -400,7 +400,6 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   caption_use.height = options.height;
   caption_use.seed = options.seed;
   report.caption_use = measure_caption_use(engine, caption_use);
-  report.caption_use_t = caption_use.t;
 
   if (options.measure_speed) {
     engine::GenerationRequest shot;
@@ -458,11 +457,15 @@ json to_json(const EvaluationReport& r) {
   for (const CaptionUseRow& row : r.caption_use)
     caption_use.push_back({{"dimension", row.dimension},
                            {"clips", row.clips},
-                           {"t", r.caption_use_t},
+                           {"t", row.t},
                            {"loss_true", row.loss_true},
                            {"loss_swapped", row.loss_swapped},
                            {"loss_absent", row.loss_absent},
-                           {"gain", row.gain()}});
+                           {"gain", row.gain()},
+                           {"mean_loss_true", row.mean_true},
+                           {"mean_loss_swapped", row.mean_swapped},
+                           {"mean_loss_absent", row.mean_absent},
+                           {"mean_gain", row.mean_gain()}});
   out["caption_use"] = caption_use;
   out["seconds_per_shot"] = r.seconds_per_shot ? json(*r.seconds_per_shot) : json(nullptr);
   out["speed_frames"] = o.speed_frames;
@@ -516,12 +519,14 @@ std::string format_report(const EvaluationReport& r) {
   out << "  flicker:                                             " << fixed(sharp.generated_flicker, 2) << " vs "
       << fixed(sharp.world_flicker, 2) << times(sharp.generated_flicker, sharp.world_flicker) << "\n";
   if (!r.caption_use.empty()) {
-    out << "\ncaption use: velocity loss at t = " << fixed(r.caption_use_t, 2) << " on " << r.caption_use.front().clips
-        << " world clips per dimension, the caption naming its value / another value / none\n";
+    out << "\ncaption use: velocity loss on " << r.caption_use.front().clips
+        << " world clips per dimension, the caption naming its value / another value / none;\n"
+        << "  whole clip, then its mean per channel (colours and light)\n";
     for (const CaptionUseRow& row : r.caption_use) {
-      char line[160];
-      std::snprintf(line, sizeof line, "  %-12s %8.4f %8.4f %8.4f   gain %+.1f%%\n", row.dimension.c_str(), row.loss_true,
-                    row.loss_swapped, row.loss_absent, 100.0 * row.gain());
+      char line[200];
+      std::snprintf(line, sizeof line, "  t=%.2f %-12s %8.4f %8.4f %8.4f  gain %+5.1f%%   mean %7.4f %7.4f %7.4f  gain %+6.1f%%\n",
+                    row.t, row.dimension.c_str(), row.loss_true, row.loss_swapped, row.loss_absent, 100.0 * row.gain(),
+                    row.mean_true, row.mean_swapped, row.mean_absent, 100.0 * row.mean_gain());
       out << line;
     }
   }

@@ -27,9 +27,10 @@
 //               gradients after a 3×3 median), isolated-pixel noise (mean |luma − 3×3 median|) and
 //               flicker of the generated clips against the world's (analyze/sharpness.h; targets:
 //               structure ≥ 0.8×, noise ≤ 1.5×, flicker ≤ 1.5×).
-//   caption use clips_per_cell × 6 world clips per dimension: the velocity loss at t = 0.95 with the
-//               caption naming the clip's value of the dimension, another value, or none
-//               (train/caption_use.h): whether the model uses the dimension's words at all.
+//   caption use clips_per_cell × 6 world clips per dimension: the velocity loss at t = 1 and 0.95,
+//               whole and of the clip's mean per channel, with the caption naming the clip's value of
+//               the dimension, another value, or none (train/caption_use.h): whether the model uses
+//               the dimension's words at all.
 //   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
 //               the 2-core CPU machine).
 #include <cstdint>
@@ -111,7 +112,6 @@ struct EvaluationReport {
   double world_flicker = 0.0;
   SharpnessReport sharpness;
   std::vector<CaptionUseRow> caption_use;
-  double caption_use_t = 0.0;
   std::optional<double> seconds_per_shot;  // speed_frames-frame shot, when measured
   double seconds = 0.0;                    // whole evaluation
 };

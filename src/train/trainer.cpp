@@ -57,6 +57,7 @@ void visit_hyperparameters(Options& o, Visit&& visit) {
   visit("time_shift", o.time_shift, std::optional<double>(1.0));                  // before: unshifted
   visit("filler_probability", o.filler_probability, std::optional<double>(0.0));
   visit("multiscale_loss_weight", o.multiscale_loss_weight, std::optional<double>(0.0));  // before: MSE only
+  visit("offset_noise", o.offset_noise, std::optional<double>(0.0));                      // before: none
   visit("seed", o.seed, std::optional<std::uint64_t>());
 }
 
@@ -246,6 +247,7 @@ void TrainOptions::validate() const {
   require(filler_probability >= 0.0 && filler_probability <= 1.0, "must be in [0, 1]", "--filler-probability");
   require(multiscale_loss_weight >= 0.0 && multiscale_loss_weight <= 100.0, "must be in [0, 100]",
           "--multiscale-loss");
+  require(offset_noise >= 0.0 && offset_noise <= 10.0, "must be in [0, 10]", "--offset-noise");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
           "--init-from");
   require(init_from.empty() || autoencoder_dir.empty(), "the weights of --init-from bring their own autoencoder",
@@ -377,7 +379,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
                    options.conditioning_probability, options.uniform_time_share, options.seed,
                    config.data_channels(), config.is_latent() ? config.latent_factor : 1, options.time_shift,
-                   options.filler_probability, &filler_words};
+                   options.filler_probability, &filler_words, options.offset_noise};
     TrainingBatch batch = make_training_batch(config, tokenizer, spec,
                                               mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));

@@ -76,6 +76,7 @@ struct TrainOptions {
   double filler_probability = 0.0;      // share of captions given words outside the world's captions
                                         // (the vocabulary's other words, made-up words): see BatchSpec
   double multiscale_loss_weight = 0.0;  // weight of the pooled error terms (train/flow_loss.h); 0 = MSE
+  double offset_noise = 0.0;            // std of ε's constant per clip and channel (BatchSpec); 0 = none
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;

@@ -145,6 +145,9 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
     const int count = (frames > 2 && draws[i][1].item<float>() < 0.5f) ? 2 : 1;
     batch.given[i].slice(1, 0, count).fill_(1.0);
   }
+  // Drawn last, so a batch without the offset is the same as before the option existed.
+  if (spec.offset_noise > 0.0)
+    batch.noise += spec.offset_noise * torch::randn({b, spec.data_channels, 1, 1, 1}, generator, torch::kFloat32);
   return batch;
 }
 

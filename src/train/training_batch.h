@@ -33,12 +33,18 @@ struct BatchSpec {
   // so the model learns to draw from the words it knows and to pass over the rest.
   double filler_probability = 0.0;
   const std::vector<std::string>* filler_words = nullptr;
+  // ε also gets a constant per clip and channel, offset_noise · N(0,1) (offset noise). Why: the mean
+  // of plain noise over a clip is tiny (1/64 on a 32×16×8 latent), so the clip's mean colour shows
+  // through it up to t ≈ 0.99 and the model learns to read its palette from x_t, not from the words;
+  // at sampling, where x_1 is pure noise, the words then do not steer the palette. With the offset the
+  // mean of x_t says little at high t, and only the caption can tell the clip's colours.
+  double offset_noise = 0.0;
 };
 
 struct TrainingBatch {
   torch::Tensor clean;   // x0: the clips' pixels [B,3,T,H,W] in [-1,1] (a latent model's trainer
                          // replaces them with their latents [B,C,T,H/f,W/f])
-  torch::Tensor noise;   // ε [B,C,T,H/f,W/f] ~ N(0,1) in the denoiser's space
+  torch::Tensor noise;   // ε [B,C,T,H/f,W/f] ~ N(0,1) in the denoiser's space (+ the offset, BatchSpec)
   torch::Tensor t;       // [B] in (0,1): uniform for a share of the clips, else logit-normal; shifted
   torch::Tensor given;   // [B,1,T,1,1] float: 1 = frame given clean (excluded from the loss)
   engine::ContextInputs context;
@@ -50,11 +56,11 @@ struct TrainingBatch {
 TrainingBatch make_training_batch(const engine::ModelConfig& config, const engine::Tokenizer& tokenizer,
                                   const BatchSpec& spec, std::uint64_t step_seed, std::uint64_t first_clip);
 
-// `caption` with 1–24 words inserted in runs of 1–6 between its comma-separated parts: three in four
-// from `words`, the others made-up words (the tokenizer's hash buckets).
 // Frames (8-bit RGB) → [3, T, H, W] in [-1, 1], as the trainer feeds clips.
 torch::Tensor clip_tensor(const Clip& clip);
 
+// `caption` with 1–24 words inserted in runs of 1–6 between its comma-separated parts: three in four
+// from `words`, the others made-up words (the tokenizer's hash buckets).
 std::string with_filler_words(const std::string& caption, const std::vector<std::string>& words, world::Rng& rng);
 
 // The batch's clip size for `step`: one of config.trained_sizes, chosen per step from the seed.

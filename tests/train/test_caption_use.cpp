@@ -35,18 +35,29 @@ TEST(CaptionUse, MeasuresEveryDimensionDeterministically) {
   options.frames = 2;
   options.width = 32;
   options.height = 16;
+  options.noise_levels = {1.0, 0.5};
   const std::vector<CaptionUseRow> rows = measure_caption_use(engine, options);
-  ASSERT_EQ(rows.size(), 5u);
+  ASSERT_EQ(rows.size(), 10u);  // level-major: five dimensions at t = 1, then five at t = 0.5
   EXPECT_EQ(rows[0].dimension, "palette");
   EXPECT_EQ(rows[1].dimension, "lighting");
+  EXPECT_EQ(rows[5].dimension, "palette");
+  EXPECT_EQ(rows[0].t, 1.0);
+  EXPECT_EQ(rows[5].t, 0.5);
   for (const CaptionUseRow& row : rows) {
     EXPECT_EQ(row.clips, 2);
     EXPECT_TRUE(std::isfinite(row.loss_true) && row.loss_true > 0.0) << row.dimension;
+    // The clip mean's error is part of the whole error (the mean of squares ≥ the square of the mean).
+    EXPECT_GT(row.mean_true, 0.0) << row.dimension;
+    EXPECT_LE(row.mean_true, row.loss_true) << row.dimension;
     // A random model's output depends on the words, so the three captions give three losses.
     EXPECT_NE(row.loss_true, row.loss_swapped) << row.dimension;
+    EXPECT_NE(row.mean_true, row.mean_swapped) << row.dimension;
   }
+  // Same clips and noise at every level: a different t gives a different loss.
+  EXPECT_NE(rows[0].loss_true, rows[5].loss_true);
   const std::vector<CaptionUseRow> again = measure_caption_use(engine, options);
   EXPECT_EQ(again[2].loss_swapped, rows[2].loss_swapped);
+  EXPECT_EQ(again[7].mean_absent, rows[7].mean_absent);
 }
 
 }  // namespace

@@ -84,11 +84,14 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_TRUE(json["temporal"].contains("generated_flicker"));
   EXPECT_EQ(json["sharpness"]["pairs"], 2);
   EXPECT_TRUE(json["sharpness"]["structure"].contains("ratio"));
-  // Caption use: every adherence dimension, clips_per_cell × 6 world clips each.
-  ASSERT_EQ(json["caption_use"].size(), 5u);
+  // Caption use: every adherence dimension at t = 1 and 0.95, clips_per_cell × 6 world clips each.
+  ASSERT_EQ(json["caption_use"].size(), 10u);
   EXPECT_EQ(json["caption_use"][0]["dimension"], "palette");
+  EXPECT_EQ(json["caption_use"][0]["t"], 1.0);
+  EXPECT_EQ(json["caption_use"][5]["t"], 0.95);
   EXPECT_EQ(json["caption_use"][0]["clips"], 6);
   EXPECT_TRUE(json["caption_use"][0].contains("gain"));
+  EXPECT_TRUE(json["caption_use"][0].contains("mean_gain"));
   const std::string table = format_report(report);
   for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "sharpness",
                            "caption use", "speed"})

@@ -144,6 +144,23 @@ TEST(Trainer, MultiscaleLossChangesTheUpdateKeepsTheLoggedMseAndSurvivesResume) 
   EXPECT_EQ(state["hyperparameters"]["multiscale_loss_weight"], 4.0);
 }
 
+TEST(Trainer, OffsetNoiseIsRecordedAndKeptOnResume) {
+  testing::TempDir plain, offset;
+  train(tiny_options(plain.path(), 2));
+  TrainOptions options = tiny_options(offset.path(), 2);
+  options.offset_noise = 0.3;
+  train(options);
+  EXPECT_FALSE(read_file(plain.path() / "checkpoint" / "model.safetensors") ==
+               read_file(offset.path() / "checkpoint" / "model.safetensors"));
+  TrainOptions resumed = tiny_options(offset.path(), 3);
+  resumed.resume = true;
+  resumed.offset_noise = 0.0;
+  train(resumed);
+  const auto state = nlohmann::json::parse(read_file(offset.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"]["offset_noise"], 0.3);
+  EXPECT_EQ(state["step"], 3);
+}
+
 TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {
   testing::TempDir dir;
   TrainOptions options = tiny_options(dir.path(), 1);
@@ -260,6 +277,9 @@ TEST(Trainer, ValidatesOptions) {
   options.multiscale_loss_weight = -1.0;
   EXPECT_THROW(options.validate(), Error);
   options.multiscale_loss_weight = 4.0;
+  options.offset_noise = -0.1;
+  EXPECT_THROW(options.validate(), Error);
+  options.offset_noise = 0.2;
   options.init_from = "elsewhere/checkpoint";
   EXPECT_NO_THROW(options.validate());
   options.resume = true;  // continue this run, or start from another: not both

@@ -61,6 +61,28 @@ TEST_F(BatchFixture, TimeShiftMovesTheSameDrawsTowardsPureNoise) {
   EXPECT_GT(share_above(t3, 0.9), 2.0 * share_above(t, 0.9));
 }
 
+TEST_F(BatchFixture, OffsetNoiseIsOneConstantPerClipAndChannelOnTheSameDraws) {
+  BatchSpec plain{64, 4, {16, 16}, 0.5, 0.5, 3};
+  BatchSpec offset = plain;
+  offset.offset_noise = 0.5;
+  const TrainingBatch a = make_training_batch(config, tokenizer, plain, 5, 0);
+  const TrainingBatch b = make_training_batch(config, tokenizer, offset, 5, 0);
+  // Everything else is drawn as without the option.
+  EXPECT_TRUE(torch::equal(a.t, b.t));
+  EXPECT_TRUE(torch::equal(a.given, b.given));
+  EXPECT_TRUE(torch::equal(a.clean, b.clean));
+  const torch::Tensor added = b.noise - a.noise;  // [B,C,T,H,W]
+  // One value per clip and channel, the same on every frame and pixel…
+  const torch::Tensor per_channel = added.amax({2, 3, 4}) - added.amin({2, 3, 4});
+  EXPECT_LT(per_channel.max().item<float>(), 1e-5f);
+  // …drawn with std 0.5 (64 × 3 draws), and different between clips and channels.
+  const torch::Tensor values = added.select(2, 0).select(2, 0).select(2, 0);
+  EXPECT_NEAR(values.std().item<double>(), 0.5, 0.1);
+  EXPECT_GT(std::get<0>(torch::unique_dim(values.flatten(), 0)).numel(), 150);
+  // Without an offset the clip mean of ε is tiny: the clip's colours show through the noise.
+  EXPECT_LT(a.noise.mean({2, 3, 4}).abs().max().item<float>(), 0.2f);
+}
+
 TEST(FillerWords, CaptionPartsStayInOrderAndOnlyFillerIsAdded) {
   const std::string caption = "flat 2D animation, pan left, night scene, teal and orange";
   const std::vector<std::string> words = {"lighthouse", "lantern", "harbor"};
