@@ -111,9 +111,9 @@ int VideoWriter::frames_written() const { return state_ ? static_cast<int>(state
 int VideoWriter::output_width() const { return state_ ? state_->codec->width : 0; }
 int VideoWriter::output_height() const { return state_ ? state_->codec->height : 0; }
 
-void VideoWriter::open(const std::filesystem::path& path, int width, int height,
-                       const EncodeOptions& options) {
-  if (state_) throw Error("video writer is already open", path.string(), "call finish() first");
+namespace {
+
+void check_encode_request(const std::filesystem::path& path, int width, int height, const EncodeOptions& options) {
   if (width <= 0 || height <= 0) {
     throw Error("cannot encode frames of size " + std::to_string(width) + "x" + std::to_string(height),
                 path.string(), "frames need a positive width and height");
@@ -125,6 +125,60 @@ void VideoWriter::open(const std::filesystem::path& path, int width, int height,
   if (options.crf < 0 || options.crf > 51) {
     throw Error("invalid crf " + std::to_string(options.crf), path.string(), "use a crf from 0 to 51");
   }
+}
+
+// The H.264 encoder for frames of the output size, opened, its parameters copied to `stream`.
+CodecContextPtr open_encoder(const AVCodec* encoder, int out_width, int out_height, bool global_header,
+                             const EncodeOptions& options, AVStream* stream, const std::filesystem::path& path) {
+  CodecContextPtr context(check_alloc(avcodec_alloc_context3(encoder), "encoder context", path));
+  const AVRational frame_rate = frame_rate_of(options.fps);
+  AVCodecContext* codec = context.get();
+  codec->width = out_width;
+  codec->height = out_height;
+  codec->pix_fmt = AV_PIX_FMT_YUV420P;
+  codec->time_base = av_inv_q(frame_rate);  // one tick per frame
+  codec->framerate = frame_rate;
+  // Tag what the scaler produces (make_scaler), so players convert back with the same matrix.
+  codec->colorspace = AVCOL_SPC_BT709;
+  codec->color_primaries = AVCOL_PRI_BT709;
+  codec->color_trc = AVCOL_TRC_BT709;
+  codec->color_range = AVCOL_RANGE_MPEG;
+  // MP4 keeps SPS/PPS in the sample description (avcC), not in the stream.
+  if (global_header) codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  const bool is_x264 = std::string_view(encoder->name) == "libx264";
+  if (is_x264) {
+    check(av_opt_set(codec->priv_data, "preset", options.preset.c_str(), 0), "cannot set x264 preset", path);
+    check(av_opt_set(codec->priv_data, "crf", std::to_string(options.crf).c_str(), 0),
+          "cannot set x264 crf", path);
+  }
+  check(avcodec_open2(codec, encoder, nullptr),
+        std::string("cannot open H.264 encoder ") + encoder->name +
+            (is_x264 ? " (preset '" + options.preset + "', crf " + std::to_string(options.crf) + ")" : ""),
+        path, "use a libx264 preset: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow");
+  check(avcodec_parameters_from_context(stream->codecpar, codec), "cannot set stream parameters", path);
+  stream->time_base = codec->time_base;  // a hint; the muxer may refine it
+  stream->avg_frame_rate = frame_rate;
+  return context;
+}
+
+// RGB24 frames of the input size → yuv420p of the output size.
+SwsPtr make_scaler(int width, int height, int out_width, int out_height, const std::filesystem::path& path) {
+  SwsPtr scaler(sws_getContext(width, height, AV_PIX_FMT_RGB24, out_width, out_height, AV_PIX_FMT_YUV420P,
+                               SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr));
+  check_alloc(scaler.get(), "scaler", path);
+  // RGB is full range; the H.264 stream is BT.709 limited range, as the encoder is tagged.
+  const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
+  check(sws_setColorspaceDetails(scaler.get(), bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16),
+        "cannot configure colour conversion", path);
+  return scaler;
+}
+
+}  // namespace
+
+void VideoWriter::open(const std::filesystem::path& path, int width, int height,
+                       const EncodeOptions& options) {
+  if (state_) throw Error("video writer is already open", path.string(), "call finish() first");
+  check_encode_request(path, width, height, options);
   quiet_ffmpeg_logs();
 
   auto state = std::make_unique<State>();
@@ -145,49 +199,13 @@ void VideoWriter::open(const std::filesystem::path& path, int width, int height,
                 "install FFmpeg with libx264 (Debian: libavcodec59 from the main archive)");
   }
   state->stream = check_alloc(avformat_new_stream(state->format.get(), nullptr), "video stream", path);
-  state->codec.reset(check_alloc(avcodec_alloc_context3(encoder), "encoder context", path));
-
   const auto [out_width, out_height] = output_size(width, height, options);
-  const AVRational frame_rate = frame_rate_of(options.fps);
-  AVCodecContext* codec = state->codec.get();
-  codec->width = out_width;
-  codec->height = out_height;
-  codec->pix_fmt = AV_PIX_FMT_YUV420P;
-  codec->time_base = av_inv_q(frame_rate);  // one tick per frame
-  codec->framerate = frame_rate;
-  // Tag what the scaler below produces, so players convert back with the same matrix.
-  codec->colorspace = AVCOL_SPC_BT709;
-  codec->color_primaries = AVCOL_PRI_BT709;
-  codec->color_trc = AVCOL_TRC_BT709;
-  codec->color_range = AVCOL_RANGE_MPEG;
-  // MP4 keeps SPS/PPS in the sample description (avcC), not in the stream.
-  if (state->format->oformat->flags & AVFMT_GLOBALHEADER) codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  const bool is_x264 = std::string_view(encoder->name) == "libx264";
-  if (is_x264) {
-    check(av_opt_set(codec->priv_data, "preset", options.preset.c_str(), 0), "cannot set x264 preset", path);
-    check(av_opt_set(codec->priv_data, "crf", std::to_string(options.crf).c_str(), 0),
-          "cannot set x264 crf", path);
-  }
-  check(avcodec_open2(codec, encoder, nullptr),
-        std::string("cannot open H.264 encoder ") + encoder->name +
-            (is_x264 ? " (preset '" + options.preset + "', crf " + std::to_string(options.crf) + ")" : ""),
-        path, "use a libx264 preset: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow");
-  check(avcodec_parameters_from_context(state->stream->codecpar, codec), "cannot set stream parameters", path);
-  state->stream->time_base = codec->time_base;  // a hint; the muxer may refine it
-  state->stream->avg_frame_rate = frame_rate;
-
+  state->codec = open_encoder(encoder, out_width, out_height, state->format->oformat->flags & AVFMT_GLOBALHEADER,
+                              options, state->stream, path);
   for (const auto& [key, value] : options.metadata) {
     check(av_dict_set(&state->format->metadata, key.c_str(), value.c_str(), 0), "cannot set metadata", path);
   }
-
-  state->scaler.reset(sws_getContext(width, height, AV_PIX_FMT_RGB24, out_width, out_height,
-                                     AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr,
-                                     nullptr));
-  check_alloc(state->scaler.get(), "scaler", path);
-  // RGB is full range; the H.264 stream is BT.709 limited range, as tagged above.
-  const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
-  check(sws_setColorspaceDetails(state->scaler.get(), bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16),
-        "cannot configure colour conversion", path);
+  state->scaler = make_scaler(width, height, out_width, out_height, path);
 
   state->frame.reset(check_alloc(av_frame_alloc(), "frame", path));
   state->frame->format = AV_PIX_FMT_YUV420P;
