@@ -219,23 +219,25 @@ EvaluationReport evaluate_model(const EvaluationOptions& options, const Evaluati
   return report;
 }
 
-EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions& options,
-                                 const EvaluationProgress& progress) {
-  options.validate();
-  const auto started = Clock::now();
-  EvaluationReport report;
-  report.options = options;
-  report.model = engine.info().model_dir.string();
+namespace {
 
-  const std::vector<SuitePrompt> adherence = adherence_suite(options);
-  const auto green = negative_suite(options, 2, [](SuitePrompt& p) { p.names_palette = false; });
-  const auto flat = negative_suite(options, 3, [](SuitePrompt& p) { p.attributes.style = world::Style::Flat2D; });
-  const auto single = negative_suite(options, 4, [](SuitePrompt& p) { p.attributes.characters = world::Characters::One; });
-  // Reference suite: the reference differs from the prompt in lighting and composition.
+std::vector<engine::GenerationRequest> requests_for(const std::vector<SuitePrompt>& suite, const std::string& negative,
+                                                    const EvaluationOptions& options) {
+  std::vector<engine::GenerationRequest> out;
+  for (const SuitePrompt& p : suite) out.push_back(request_for(p, negative, options));
+  return out;
+}
+
+// Prompts with a reference that differs from the prompt in lighting and composition.
+struct ReferenceSuite {
+  std::vector<SuitePrompt> prompts;
+  std::vector<world::ClipAttributes> attributes;  // the references'
+  std::vector<Image> images;
+};
+
+ReferenceSuite reference_suite(const EvaluationOptions& options) {
   world::Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 5);
-  std::vector<SuitePrompt> referenced;
-  std::vector<world::ClipAttributes> reference_attributes;
-  std::vector<Image> reference_images;
+  ReferenceSuite suite;
   for (int i = 0; i < options.clips_per_cell * 3; ++i) {
     SuitePrompt p{world::sample_attributes(rng), false, rng.next()};
     world::ClipAttributes ref = world::sample_attributes(rng);
@@ -244,29 +246,26 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
     ref.composition =
         cycle(world::kCompositions, static_cast<int>(static_cast<std::size_t>(p.attributes.composition) + 1 + rng.below(4)));
     ref.mood = world::mood_for(ref.lighting, ref.palette, ref.atmosphere);
-    reference_images.push_back(world::render_clip(ref, 1, options.width, options.height, rng.next()).frames.front());
-    reference_attributes.push_back(ref);
-    referenced.push_back(p);
+    suite.images.push_back(world::render_clip(ref, 1, options.width, options.height, rng.next()).frames.front());
+    suite.attributes.push_back(ref);
+    suite.prompts.push_back(p);
   }
+  return suite;
+}
 
-  // Sharpness pairs: world clips with their captions.
+// Sharpness pairs: world clips with their captions.
+std::vector<world::WorldSample> sharpness_pairs(const EvaluationOptions& options) {
   std::vector<world::WorldSample> pairs;
   for (int i = 0; i < options.clips_per_cell * 2; ++i)
     pairs.push_back(world::sample(options.seed * 0x9E3779B97F4A7C15ull + 0x5A4D + static_cast<std::uint64_t>(i),
                                   options.frames, options.width, options.height));
+  return pairs;
+}
 
-  const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
-                                     2 * referenced.size() + pairs.size());
-  Renderer renderer(engine, options, progress, total);
-  report.shift = renderer.settings().shift;
-  auto requests = [&](const std::vector<SuitePrompt>& suite, const std::string& negative) {
-    std::vector<engine::GenerationRequest> out;
-    for (const SuitePrompt& p : suite) out.push_back(request_for(p, negative, options));
-    return out;
-  };
-
-  // Adherence and temporal consistency.
-  const auto generated = analyze_all(renderer.render(requests(adherence, ""), "adherence"));
+// Adherence per dimension and temporal consistency, against the world's own clips of the prompts.
+void measure_adherence(Renderer& renderer, const std::vector<SuitePrompt>& adherence, const EvaluationOptions& options,
+                       EvaluationReport& report) {
+  const auto generated = analyze_all(renderer.render(requests_for(adherence, "", options), "adherence"));
   std::vector<analyze::ClipAnalysis> world_clips;
   for (const SuitePrompt& p : adherence)
     world_clips.push_back(analyze::analyze_clip(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed)));
@@ -291,11 +290,15 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   }
   report.generated_flicker = mean_of(generated, [](const auto& a) { return a.motion.flicker; });
   report.world_flicker = mean_of(world_clips, [](const auto& a) { return a.motion.flicker; });
+}
 
-  // Negative effect: the same prompts and seeds without and with the negative.
+// Negative effect: the same prompts and seeds without and with the negative.
+void measure_negatives(Renderer& renderer, const std::vector<SuitePrompt>& green, const std::vector<SuitePrompt>& flat,
+                       const std::vector<SuitePrompt>& single, const EvaluationOptions& options,
+                       EvaluationReport& report) {
   auto with_and_without = [&](const std::vector<SuitePrompt>& suite, const char* negative, const char* stage) {
-    return std::pair{analyze_all(renderer.render(requests(suite, ""), stage)),
-                     analyze_all(renderer.render(requests(suite, negative), stage))};
+    return std::pair{analyze_all(renderer.render(requests_for(suite, "", options), stage)),
+                     analyze_all(renderer.render(requests_for(suite, negative, options), stage))};
   };
   {
     auto [without, with] = with_and_without(green, kGreenNegative, "negative: green");
@@ -320,13 +323,17 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
     report.negatives.push_back({kDuplicateNegative, "mean figure count on \"one figure\" prompts",
                                 static_cast<int>(single.size()), mean_of(without, count), mean_of(with, count)});
   }
+}
 
-  // Reference bleed-through.
+// Reference bleed-through: the same prompts with the reference kept whole and with its lighting
+// and composition ignored.
+void measure_reference_bleed(Renderer& renderer, const ReferenceSuite& suite, const EvaluationOptions& options,
+                             EvaluationReport& report) {
   auto reference_requests = [&](bool ignore) {
     std::vector<engine::GenerationRequest> out;
-    for (std::size_t i = 0; i < referenced.size(); ++i) {
-      engine::GenerationRequest request = request_for(referenced[i], "", options);
-      engine::ReferenceImage reference{reference_images[i], {}};
+    for (std::size_t i = 0; i < suite.prompts.size(); ++i) {
+      engine::GenerationRequest request = request_for(suite.prompts[i], "", options);
+      engine::ReferenceImage reference{suite.images[i], {}};
       if (ignore) reference.ignore = {"lighting", "composition"};
       request.references.push_back(std::move(reference));
       out.push_back(std::move(request));
@@ -337,22 +344,22 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   const auto ignored_clips = renderer.render(reference_requests(true), "reference");
   const auto kept = analyze_all(kept_clips), ignored = analyze_all(ignored_clips);
   std::vector<analyze::ClipAnalysis> reference_measures;
-  for (const Image& image : reference_images) reference_measures.push_back(analyze::analyze_clip(Clip{{image}}));
-  report.reference_clips = static_cast<int>(referenced.size());
+  for (const Image& image : suite.images) reference_measures.push_back(analyze::analyze_clip(Clip{{image}}));
+  report.reference_clips = static_cast<int>(suite.prompts.size());
   auto bleed = [&](const std::vector<analyze::ClipAnalysis>& measured, const std::vector<Clip>& clips,
                    int which) {
     double sum = 0.0;
     for (std::size_t i = 0; i < measured.size(); ++i) {
       const analyze::ClipAnalysis& ref = reference_measures[i];
       switch (which) {
-        case 0: sum += measured[i].key.lighting == reference_attributes[i].lighting; break;
+        case 0: sum += measured[i].key.lighting == suite.attributes[i].lighting; break;
         case 1: sum += std::abs(measured[i].key.key - ref.key.key); break;
         case 2: {
           const Clip& clip = clips[i];
-          sum += correlation(luma_layout(clip.frames[clip.frames.size() / 2]), luma_layout(reference_images[i]));
+          sum += correlation(luma_layout(clip.frames[clip.frames.size() / 2]), luma_layout(suite.images[i]));
           break;
         }
-        default: sum += measured[i].palette.palette == reference_attributes[i].palette; break;
+        default: sum += measured[i].palette.palette == suite.attributes[i].palette; break;
       }
     }
     return measured.empty() ? 0.0 : sum / static_cast<double>(measured.size());
@@ -362,36 +369,79 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
                                      "palette is the reference's (wanted)"};
   for (int which = 0; which < 4; ++which)
     report.reference_bleed.push_back({bleed_names[which], bleed(kept, kept_clips, which), bleed(ignored, ignored_clips, which)});
+}
 
-  {
-    std::vector<engine::GenerationRequest> pair_requests;
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      engine::GenerationRequest request;
-      request.positive = pairs[i].caption;
-      request.seed = options.seed + i;
-      request.frames = options.frames;
-      request.width = options.width;
-      request.height = options.height;
-      pair_requests.push_back(std::move(request));
-    }
-    const std::vector<Clip> pair_clips = renderer.render(pair_requests, "sharpness");
-    SharpnessReport& sharp = report.sharpness;
-    sharp.pairs = static_cast<int>(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      const analyze::SharpnessMeasure generated = analyze::measure_sharpness(pair_clips[i]);
-      const analyze::SharpnessMeasure world_measure = analyze::measure_sharpness(pairs[i].clip);
-      sharp.generated_structure += generated.structure;
-      sharp.world_structure += world_measure.structure;
-      sharp.generated_noise += generated.isolated_noise;
-      sharp.world_noise += world_measure.isolated_noise;
-      sharp.generated_flicker += analyze::analyze_clip(pair_clips[i]).motion.flicker;
-      sharp.world_flicker += analyze::analyze_clip(pairs[i].clip).motion.flicker;
-    }
-    const double n = std::max(1.0, static_cast<double>(pairs.size()));
-    for (double* value : {&sharp.generated_structure, &sharp.world_structure, &sharp.generated_noise,
-                          &sharp.world_noise, &sharp.generated_flicker, &sharp.world_flicker})
-      *value /= n;
+// Each world clip against the model's clip from its caption at the same size.
+SharpnessReport measure_sharpness(Renderer& renderer, const std::vector<world::WorldSample>& pairs,
+                                  const EvaluationOptions& options) {
+  std::vector<engine::GenerationRequest> pair_requests;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    engine::GenerationRequest request;
+    request.positive = pairs[i].caption;
+    request.seed = options.seed + i;
+    request.frames = options.frames;
+    request.width = options.width;
+    request.height = options.height;
+    pair_requests.push_back(std::move(request));
   }
+  const std::vector<Clip> pair_clips = renderer.render(pair_requests, "sharpness");
+  SharpnessReport sharp;
+  sharp.pairs = static_cast<int>(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const analyze::SharpnessMeasure generated = analyze::measure_sharpness(pair_clips[i]);
+    const analyze::SharpnessMeasure world_measure = analyze::measure_sharpness(pairs[i].clip);
+    sharp.generated_structure += generated.structure;
+    sharp.world_structure += world_measure.structure;
+    sharp.generated_noise += generated.isolated_noise;
+    sharp.world_noise += world_measure.isolated_noise;
+    sharp.generated_flicker += analyze::analyze_clip(pair_clips[i]).motion.flicker;
+    sharp.world_flicker += analyze::analyze_clip(pairs[i].clip).motion.flicker;
+  }
+  const double n = std::max(1.0, static_cast<double>(pairs.size()));
+  for (double* value : {&sharp.generated_structure, &sharp.world_structure, &sharp.generated_noise,
+                        &sharp.world_noise, &sharp.generated_flicker, &sharp.world_flicker})
+    *value /= n;
+  return sharp;
+}
+
+// Wall time of one shot at the evaluation size and steps.
+double seconds_per_shot(engine::Engine& engine, const Renderer& renderer, const EvaluationOptions& options) {
+  engine::GenerationRequest shot;
+  shot.positive = "photoreal, one figure, pan left, normal lens, golden hour, warm palette, centered composition, clear";
+  shot.seed = options.seed;
+  shot.frames = options.speed_frames;
+  shot.width = options.width;
+  shot.height = options.height;
+  const auto before = Clock::now();
+  engine.generate({shot}, renderer.settings());
+  return std::chrono::duration<double>(Clock::now() - before).count();
+}
+
+}  // namespace
+
+EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions& options,
+                                 const EvaluationProgress& progress) {
+  options.validate();
+  const auto started = Clock::now();
+  EvaluationReport report;
+  report.options = options;
+  report.model = engine.info().model_dir.string();
+
+  const std::vector<SuitePrompt> adherence = adherence_suite(options);
+  const auto green = negative_suite(options, 2, [](SuitePrompt& p) { p.names_palette = false; });
+  const auto flat = negative_suite(options, 3, [](SuitePrompt& p) { p.attributes.style = world::Style::Flat2D; });
+  const auto single = negative_suite(options, 4, [](SuitePrompt& p) { p.attributes.characters = world::Characters::One; });
+  const ReferenceSuite referenced = reference_suite(options);
+  const std::vector<world::WorldSample> pairs = sharpness_pairs(options);
+  const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
+                                     2 * referenced.prompts.size() + pairs.size());
+  Renderer renderer(engine, options, progress, total);
+  report.shift = renderer.settings().shift;
+
+  measure_adherence(renderer, adherence, options, report);
+  measure_negatives(renderer, green, flat, single, options, report);
+  measure_reference_bleed(renderer, referenced, options, report);
+  report.sharpness = measure_sharpness(renderer, pairs, options);
 
   CaptionUseOptions caption_use;
   caption_use.clips = options.clips_per_cell * 6;
@@ -401,17 +451,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   caption_use.seed = options.seed;
   report.caption_use = measure_caption_use(engine, caption_use);
 
-  if (options.measure_speed) {
-    engine::GenerationRequest shot;
-    shot.positive = "photoreal, one figure, pan left, normal lens, golden hour, warm palette, centered composition, clear";
-    shot.seed = options.seed;
-    shot.frames = options.speed_frames;
-    shot.width = options.width;
-    shot.height = options.height;
-    const auto before = Clock::now();
-    engine.generate({shot}, renderer.settings());
-    report.seconds_per_shot = std::chrono::duration<double>(Clock::now() - before).count();
-  }
+  if (options.measure_speed) report.seconds_per_shot = seconds_per_shot(engine, renderer, options);
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return report;
 }
