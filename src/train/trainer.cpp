@@ -266,30 +266,34 @@ double learning_rate_at(const TrainOptions& options, std::int64_t step, double p
   return options.learning_rate * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(M_PI * p)));
 }
 
-TrainSummary train(const TrainOptions& requested, const std::function<void(const TrainProgress&)>& on_log) {
-  requested.validate();
-  TrainOptions options = requested;
-  // Same torch/BLAS split as the engine (OpenBLAS's own pool would oversubscribe the cores).
-  engine::apply_cpu_threads({.torch = options.threads, .blas = 0});
-  const torch::Device device = engine::resolve_device(engine::parse_device_choice(options.device));
-  const fs::path out = options.out_dir;
-  fs::create_directories(out);
+namespace {
 
+// Where a run starts: a checkpoint of its own (--resume), another run's weights (--init-from), or
+// nothing (options.config, with the autoencoder of --autoencoder for a latent model).
+struct RunStart {
   engine::ModelConfig config;
   RunState run;
-  fs::path resume_from;
+  fs::path resume_from;  // the checkpoint continued, if resuming
+};
+
+RunStart start_run(TrainOptions& options, const fs::path& out) {
+  RunStart start;
+  engine::ModelConfig& config = start.config;
+  RunState& run = start.run;
   if (options.resume) {
-    resume_from = existing_checkpoint(out);
-    if (resume_from.empty())
+    start.resume_from = existing_checkpoint(out);
+    if (start.resume_from.empty())
       throw Error("no checkpoint to resume from", checkpoint_dir(out).string(),
                   "train without --resume first, or pass the --out of an earlier run");
-    config = engine::load_model_config(resume_from);
-    run = read_state(resume_from, options);
+    config = engine::load_model_config(start.resume_from);
+    run = read_state(start.resume_from, options);
     options.validate();
-  } else if (!options.init_from.empty()) {
-    if (!existing_checkpoint(out).empty())
-      throw Error("the output directory already holds a checkpoint", out.string(),
-                  "pass --resume to continue it, or choose another --out");
+    return start;
+  }
+  if (!existing_checkpoint(out).empty())
+    throw Error("the output directory already holds a checkpoint", out.string(),
+                "pass --resume to continue it, or choose another --out");
+  if (!options.init_from.empty()) {
     if (!fs::exists(options.init_from / "config.json"))
       throw Error("no trained weights to start from (no config.json)", options.init_from.string(),
                   "pass the checkpoint/ of a `shotgen model train` run or a model directory");
@@ -305,54 +309,84 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
       run.autoencoder_training = run.initialised_from["autoencoder"];
       run.initialised_from.erase("autoencoder");
     }
-  } else {
-    if (!existing_checkpoint(out).empty())
-      throw Error("the output directory already holds a checkpoint", out.string(),
-                  "pass --resume to continue it, or choose another --out");
-    config = options.config;
-    config.pooled_words = config.pooled_words || options.pooled_words;
-    config.sampling_shift = options.time_shift;
-    if (!options.autoencoder_dir.empty()) {
-      // A latent model: the autoencoder stage's latent keys, its weights loaded below.
-      const engine::ModelConfig coder = engine::load_model_config(options.autoencoder_dir);
-      config.latent_channels = coder.latent_channels;
-      config.latent_factor = coder.latent_factor;
-      config.autoencoder_width = coder.autoencoder_width;
-      run.autoencoder_training = read_json_file(options.autoencoder_dir / "state.json");
-      run.autoencoder_training.erase("command_line");
-      run.autoencoder_training["source"] = options.autoencoder_dir.string();
-    }
-    config.validate("model config");
+    return start;
   }
+  config = options.config;
+  config.pooled_words = config.pooled_words || options.pooled_words;
+  config.sampling_shift = options.time_shift;
+  if (!options.autoencoder_dir.empty()) {
+    // A latent model: the autoencoder stage's latent keys, its weights loaded by load_start_weights.
+    const engine::ModelConfig coder = engine::load_model_config(options.autoencoder_dir);
+    config.latent_channels = coder.latent_channels;
+    config.latent_factor = coder.latent_factor;
+    config.autoencoder_width = coder.autoencoder_width;
+    run.autoencoder_training = read_json_file(options.autoencoder_dir / "state.json");
+    run.autoencoder_training.erase("command_line");
+    run.autoencoder_training["source"] = options.autoencoder_dir.string();
+  }
+  config.validate("model config");
+  return start;
+}
+
+// The weights `model` and its EMA start from, as start_run decided; both are initialised first.
+void load_start_weights(engine::ShotModelImpl& model, engine::ShotModelImpl& ema, const TrainOptions& options,
+                        const fs::path& resume_from) {
+  if (!resume_from.empty()) {
+    engine::load_weights(model, resume_from / "model.safetensors");
+    engine::load_weights(ema, resume_from / "ema.safetensors");
+  } else if (!options.init_from.empty()) {
+    const bool checkpoint = fs::exists(options.init_from / "state.json");
+    copy_parameters(model, ema);  // what the source lacks (an added word path) starts at the model's init
+    // A word path added to a source without one keeps its zero initialisation.
+    const engine::MayBeMissing added = [&](const std::string& name) {
+      return options.pooled_words && name.rfind("denoiser.word_embed.", 0) == 0;
+    };
+    engine::load_weights(model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"), added);
+    engine::load_weights(ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"), added);
+  } else {
+    if (model.config.is_latent()) {
+      if (options.autoencoder_dir.empty())
+        throw Error("a latent model needs its trained autoencoder", "--autoencoder",
+                    "train one with `shotgen model train-autoencoder` and pass its checkpoint directory");
+      engine::load_weights(*model.autoencoder, options.autoencoder_dir / "autoencoder.safetensors");
+    }
+    copy_parameters(model, ema);
+  }
+}
+
+// The vocabulary's words that no world caption uses: the filler of BatchSpec.
+std::vector<std::string> filler_words_of(const engine::ModelConfig& config) {
+  std::vector<std::string> vocabulary = config.vocabulary, captions = caption_vocabulary(), filler;
+  std::sort(vocabulary.begin(), vocabulary.end());
+  std::sort(captions.begin(), captions.end());
+  std::set_difference(vocabulary.begin(), vocabulary.end(), captions.begin(), captions.end(),
+                      std::back_inserter(filler));
+  return filler;
+}
+
+}  // namespace
+
+TrainSummary train(const TrainOptions& requested, const std::function<void(const TrainProgress&)>& on_log) {
+  requested.validate();
+  TrainOptions options = requested;
+  // Same torch/BLAS split as the engine (OpenBLAS's own pool would oversubscribe the cores).
+  engine::apply_cpu_threads({.torch = options.threads, .blas = 0});
+  const torch::Device device = engine::resolve_device(engine::parse_device_choice(options.device));
+  const fs::path out = options.out_dir;
+  fs::create_directories(out);
+
+  RunStart start = start_run(options, out);
+  const engine::ModelConfig& config = start.config;
+  RunState& run = start.run;
+  const fs::path& resume_from = start.resume_from;
   if (options.frames > config.window_frames)
     throw Error("--frames " + std::to_string(options.frames) + " exceeds the model's window of " +
                     std::to_string(config.window_frames) + " frames",
                 "--frames", "train with at most window_frames frames");
   run.device = device.str();
-
   engine::ShotModel model(config), ema(config);
   engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
-  if (!resume_from.empty()) {
-    engine::load_weights(*model, resume_from / "model.safetensors");
-    engine::load_weights(*ema, resume_from / "ema.safetensors");
-  } else if (!options.init_from.empty()) {
-    const bool checkpoint = fs::exists(options.init_from / "state.json");
-    copy_parameters(*model, *ema);  // what the source lacks (an added word path) starts at the model's init
-    // A word path added to a source without one keeps its zero initialisation.
-    const engine::MayBeMissing added = [&](const std::string& name) {
-      return options.pooled_words && name.rfind("denoiser.word_embed.", 0) == 0;
-    };
-    engine::load_weights(*model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"), added);
-    engine::load_weights(*ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"), added);
-  } else {
-    if (config.is_latent()) {
-      if (options.autoencoder_dir.empty())
-        throw Error("a latent model needs its trained autoencoder", "--autoencoder",
-                    "train one with `shotgen model train-autoencoder` and pass its checkpoint directory");
-      engine::load_weights(*model->autoencoder, options.autoencoder_dir / "autoencoder.safetensors");
-    }
-    copy_parameters(*model, *ema);
-  }
+  load_start_weights(*model, *ema, options, resume_from);
   if (model->autoencoder)
     for (auto& parameter : model->autoencoder->parameters()) parameter.set_requires_grad(false);
   model->to(device);
@@ -366,15 +400,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
   const engine::Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
   LossLog loss_log(out / "loss.csv", run.step, options.resume);
 
-  // The vocabulary's words that no world caption uses: the filler of BatchSpec.
-  std::vector<std::string> filler_words;
-  {
-    std::vector<std::string> vocabulary = config.vocabulary, captions = caption_vocabulary();
-    std::sort(vocabulary.begin(), vocabulary.end());
-    std::sort(captions.begin(), captions.end());
-    std::set_difference(vocabulary.begin(), vocabulary.end(), captions.begin(), captions.end(),
-                        std::back_inserter(filler_words));
-  }
+  const std::vector<std::string> filler_words = filler_words_of(config);
   auto make_batch = [&, options](std::int64_t step) {
     BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
                    options.conditioning_probability, options.uniform_time_share, options.seed,
