@@ -455,6 +455,127 @@ bool SyncReport::changed() const {
 
 // ---- sync --------------------------------------------------------------------------------------
 
+namespace {
+
+// References: rewritten when they differ; removed ones are deleted (no history refers to them).
+void sync_references(const Database& db, const film::Film& film, SyncReport& report) {
+  const auto stored = read_references(db);
+  std::map<std::string, std::pair<std::size_t, const film::Reference*>> by_id;
+  for (std::size_t i = 0; i < stored.size(); ++i) by_id[stored[i].id] = {i, &stored[i]};
+  auto upsert = db.prepare(
+      "INSERT INTO film_references(id, position, image, use_json, ignore_json, description) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET position = excluded.position, "
+      "image = excluded.image, use_json = excluded.use_json, ignore_json = excluded.ignore_json, "
+      "description = excluded.description");
+  for (std::size_t i = 0; i < film.references.size(); ++i) {
+    const auto& ref = film.references[i];
+    auto it = by_id.find(ref.id);
+    const bool same = it != by_id.end() && it->second.first == i && *it->second.second == ref;
+    if (it != by_id.end()) by_id.erase(it);
+    if (same) continue;
+    upsert.bind_all(ref.id, static_cast<int>(i), ref.image, strings_to_json(ref.use), strings_to_json(ref.ignore),
+                    ref.description);
+    upsert.run();
+    upsert.reset();
+    report.film_settings_changed = true;
+  }
+  for (const auto& [id, unused] : by_id) {
+    db.prepare("DELETE FROM film_references WHERE id = ?1").bind(1, id).run();
+    report.film_settings_changed = true;
+  }
+}
+
+// Scenes: inserted, updated or restored in place; those no longer in the film are archived.
+void sync_scenes(const Database& db, const film::Film& film, const std::string& now, SyncReport& report) {
+  std::map<std::string, SceneRow> stored;
+  for (auto& row : read_scenes(db)) stored.emplace(row.scene.id, std::move(row));
+  for (std::size_t i = 0; i < film.scenes.size(); ++i) {
+    const film::Scene& scene = film.scenes[i];
+    const int position = static_cast<int>(i);
+    auto it = stored.find(scene.id);
+    film::Look stored_look;
+    film::FinishSettings stored_finish;
+    if (it == stored.end()) {
+      db.prepare(
+             "INSERT INTO scenes(id, position, title, negative_json, created_at, updated_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?5)")
+          .bind_all(scene.id, position, scene.title, strings_to_json(scene.negative), now)
+          .run();
+      report.film_settings_changed = true;
+    } else {
+      const SceneRow& row = it->second;
+      stored_look = row.scene.look;
+      stored_finish = row.scene.finish;
+      if (row.archived || row.position != position || row.scene.title != scene.title ||
+          row.scene.negative != scene.negative) {
+        db.prepare(
+               "UPDATE scenes SET position = ?2, title = ?3, negative_json = ?4, archived_at = NULL, "
+               "updated_at = ?5 WHERE id = ?1")
+            .bind_all(scene.id, position, scene.title, strings_to_json(scene.negative), now)
+            .run();
+        report.film_settings_changed = true;
+      }
+      stored.erase(it);
+    }
+    if (write_look(db, "scene", scene.id, stored_look, scene.look)) report.film_settings_changed = true;
+    if (write_finish(db, "scene", scene.id, stored_finish, scene.finish)) report.film_settings_changed = true;
+  }
+  for (const auto& [id, row] : stored) {
+    if (row.archived) continue;
+    db.prepare("UPDATE scenes SET archived_at = ?2, updated_at = ?2 WHERE id = ?1").bind_all(id, now).run();
+    report.film_settings_changed = true;
+  }
+}
+
+// Shots: edits keep the previous version in shot_revisions; removed shots are archived.
+void sync_shots(const Database& db, const film::Film& film, const std::string& now, SyncReport& report) {
+  std::map<std::string, ShotRecord> stored;
+  for (auto& record : read_shots(db, "1", nullptr)) stored.emplace(record.shot.id, std::move(record));
+  for (const auto& scene : film.scenes) {
+    for (std::size_t j = 0; j < scene.shots.size(); ++j) {
+      ShotRecord wanted{scene.shots[j], scene.id, static_cast<int>(j), false, {}};
+      const std::string& id = wanted.shot.id;
+      auto it = stored.find(id);
+      for_shot(id, [&] {
+        if (it == stored.end()) {
+          write_shot_row(db, wanted, false, now);
+          write_look(db, "shot", id, {}, wanted.shot.look);
+          write_finish(db, "shot", id, {}, wanted.shot.finish);
+          report.added.push_back(id);
+          return;
+        }
+        const ShotRecord& before = it->second;
+        const bool content_changed = !(before.shot == wanted.shot) || before.scene_id != wanted.scene_id;
+        if (before.archived || content_changed) {
+          append_history(db, before, before.archived ? "restored" : "edited", now);
+          write_shot_row(db, wanted, true, now);
+          write_look(db, "shot", id, before.shot.look, wanted.shot.look);
+          write_finish(db, "shot", id, before.shot.finish, wanted.shot.finish);
+          (before.archived ? report.restored : report.updated).push_back(id);
+        } else if (before.position != wanted.position) {
+          db.prepare("UPDATE shots SET position = ?2, updated_at = ?3 WHERE id = ?1")
+              .bind_all(id, wanted.position, now)
+              .run();
+          report.moved.push_back(id);
+        } else {
+          report.unchanged.push_back(id);
+        }
+      });
+      if (it != stored.end()) stored.erase(it);
+    }
+  }
+  for (const auto& [id, before] : stored) {
+    if (before.archived) continue;
+    for_shot(id, [&] {
+      append_history(db, before, "archived", now);
+      db.prepare("UPDATE shots SET archived_at = ?2, updated_at = ?2 WHERE id = ?1").bind_all(id, now).run();
+    });
+    report.archived.push_back(id);
+  }
+}
+
+}  // namespace
+
 SyncReport ProjectStore::sync(const film::Film& film) {
   check_storable(film);
   Transaction tx(db_);
@@ -501,122 +622,9 @@ SyncReport ProjectStore::sync(const film::Film& film) {
   if (write_finish(db_, "film", "", finish_of(read_finishes(db_, "film"), ""), film.finish))
     report.film_settings_changed = true;
 
-  // References: rewritten when they differ; removed ones are deleted (no history refers to them).
-  {
-    const auto stored = read_references(db_);
-    std::map<std::string, std::pair<std::size_t, const film::Reference*>> by_id;
-    for (std::size_t i = 0; i < stored.size(); ++i) by_id[stored[i].id] = {i, &stored[i]};
-    auto upsert = db_.prepare(
-        "INSERT INTO film_references(id, position, image, use_json, ignore_json, description) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET position = excluded.position, "
-        "image = excluded.image, use_json = excluded.use_json, ignore_json = excluded.ignore_json, "
-        "description = excluded.description");
-    for (std::size_t i = 0; i < film.references.size(); ++i) {
-      const auto& ref = film.references[i];
-      auto it = by_id.find(ref.id);
-      const bool same = it != by_id.end() && it->second.first == i && *it->second.second == ref;
-      if (it != by_id.end()) by_id.erase(it);
-      if (same) continue;
-      upsert.bind_all(ref.id, static_cast<int>(i), ref.image, strings_to_json(ref.use), strings_to_json(ref.ignore),
-                      ref.description);
-      upsert.run();
-      upsert.reset();
-      report.film_settings_changed = true;
-    }
-    for (const auto& [id, unused] : by_id) {
-      db_.prepare("DELETE FROM film_references WHERE id = ?1").bind(1, id).run();
-      report.film_settings_changed = true;
-    }
-  }
-
-  // Scenes: inserted, updated or restored in place; those no longer in the film are archived.
-  {
-    std::map<std::string, SceneRow> stored;
-    for (auto& row : read_scenes(db_)) stored.emplace(row.scene.id, std::move(row));
-    for (std::size_t i = 0; i < film.scenes.size(); ++i) {
-      const film::Scene& scene = film.scenes[i];
-      const int position = static_cast<int>(i);
-      auto it = stored.find(scene.id);
-      film::Look stored_look;
-      film::FinishSettings stored_finish;
-      if (it == stored.end()) {
-        db_.prepare(
-               "INSERT INTO scenes(id, position, title, negative_json, created_at, updated_at) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?5)")
-            .bind_all(scene.id, position, scene.title, strings_to_json(scene.negative), now)
-            .run();
-        report.film_settings_changed = true;
-      } else {
-        const SceneRow& row = it->second;
-        stored_look = row.scene.look;
-        stored_finish = row.scene.finish;
-        if (row.archived || row.position != position || row.scene.title != scene.title ||
-            row.scene.negative != scene.negative) {
-          db_.prepare(
-                 "UPDATE scenes SET position = ?2, title = ?3, negative_json = ?4, archived_at = NULL, "
-                 "updated_at = ?5 WHERE id = ?1")
-              .bind_all(scene.id, position, scene.title, strings_to_json(scene.negative), now)
-              .run();
-          report.film_settings_changed = true;
-        }
-        stored.erase(it);
-      }
-      if (write_look(db_, "scene", scene.id, stored_look, scene.look)) report.film_settings_changed = true;
-      if (write_finish(db_, "scene", scene.id, stored_finish, scene.finish)) report.film_settings_changed = true;
-    }
-    for (const auto& [id, row] : stored) {
-      if (row.archived) continue;
-      db_.prepare("UPDATE scenes SET archived_at = ?2, updated_at = ?2 WHERE id = ?1").bind_all(id, now).run();
-      report.film_settings_changed = true;
-    }
-  }
-
-  // Shots: edits keep the previous version in shot_revisions; removed shots are archived.
-  {
-    std::map<std::string, ShotRecord> stored;
-    for (auto& record : read_shots(db_, "1", nullptr)) stored.emplace(record.shot.id, std::move(record));
-    for (const auto& scene : film.scenes) {
-      for (std::size_t j = 0; j < scene.shots.size(); ++j) {
-        ShotRecord wanted{scene.shots[j], scene.id, static_cast<int>(j), false, {}};
-        const std::string& id = wanted.shot.id;
-        auto it = stored.find(id);
-        for_shot(id, [&] {
-          if (it == stored.end()) {
-            write_shot_row(db_, wanted, false, now);
-            write_look(db_, "shot", id, {}, wanted.shot.look);
-            write_finish(db_, "shot", id, {}, wanted.shot.finish);
-            report.added.push_back(id);
-            return;
-          }
-          const ShotRecord& before = it->second;
-          const bool content_changed = !(before.shot == wanted.shot) || before.scene_id != wanted.scene_id;
-          if (before.archived || content_changed) {
-            append_history(db_, before, before.archived ? "restored" : "edited", now);
-            write_shot_row(db_, wanted, true, now);
-            write_look(db_, "shot", id, before.shot.look, wanted.shot.look);
-            write_finish(db_, "shot", id, before.shot.finish, wanted.shot.finish);
-            (before.archived ? report.restored : report.updated).push_back(id);
-          } else if (before.position != wanted.position) {
-            db_.prepare("UPDATE shots SET position = ?2, updated_at = ?3 WHERE id = ?1")
-                .bind_all(id, wanted.position, now)
-                .run();
-            report.moved.push_back(id);
-          } else {
-            report.unchanged.push_back(id);
-          }
-        });
-        if (it != stored.end()) stored.erase(it);
-      }
-    }
-    for (const auto& [id, before] : stored) {
-      if (before.archived) continue;
-      for_shot(id, [&] {
-        append_history(db_, before, "archived", now);
-        db_.prepare("UPDATE shots SET archived_at = ?2, updated_at = ?2 WHERE id = ?1").bind_all(id, now).run();
-      });
-      report.archived.push_back(id);
-    }
-  }
+  sync_references(db_, film, report);
+  sync_scenes(db_, film, now, report);
+  sync_shots(db_, film, now, report);
 
   tx.commit();
   return report;
