@@ -306,14 +306,13 @@ double camera_zoom_per_frame(int frames) {
   return std::min(1.05, std::pow(1.5, 1.0 / (frames - 1)));
 }
 
-Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std::uint64_t seed) {
-  Rng rng(seed);
-  const float W = static_cast<float>(width), H = static_cast<float>(height);
-  CameraPath camera{camera_step_pixels(height), camera_zoom_per_frame(frames), (frames - 1) / 2};
+namespace {
+
+// The canvas the frames are cut from: what the camera sees over the whole clip plus a pixel of
+// margin, at the resolution of the closest zoom (so a push-in never magnifies canvas pixels).
+Canvas make_canvas(const ClipAttributes& a, const CameraPath& camera, int frames, int width, int height) {
   const bool zooms = a.camera == CameraMove::PushIn || a.camera == CameraMove::PullOut;
   const float max_zoom = zooms ? static_cast<float>(std::pow(camera.zoom_step, frames - 1)) : 1.0f;
-
-  // Scene extent the camera will see over the clip, plus a pixel of margin.
   float min_ox = 0, max_ox = 0, min_oy = 0, max_oy = 0;
   for (int t = 0; t < frames; ++t) {
     min_ox = std::min(min_ox, camera.offset_x(a, t));
@@ -325,21 +324,19 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
   canvas.scale = max_zoom;
   canvas.origin_x = min_ox - 1;
   canvas.origin_y = min_oy - 1;
-  canvas.w = static_cast<int>(std::ceil((W + max_ox - min_ox + 2) * canvas.scale));
-  canvas.h = static_cast<int>(std::ceil((H + max_oy - min_oy + 2) * canvas.scale));
+  canvas.w = static_cast<int>(std::ceil((static_cast<float>(width) + max_ox - min_ox + 2) * canvas.scale));
+  canvas.h = static_cast<int>(std::ceil((static_cast<float>(height) + max_oy - min_oy + 2) * canvas.scale));
   const std::size_t n = static_cast<std::size_t>(canvas.w) * canvas.h;
   canvas.hsv.resize(n);
   canvas.depth.resize(n);
   canvas.id.resize(n);
   canvas.rgb.resize(n);
-  const float scene_x0 = canvas.origin_x, scene_x1 = canvas.origin_x + canvas.w / canvas.scale;
+  return canvas;
+}
 
-  const Layout layout = make_layout(a, width, height, scene_x0, scene_x1, rng);
+// Backdrop: sky gradient down to the horizon, ground gradient from the horizon toward the camera.
+void paint_backdrop(Canvas& canvas, const ClipAttributes& a, const Layout& layout, float H) {
   const bool flat = a.style == Style::Flat2D;
-  const std::uint64_t texture_salt = rng.next();
-  const float light_dir = rng.chance(0.5) ? 1.0f : -1.0f;
-
-  // Backdrop: sky gradient down to the horizon, ground gradient from the horizon toward the camera.
   const Tone sky_top = palette_tone(a.palette, kSkyTop, 0), sky_hor = palette_tone(a.palette, kSkyHorizon, 0);
   const Tone ground = palette_tone(a.palette, kGround, 0), ground_far = palette_tone(a.palette, kGroundFar, 0);
   for (int j = 0; j < canvas.h; ++j) {
@@ -365,7 +362,13 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
       }
     }
   }
+}
 
+using Lamps = std::vector<std::array<float, 2>>;  // scene x, y of each street lamp's light
+
+// The sun or stars, the props and the figures over the backdrop; returns the lamps.
+Lamps paint_objects(Canvas& canvas, const ClipAttributes& a, const Layout& layout, float light_dir,
+                    std::uint64_t texture_salt, float W, float H) {
   Painter painter{canvas, a, light_dir};
   std::uint16_t next_id = 2;
   // The sun: low and to one side at golden hour, straight behind the subject when backlit.
@@ -387,7 +390,7 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
         }
       }
   }
-  std::vector<std::array<float, 2>> lamps;
+  Lamps lamps;
   for (const auto& prop : layout.props) {
     paint_prop(painter, static_cast<int>(prop[0]), prop[1], layout.horizon + 0.02f * H, prop[2], next_id++);
     if (prop[0] == 2) lamps.push_back({prop[1], layout.horizon + 0.02f * H - 1.0f * prop[2]});
@@ -402,15 +405,32 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
     const auto& f = layout.figures[k];
     paint_figure(painter, f[0], f[1], f[2], static_cast<int>(k), figure_depth, next_id++);
   }
+  return lamps;
+}
 
-  // Lighting fields, texture, palette grading, atmosphere and outlines, per canvas pixel.
-  const float haze_v = haze_value(a.lighting);
-  Hsv fog_hsv{palette_tone(a.palette, kSkyHorizon, 0).h, palette_tone(a.palette, kSkyHorizon, 0).s * 0.5f, haze_v};
-  const Rgb fog_rgb = hsv_to_rgb(fog_hsv);
-  const Rgb dust_rgb = hsv_to_rgb({35, a.palette == Palette::Monochrome ? 0.0f : 0.35f, std::max(0.2f, haze_v * 0.85f)});
-  const float stroke_angle = rng.range(0.35f, 1.2f) * (rng.chance(0.5) ? 1.0f : -1.0f);
+// The air's colours: fog and haze follow the palette's horizon at the light's haze value.
+struct AirColours {
+  float haze_v;
+  Hsv fog_hsv;
+  Rgb fog_rgb;
+  Rgb dust_rgb;
+};
+
+AirColours air_colours(const ClipAttributes& a) {
+  AirColours air;
+  air.haze_v = haze_value(a.lighting);
+  air.fog_hsv = {palette_tone(a.palette, kSkyHorizon, 0).h, palette_tone(a.palette, kSkyHorizon, 0).s * 0.5f, air.haze_v};
+  air.fog_rgb = hsv_to_rgb(air.fog_hsv);
+  air.dust_rgb = hsv_to_rgb({35, a.palette == Palette::Monochrome ? 0.0f : 0.35f, std::max(0.2f, air.haze_v * 0.85f)});
+  return air;
+}
+
+// Lighting fields, texture, palette grading and atmosphere, per canvas pixel: canvas.hsv → canvas.rgb.
+void shade_canvas(Canvas& canvas, const ClipAttributes& a, const Layout& layout, const Lamps& lamps,
+                  const AirColours& air, std::uint64_t texture_salt, float stroke_angle, float H) {
   const float ca = std::cos(stroke_angle), sa = std::sin(stroke_angle);
   const float pool_r = 0.42f * H;
+  const std::size_t n = canvas.hsv.size();
 
   // Teal and orange splits the clip's tones at its median value: shadows teal, highlights orange.
   float teal_split = 0.5f;
@@ -457,110 +477,154 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
       if (a.palette == Palette::Pastel) c.v += 0.12f * c.v * (1 - c.v);
       Rgb rgb = hsv_to_rgb(c);
       float haze = 0;
-      Rgb haze_rgb = fog_rgb;
+      Rgb haze_rgb = air.fog_rgb;
       if (a.atmosphere == Atmosphere::Fog) haze = 0.6f * canvas.depth[k];
       if (a.atmosphere == Atmosphere::Dust) {
         haze = 0.28f * canvas.depth[k];
-        haze_rgb = dust_rgb;
+        haze_rgb = air.dust_rgb;
       }
       rgb = {rgb.r + (haze_rgb.r - rgb.r) * haze, rgb.g + (haze_rgb.g - rgb.g) * haze,
              rgb.b + (haze_rgb.b - rgb.b) * haze};
       canvas.rgb[k] = rgb;
     }
   }
-  if (flat) {  // 1-pixel dark outline on the near side of every boundary between objects
-    std::vector<Rgb> outlined = canvas.rgb;
-    for (int j = 0; j < canvas.h; ++j)
-      for (int i = 0; i < canvas.w; ++i) {
-        const int k = canvas.index(i, j);
-        bool edge = false;
-        const int ni[4] = {i - 1, i + 1, i, i};
-        const int nj[4] = {j, j, j - 1, j + 1};
-        for (int q = 0; q < 4 && !edge; ++q) {
-          if (ni[q] < 0 || nj[q] < 0 || ni[q] >= canvas.w || nj[q] >= canvas.h) continue;
-          const int m = canvas.index(ni[q], nj[q]);
-          edge = canvas.id[m] != canvas.id[k] && canvas.depth[m] > canvas.depth[k];
-        }
-        if (edge) outlined[k] = {canvas.rgb[k].r * 0.15f, canvas.rgb[k].g * 0.15f, canvas.rgb[k].b * 0.15f};
-      }
-    canvas.rgb.swap(outlined);
-  }
+}
 
-  // Frames: the camera's window onto the canvas, then rain, snow or dust particles in front.
+// Flat 2D: a 1-pixel dark outline on the near side of every boundary between objects.
+void outline_objects(Canvas& canvas) {
+  std::vector<Rgb> outlined = canvas.rgb;
+  for (int j = 0; j < canvas.h; ++j)
+    for (int i = 0; i < canvas.w; ++i) {
+      const int k = canvas.index(i, j);
+      bool edge = false;
+      const int ni[4] = {i - 1, i + 1, i, i};
+      const int nj[4] = {j, j, j - 1, j + 1};
+      for (int q = 0; q < 4 && !edge; ++q) {
+        if (ni[q] < 0 || nj[q] < 0 || ni[q] >= canvas.w || nj[q] >= canvas.h) continue;
+        const int m = canvas.index(ni[q], nj[q]);
+        edge = canvas.id[m] != canvas.id[k] && canvas.depth[m] > canvas.depth[k];
+      }
+      if (edge) outlined[k] = {canvas.rgb[k].r * 0.15f, canvas.rgb[k].g * 0.15f, canvas.rgb[k].b * 0.15f};
+    }
+  canvas.rgb.swap(outlined);
+}
+
+// Frame t: the camera's window onto the canvas, sampled bilinearly.
+void cut_frame(const Canvas& canvas, const CameraPath& camera, const ClipAttributes& a, int t, int frames, int width,
+               int height, std::vector<Rgb>& frame_rgb) {
+  const float W = static_cast<float>(width), H = static_cast<float>(height);
+  const float z = camera.zoom(a, t, frames);
+  const float ox = camera.offset_x(a, t), oy = camera.offset_y(a, t);
+  for (int yy = 0; yy < height; ++yy) {
+    const float sy = oy + H / 2 + (yy + 0.5f - H / 2) / z;
+    const float cy = (sy - canvas.origin_y) * canvas.scale - 0.5f;
+    const int y0 = std::clamp(static_cast<int>(std::floor(cy)), 0, canvas.h - 2);
+    const float fy = std::clamp(cy - y0, 0.0f, 1.0f);
+    for (int xx = 0; xx < width; ++xx) {
+      const float sx = ox + W / 2 + (xx + 0.5f - W / 2) / z;
+      const float cx = (sx - canvas.origin_x) * canvas.scale - 0.5f;
+      const int x0 = std::clamp(static_cast<int>(std::floor(cx)), 0, canvas.w - 2);
+      const float fx = std::clamp(cx - x0, 0.0f, 1.0f);
+      const Rgb& p00 = canvas.rgb[canvas.index(x0, y0)];
+      const Rgb& p10 = canvas.rgb[canvas.index(x0 + 1, y0)];
+      const Rgb& p01 = canvas.rgb[canvas.index(x0, y0 + 1)];
+      const Rgb& p11 = canvas.rgb[canvas.index(x0 + 1, y0 + 1)];
+      const float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+      frame_rgb[static_cast<std::size_t>(yy) * width + xx] = {
+          p00.r * w00 + p10.r * w10 + p01.r * w01 + p11.r * w11,
+          p00.g * w00 + p10.g * w10 + p01.g * w01 + p11.g * w11,
+          p00.b * w00 + p10.b * w10 + p01.b * w01 + p11.b * w11};
+    }
+  }
+}
+
+// Rain, snow or dust particles in front of everything, moving from frame to frame.
+void add_particles(std::vector<Rgb>& frame_rgb, const ClipAttributes& a, const AirColours& air,
+                   std::uint64_t particle_salt, int t, int width, int height) {
+  const float W = static_cast<float>(width), H = static_cast<float>(height);
+  const float unit = H / 32.0f;
+  auto blend = [&](int px, int py, Rgb colour, float alpha) {
+    if (px < 0 || py < 0 || px >= width || py >= height) return;
+    Rgb& d = frame_rgb[static_cast<std::size_t>(py) * width + px];
+    d = {d.r + (colour.r - d.r) * alpha, d.g + (colour.g - d.g) * alpha, d.b + (colour.b - d.b) * alpha};
+  };
+  if (a.atmosphere == Atmosphere::Rain) {
+    const int count = width * height / 55;
+    const Rgb streak = hsv_to_rgb({air.fog_hsv.h, air.fog_hsv.s * 0.5f, std::min(0.95f, air.haze_v + 0.25f)});
+    const float len = 4.0f * unit, vy = 7.0f * unit, vx = -2.0f * unit;
+    for (int p = 0; p < count; ++p) {
+      const float span_y = H + len;
+      float px = hash01(p, 1, particle_salt) * (W + 8 * unit) + vx * t;
+      float py = hash01(p, 2, particle_salt) * span_y + vy * t;
+      py = std::fmod(py, span_y) - len;
+      px = std::fmod(std::fmod(px, W + 8 * unit) + W + 8 * unit, W + 8 * unit);
+      for (float s = 0; s < len; s += 1.0f)
+        blend(static_cast<int>(px + vx / vy * s), static_cast<int>(py + s), streak, 0.45f);
+    }
+  } else if (a.atmosphere == Atmosphere::Snow) {
+    const Rgb flake{0.95f, 0.95f, 0.97f};
+    const int size = std::max(1, static_cast<int>(unit + 0.5f) / 2 + (unit >= 1.5f ? 1 : 0));
+    const int count = width * height / (40 * size * size);  // same snow cover at every size
+    for (int p = 0; p < count; ++p) {
+      const float phase = hash01(p, 3, particle_salt) * 6.283f;
+      float px = hash01(p, 1, particle_salt) * W + 0.8f * unit * std::sin(phase + 0.5f * t);
+      float py = std::fmod(hash01(p, 2, particle_salt) * H + 0.8f * unit * t, H);
+      for (int dy = 0; dy < size; ++dy)
+        for (int dx = 0; dx < size; ++dx)
+          blend(static_cast<int>(std::floor(px)) + dx, static_cast<int>(std::floor(py)) + dy, flake, 0.85f);
+    }
+  } else if (a.atmosphere == Atmosphere::Dust) {
+    const int count = width * height / 90;
+    for (int p = 0; p < count; ++p) {
+      float px = std::fmod(hash01(p, 1, particle_salt) * W + 0.4f * unit * t, W);
+      float py = hash01(p, 2, particle_salt) * H + 0.3f * unit * std::sin(hash01(p, 3, particle_salt) * 6.283f + t);
+      blend(static_cast<int>(px), static_cast<int>(py), air.dust_rgb, 0.6f);
+    }
+  }
+}
+
+Image to_image(const std::vector<Rgb>& frame_rgb, int width, int height) {
+  Image frame(width, height);
+  for (std::size_t k = 0; k < frame_rgb.size(); ++k) {
+    frame.rgb[3 * k + 0] = static_cast<std::uint8_t>(std::clamp(frame_rgb[k].r, 0.0f, 1.0f) * 255.0f + 0.5f);
+    frame.rgb[3 * k + 1] = static_cast<std::uint8_t>(std::clamp(frame_rgb[k].g, 0.0f, 1.0f) * 255.0f + 0.5f);
+    frame.rgb[3 * k + 2] = static_cast<std::uint8_t>(std::clamp(frame_rgb[k].b, 0.0f, 1.0f) * 255.0f + 0.5f);
+  }
+  return frame;
+}
+
+}  // namespace
+
+// The scene is painted once on a canvas in HSV, shaded to RGB, and each frame is the camera's
+// window onto it with the particles of that moment. The seed's draws come in a fixed order (the
+// layout, the texture, the light's side, the brush strokes, the particles), so a clip is the same
+// on every machine.
+Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std::uint64_t seed) {
+  Rng rng(seed);
+  const float W = static_cast<float>(width), H = static_cast<float>(height);
+  const CameraPath camera{camera_step_pixels(height), camera_zoom_per_frame(frames), (frames - 1) / 2};
+  Canvas canvas = make_canvas(a, camera, frames, width, height);
+  const float scene_x0 = canvas.origin_x, scene_x1 = canvas.origin_x + canvas.w / canvas.scale;
+
+  const Layout layout = make_layout(a, width, height, scene_x0, scene_x1, rng);
+  const std::uint64_t texture_salt = rng.next();
+  const float light_dir = rng.chance(0.5) ? 1.0f : -1.0f;
+  paint_backdrop(canvas, a, layout, H);
+  const Lamps lamps = paint_objects(canvas, a, layout, light_dir, texture_salt, W, H);
+
+  const AirColours air = air_colours(a);
+  const float stroke_angle = rng.range(0.35f, 1.2f) * (rng.chance(0.5) ? 1.0f : -1.0f);
+  shade_canvas(canvas, a, layout, lamps, air, texture_salt, stroke_angle, H);
+  if (a.style == Style::Flat2D) outline_objects(canvas);
+
   Clip clip;
   clip.frames.reserve(frames);
   const std::uint64_t particle_salt = rng.next();
-  const float unit = H / 32.0f;
   std::vector<Rgb> frame_rgb(static_cast<std::size_t>(width) * height);
   for (int t = 0; t < frames; ++t) {
-    const float z = camera.zoom(a, t, frames);
-    const float ox = camera.offset_x(a, t), oy = camera.offset_y(a, t);
-    for (int yy = 0; yy < height; ++yy) {
-      const float sy = oy + H / 2 + (yy + 0.5f - H / 2) / z;
-      const float cy = (sy - canvas.origin_y) * canvas.scale - 0.5f;
-      const int y0 = std::clamp(static_cast<int>(std::floor(cy)), 0, canvas.h - 2);
-      const float fy = std::clamp(cy - y0, 0.0f, 1.0f);
-      for (int xx = 0; xx < width; ++xx) {
-        const float sx = ox + W / 2 + (xx + 0.5f - W / 2) / z;
-        const float cx = (sx - canvas.origin_x) * canvas.scale - 0.5f;
-        const int x0 = std::clamp(static_cast<int>(std::floor(cx)), 0, canvas.w - 2);
-        const float fx = std::clamp(cx - x0, 0.0f, 1.0f);
-        const Rgb& p00 = canvas.rgb[canvas.index(x0, y0)];
-        const Rgb& p10 = canvas.rgb[canvas.index(x0 + 1, y0)];
-        const Rgb& p01 = canvas.rgb[canvas.index(x0, y0 + 1)];
-        const Rgb& p11 = canvas.rgb[canvas.index(x0 + 1, y0 + 1)];
-        const float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-        frame_rgb[static_cast<std::size_t>(yy) * width + xx] = {
-            p00.r * w00 + p10.r * w10 + p01.r * w01 + p11.r * w11,
-            p00.g * w00 + p10.g * w10 + p01.g * w01 + p11.g * w11,
-            p00.b * w00 + p10.b * w10 + p01.b * w01 + p11.b * w11};
-      }
-    }
-    auto blend = [&](int px, int py, Rgb colour, float alpha) {
-      if (px < 0 || py < 0 || px >= width || py >= height) return;
-      Rgb& d = frame_rgb[static_cast<std::size_t>(py) * width + px];
-      d = {d.r + (colour.r - d.r) * alpha, d.g + (colour.g - d.g) * alpha, d.b + (colour.b - d.b) * alpha};
-    };
-    if (a.atmosphere == Atmosphere::Rain) {
-      const int count = width * height / 55;
-      const Rgb streak = hsv_to_rgb({fog_hsv.h, fog_hsv.s * 0.5f, std::min(0.95f, haze_v + 0.25f)});
-      const float len = 4.0f * unit, vy = 7.0f * unit, vx = -2.0f * unit;
-      for (int p = 0; p < count; ++p) {
-        const float span_y = H + len;
-        float px = hash01(p, 1, particle_salt) * (W + 8 * unit) + vx * t;
-        float py = hash01(p, 2, particle_salt) * span_y + vy * t;
-        py = std::fmod(py, span_y) - len;
-        px = std::fmod(std::fmod(px, W + 8 * unit) + W + 8 * unit, W + 8 * unit);
-        for (float s = 0; s < len; s += 1.0f)
-          blend(static_cast<int>(px + vx / vy * s), static_cast<int>(py + s), streak, 0.45f);
-      }
-    } else if (a.atmosphere == Atmosphere::Snow) {
-      const Rgb flake{0.95f, 0.95f, 0.97f};
-      const int size = std::max(1, static_cast<int>(unit + 0.5f) / 2 + (unit >= 1.5f ? 1 : 0));
-      const int count = width * height / (40 * size * size);  // same snow cover at every size
-      for (int p = 0; p < count; ++p) {
-        const float phase = hash01(p, 3, particle_salt) * 6.283f;
-        float px = hash01(p, 1, particle_salt) * W + 0.8f * unit * std::sin(phase + 0.5f * t);
-        float py = std::fmod(hash01(p, 2, particle_salt) * H + 0.8f * unit * t, H);
-        for (int dy = 0; dy < size; ++dy)
-          for (int dx = 0; dx < size; ++dx)
-            blend(static_cast<int>(std::floor(px)) + dx, static_cast<int>(std::floor(py)) + dy, flake, 0.85f);
-      }
-    } else if (a.atmosphere == Atmosphere::Dust) {
-      const int count = width * height / 90;
-      for (int p = 0; p < count; ++p) {
-        float px = std::fmod(hash01(p, 1, particle_salt) * W + 0.4f * unit * t, W);
-        float py = hash01(p, 2, particle_salt) * H + 0.3f * unit * std::sin(hash01(p, 3, particle_salt) * 6.283f + t);
-        blend(static_cast<int>(px), static_cast<int>(py), dust_rgb, 0.6f);
-      }
-    }
-    Image frame(width, height);
-    for (std::size_t k = 0; k < frame_rgb.size(); ++k) {
-      frame.rgb[3 * k + 0] = static_cast<std::uint8_t>(std::clamp(frame_rgb[k].r, 0.0f, 1.0f) * 255.0f + 0.5f);
-      frame.rgb[3 * k + 1] = static_cast<std::uint8_t>(std::clamp(frame_rgb[k].g, 0.0f, 1.0f) * 255.0f + 0.5f);
-      frame.rgb[3 * k + 2] = static_cast<std::uint8_t>(std::clamp(frame_rgb[k].b, 0.0f, 1.0f) * 255.0f + 0.5f);
-    }
-    clip.frames.push_back(std::move(frame));
+    cut_frame(canvas, camera, a, t, frames, width, height, frame_rgb);
+    add_particles(frame_rgb, a, air, particle_salt, t, width, height);
+    clip.frames.push_back(to_image(frame_rgb, width, height));
   }
   return clip;
 }
