@@ -105,7 +105,7 @@ void run_upscale(int seeds) {
       const auto geometry = finish::upscale_geometry(128, 64, 256, 128, film::FrameFit::Crop);
       const Image scaled[] = {finish::upscale_reference(small, geometry, film::UpscaleKernel::Lanczos3),
                               finish::upscale_reference(small, geometry, film::UpscaleKernel::Bilinear),
-                              resize_image(small, 256, 128)};
+                              media::resize_image(small, 256, 128)};
       for (int k = 0; k < 3; ++k) {
         rows[k].psnr += psnr(original, scaled[k]);
         rows[k].edge += edge_error(original, scaled[k]);
@@ -202,7 +202,7 @@ void run_before_after(const fs::path& workspace, const fs::path& out, const std:
     const int frames = json::parse(chosen->finish_json)["source"]["frames"];
     const Clip generated = finish::read_source_frames(workspace / chosen->source_path, frames);
     const int middle = frames / 2;
-    const Image before = resize_image(generated.frames[middle], w, h);
+    const Image before = media::resize_image(generated.frames[middle], w, h);
     // The grain is seeded as the take's frame `middle` would be.
     const Image after = finish::finish_frame_reference(generated.frames[middle], planner.plan(*shot),
                                                        finish::grain_seed(chosen->seed), middle);
@@ -212,7 +212,7 @@ void run_before_after(const fs::path& workspace, const fs::path& out, const std:
     }
     ++row;
   }
-  write_png(out, sheet);
+  media::write_png(out, sheet);
   std::cout << "wrote " << out.string() << " (left: before finishing, right: finished)\n";
 }
 
@@ -231,7 +231,7 @@ void run_world_before_after(const fs::path& out, int rows) {
     const finish::FinishPlan plan = planner.plan(scene.shots.front());
     const auto sample = world::sample(static_cast<std::uint64_t>(11 + row), 9, 128, 64);
     const Image& generated = sample.clip.frames[4];
-    const Image before = resize_image(generated, w, h);
+    const Image before = media::resize_image(generated, w, h);
     const Image after = finish::finish_frame_reference(generated, plan, finish::grain_seed(row + 1), 4);
     for (int y = 0; y < h; ++y) {
       std::copy_n(before.pixel(0, y), w * 3, sheet.pixel(0, row * (h + 8) + y));
@@ -239,7 +239,7 @@ void run_world_before_after(const fs::path& out, int rows) {
     }
     std::cout << "row " << row + 1 << ": scene " << scene.id << ", world clip: " << sample.caption << "\n";
   }
-  write_png(out, sheet);
+  media::write_png(out, sheet);
   std::cout << "wrote " << out.string() << " (left: before finishing, right: finished)\n";
 }
 

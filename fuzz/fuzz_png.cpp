@@ -21,11 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   try {
-    const auto image = shotgen::read_png(file);
+    const auto image = shotgen::media::read_png(file);
     if (image.width <= 0 || image.height <= 0 ||
         image.rgb.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 3)
       std::abort();
-    shotgen::read_png_text(file);
+    shotgen::media::read_png_text(file);
   } catch (const shotgen::Error&) {
   }
   return 0;

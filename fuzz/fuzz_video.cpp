@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   try {
-    const auto clip = shotgen::decode_video(file, 48);
+    const auto clip = shotgen::media::decode_video(file, 48);
     for (const auto& frame : clip.frames)
       if (frame.width != clip.width() || frame.height != clip.height()) std::abort();
   } catch (const shotgen::Error&) {

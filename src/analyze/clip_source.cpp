@@ -13,7 +13,7 @@ Clip read_clip(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     throw Error("no such clip", path.string(), "give a directory of frame_*.png files or an .mp4 file");
-  if (!std::filesystem::is_directory(path, ec)) return decode_video(path);
+  if (!std::filesystem::is_directory(path, ec)) return media::decode_video(path);
   std::vector<std::filesystem::path> frames;
   for (const auto& entry : std::filesystem::directory_iterator(path)) {
     const std::string name = entry.path().filename().string();
@@ -26,7 +26,7 @@ Clip read_clip(const std::filesystem::path& path) {
   std::sort(frames.begin(), frames.end());
   Clip clip;
   for (const auto& frame : frames) {
-    clip.frames.push_back(read_png(frame));
+    clip.frames.push_back(media::read_png(frame));
     if (clip.frames.back().width != clip.frames.front().width ||
         clip.frames.back().height != clip.frames.front().height)
       throw Error("frame size " + std::to_string(clip.frames.back().width) + "x" +

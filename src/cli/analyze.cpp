@@ -37,9 +37,9 @@ struct RecordedAnalysis {
 std::optional<RecordedAnalysis> recorded_analysis(const std::filesystem::path& clip) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(clip, ec)) return std::nullopt;
-  VideoProbe probe;
+  media::VideoProbe probe;
   try {
-    probe = probe_video(clip);
+    probe = media::probe_video(clip);
   } catch (const std::exception&) {
     return std::nullopt;  // read_clip reports what is wrong with it
   }

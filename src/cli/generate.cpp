@@ -65,7 +65,7 @@ engine::ReferenceImage parse_reference(const std::string& spec) {
   }
   if (!std::filesystem::exists(path))
     throw Error("reference image not found", path, "give an existing PNG, optionally followed by :ignore=lighting,...");
-  reference.image = read_png(path);
+  reference.image = media::read_png(path);
   return reference;
 }
 
@@ -126,16 +126,16 @@ void run_generate(const GenerateOptions& options) {
   for (int i = 0; i < clip.frame_count(); ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "frame_%04d.png", i);
-    write_png(out / name, clip.frames[static_cast<std::size_t>(i)]);  // each file: temp name + rename
+    media::write_png(out / name, clip.frames[static_cast<std::size_t>(i)]);  // each file: temp name + rename
   }
-  EncodeOptions encode;
+  media::EncodeOptions encode;
   encode.fps = options.fps;
   encode.metadata = {{"title", "shotgen generate"},
                      {"shotgen_prompt", options.prompt},
                      {"shotgen_negative", options.negative},
                      {"shotgen_seed", std::to_string(options.seed)},
                      {"shotgen_model", model_dir.filename().string()}};
-  encode_mp4(out / "clip.mp4", clip, encode);
+  media::encode_mp4(out / "clip.mp4", clip, encode);
   std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") and clip.mp4 to "
             << out.string() << "\n";
 }

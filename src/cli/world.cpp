@@ -30,13 +30,13 @@ void run_world_sample(const WorldSampleOptions& o) {
   for (int t = 0; t < s.clip.frame_count(); ++t) {
     char name[32];
     std::snprintf(name, sizeof name, "frame_%04d.png", t);
-    write_png(out / name, s.clip.frames[t]);
+    media::write_png(out / name, s.clip.frames[t]);
   }
   nlohmann::json info = {{"seed", o.seed},       {"frames", o.frames},
                          {"width", width},       {"height", height},
                          {"caption", s.caption}, {"attributes", world::to_json(s.attributes)}};
   if (s.reference) {
-    write_png(out / "reference.png", s.reference->image);
+    media::write_png(out / "reference.png", s.reference->image);
     nlohmann::json shared = nlohmann::json::array();
     for (auto d : s.reference->shared) shared.push_back(std::string(world::word(d)));
     info["reference"] = {{"image", "reference.png"},

@@ -162,9 +162,9 @@ class Collector {
                     mp4.parent_path().string(), "make sure renders/ is a writable folder with free space");
       // Copied (the shared folder is usually another filesystem) with the final record's tags and
       // poster text, the pictures as the node encoded them; each file appears complete or not at all.
-      copy_mp4_with_tags(view_.folder.file(r.mp4), mp4, render::take_tags(take, manifest.film.title));
-      write_png(poster, read_png(view_.folder.file(r.poster)), {{"parameters", render::a1111_parameters(take)}});
-      if (probe_video(mp4).frames < 1) throw Error(ErrorKind::Corrupt, "holds no video frames", paths.mp4);
+      media::copy_mp4_with_tags(view_.folder.file(r.mp4), mp4, render::take_tags(take, manifest.film.title));
+      media::write_png(poster, media::read_png(view_.folder.file(r.poster)), {{"parameters", render::a1111_parameters(take)}});
+      if (media::probe_video(mp4).frames < 1) throw Error(ErrorKind::Corrupt, "holds no video frames", paths.mp4);
     } catch (const std::exception& e) {
       remove_copies();
       problem = std::string("the take cannot be copied into the workspace: ") + e.what();

@@ -69,9 +69,9 @@ ManifestReference share_reference(const SharedFolder& folder, const fs::path& im
   if (!fs::is_regular_file(image, ec))
     throw Error(ErrorKind::NotARegularFile, "the reference image is not a regular file", image.string(),
                 "point the reference at a PNG file");
-  if (fs::file_size(image, ec) > kMaxPngFileBytes)
+  if (fs::file_size(image, ec) > media::kMaxPngFileBytes)
     throw Error(ErrorKind::TooLarge,
-                "the reference image is larger than " + std::to_string(kMaxPngFileBytes >> 20) + " MiB", image.string(),
+                "the reference image is larger than " + std::to_string(media::kMaxPngFileBytes >> 20) + " MiB", image.string(),
                 "use a smaller PNG");
   const std::string bytes = read_file(image);
   const std::string sha = sha256_hex(bytes);

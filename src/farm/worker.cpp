@@ -53,7 +53,7 @@ render::JobSpec job_spec(const SharedFolder& folder, const ManifestEntry& entry,
     if (sha256_hex(read_file(file)) != reference.sha256)
       throw Error(ErrorKind::Corrupt, "reference image " + reference.file + " does not match its hash", where,
                   "run `shotgen farm submit` again to copy the references afresh");
-    spec.references.push_back({read_png(file), reference.ignore});
+    spec.references.push_back({media::read_png(file), reference.ignore});
   }
   return spec;
 }
@@ -148,17 +148,17 @@ TaskResult work_on_task(const fs::path& manifest_path, int index, render::Backen
     // writes the take into the workspace with the final record's tags.
     const db::TakeRecord provisional = provisional_take(entry, result);
     const render::RenderOptions defaults;  // the x264 settings of a local render
-    EncodeOptions encode;
+    media::EncodeOptions encode;
     encode.fps = manifest.film.fps;
     encode.out_width = manifest.film.width;
     encode.out_height = manifest.film.height;
     encode.crf = defaults.crf;
     encode.preset = defaults.x264_preset;
     encode.metadata = render::take_tags(provisional, manifest.film.title);
-    encode_mp4(folder.file(result.mp4), clip, encode);
-    write_png(folder.file(result.poster),
-              resize_image(clip.frames[clip.frames.size() / 2], manifest.film.width, manifest.film.height),
-              {{"parameters", render::a1111_parameters(provisional)}});
+    media::encode_mp4(folder.file(result.mp4), clip, encode);
+    media::write_png(folder.file(result.poster),
+                     media::resize_image(clip.frames[clip.frames.size() / 2], manifest.film.width, manifest.film.height),
+                     {{"parameters", render::a1111_parameters(provisional)}});
     result.mp4_sha256 = sha256_hex(read_file(folder.file(result.mp4)));
     result.poster_sha256 = sha256_hex(read_file(folder.file(result.poster)));
     result.timings["encode_s"] = seconds_since(encode_start);

@@ -19,11 +19,11 @@ void write_source_frames(const std::filesystem::path& path, const Clip& clip) {
                   "every frame of a take has the same size");
     std::copy(frame.rgb.begin(), frame.rgb.end(), strip.pixel(0, i * height));
   }
-  write_png(path, strip);
+  media::write_png(path, strip);
 }
 
 Clip read_source_frames(const std::filesystem::path& path, int frame_count) {
-  const Image strip = read_png(path);
+  const Image strip = media::read_png(path);
   if (frame_count < 1 || strip.height % frame_count != 0)
     throw Error(ErrorKind::Corrupt,
                 "the source frames are " + std::to_string(strip.height) + " pixels tall, not " +

@@ -120,7 +120,7 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     const auto record = finish_record(plan, take.seed, finisher.device(), generated.width(), generated.height(),
                                       generated.frame_count());
 
-    EncodeOptions encode;
+    media::EncodeOptions encode;
     encode.fps = film.info.fps;
     encode.out_width = film.info.resolution.width;
     encode.out_height = film.info.resolution.height;
@@ -128,16 +128,16 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     encode.preset = settings.preset;
     // The take's own tags (title, comment, creation time, prompt, seed, ...: render/take_tags.h)
     // stay; the container's (brand, encoder) are the muxer's to write.
-    for (const auto& [key, value] : probe_video(root / take.mp4_path).metadata)
+    for (const auto& [key, value] : media::probe_video(root / take.mp4_path).metadata)
       if (key != "major_brand" && key != "minor_version" && key != "compatible_brands" && key != "encoder")
         encode.metadata[key] = value;
     encode.metadata["shotgen_finish"] = record.dump();
     const fs::path mp4 = root / take.mp4_path, poster = root / take.poster_path;
     const fs::path mp4_temp = temp_path_for(mp4), poster_temp = temp_path_for(poster);
     try {
-      encode_mp4(mp4_temp, finished, encode);
+      media::encode_mp4(mp4_temp, finished, encode);
       const Image& middle = finished.frames[finished.frames.size() / 2];
-      write_png(poster_temp, resize_image(middle, film.info.resolution.width, film.info.resolution.height));
+      media::write_png(poster_temp, media::resize_image(middle, film.info.resolution.width, film.info.resolution.height));
       commit_temp_file(mp4_temp, mp4);
       commit_temp_file(poster_temp, poster);
     } catch (...) {

@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "media/resize.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 constexpr int kGlyphWidth = 5;
@@ -142,4 +142,4 @@ Image contact_sheet(const std::vector<std::pair<std::string, Image>>& labelled_p
   return sheet;
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

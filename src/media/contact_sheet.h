@@ -6,7 +6,7 @@
 
 #include "core/image.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 // Layout: thumbnails all take the first poster's aspect ratio at a width of
 // min(first poster width, 256) (others are scaled to that size); `columns` per row (fewer if
@@ -30,4 +30,4 @@ struct ContactSheetLayout {
 };
 ContactSheetLayout contact_sheet_layout(int count, int columns, int poster_width, int poster_height);
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -8,7 +8,7 @@
 #include "media/resize.h"
 #include "media/video_reader.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 std::string cut_name(const FilmCut& cut, std::size_t index) {
@@ -161,4 +161,4 @@ void assemble_film(const std::vector<FilmCut>& cuts, const std::filesystem::path
   writer.finish();
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -21,7 +21,7 @@
 
 #include "media/video_encoder.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 // The longest cut and film: 2^24 frames (194 h at 24 fps), far below where frame counts overflow.
 inline constexpr int kMaxCutFrames = 1 << 24;
@@ -67,4 +67,4 @@ FilmPlan plan_film(const std::vector<FilmCut>& cuts, double fps);
 void assemble_film(const std::vector<FilmCut>& cuts, const std::filesystem::path& out,
                    const EncodeOptions& options, const TransitionMixer& mix = {});
 
-}  // namespace shotgen
+}  // namespace shotgen::media

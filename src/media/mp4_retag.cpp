@@ -6,9 +6,7 @@
 #include "core/error.h"
 #include "media/ffmpeg_raii.h"
 
-namespace shotgen {
-
-using namespace media;
+namespace shotgen::media {
 
 namespace {
 
@@ -104,4 +102,4 @@ void copy_mp4_with_tags(const std::filesystem::path& in, const std::filesystem::
   output.committed = true;
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

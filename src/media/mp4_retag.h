@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-namespace shotgen {
+namespace shotgen::media {
 
 // Writes `in` to `out` with exactly `tags` as its container metadata (the input's own container
 // tags are dropped; stream tags are kept), faststart and shotgen_* keys kept as in encode_mp4. The
@@ -17,4 +17,4 @@ namespace shotgen {
 void copy_mp4_with_tags(const std::filesystem::path& in, const std::filesystem::path& out,
                         const std::map<std::string, std::string>& tags);
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -4,7 +4,7 @@
 
 #include "core/atomic_file.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using nlohmann::json;
@@ -109,4 +109,4 @@ void write_otio(const std::filesystem::path& path, const std::string& title, dou
   write_file_atomic(path, otio_timeline_json(title, fps, cuts));
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

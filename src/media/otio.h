@@ -7,7 +7,7 @@
 
 #include "media/film_assembler.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 // One video track with a Clip.1 per cut (an ExternalReference.1 to the take: absolute paths as
 // file:// URLs, relative paths kept relative; its available_range is the take's available_frames
@@ -23,4 +23,4 @@ std::string otio_timeline_json(const std::string& title, double fps, const std::
 void write_otio(const std::filesystem::path& path, const std::string& title, double fps,
                 const std::vector<FilmCut>& cuts);
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/regular_file.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 // Writing uses libpng's simplified API: it reports errors through png_image::message instead of
@@ -262,4 +262,4 @@ Image read_png(const std::filesystem::path& path) {
   return image;
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

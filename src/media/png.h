@@ -7,7 +7,7 @@
 
 #include "core/image.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 // Limits for PNGs read from users' files (a reference image is resized to the generation size,
 // so nothing larger is useful): beyond them read_png refuses the file before reading or
@@ -42,4 +42,4 @@ Image read_png(const std::filesystem::path& path);
 // same limits and errors as read_png.
 std::vector<PngText> read_png_text(const std::filesystem::path& path);
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -5,7 +5,7 @@
 #include "core/error.h"
 #include "media/ffmpeg_raii.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 Image resize_image(const Image& image, int width, int height) {
   if (width <= 0 || height <= 0 || image.width <= 0 || image.height <= 0) {
@@ -14,10 +14,10 @@ Image resize_image(const Image& image, int width, int height) {
                 "", "sizes must be positive");
   }
   if (width == image.width && height == image.height) return image;
-  media::SwsPtr scaler(sws_getContext(image.width, image.height, AV_PIX_FMT_RGB24, width, height,
+  SwsPtr scaler(sws_getContext(image.width, image.height, AV_PIX_FMT_RGB24, width, height,
                                       AV_PIX_FMT_RGB24, SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr,
                                       nullptr));
-  media::check_alloc(scaler.get(), "scaler", "");
+  check_alloc(scaler.get(), "scaler", "");
   Image resized(width, height);
   const std::uint8_t* source[1] = {image.rgb.data()};
   const int source_stride[1] = {image.width * 3};
@@ -27,4 +27,4 @@ Image resize_image(const Image& image, int width, int height) {
   return resized;
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

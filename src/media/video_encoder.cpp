@@ -14,10 +14,8 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
-
-using namespace media;
 
 // The frame rate as an exact rational. The NTSC family (23.976, 29.97, 59.94 ...) is really
 // N*1000/1001; writing 2997/125 instead would drift from every other tool's timing.
@@ -288,4 +286,4 @@ void encode_mp4(const std::filesystem::path& out, const Clip& clip, const Encode
   writer.finish();
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

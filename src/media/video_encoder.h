@@ -7,7 +7,7 @@
 
 #include "core/image.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 struct EncodeOptions {
   double fps = 24.0;      // frames per second; 23.976/29.97/59.94 are written as the exact N*1000/1001
@@ -51,4 +51,4 @@ class VideoWriter {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -3,10 +3,8 @@
 #include "core/error.h"
 #include "media/ffmpeg_raii.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
-
-using namespace media;
 
 const char* const kCorruptFix = "the file is damaged or not a video: delete it and render it again";
 
@@ -220,4 +218,4 @@ Clip decode_video(const std::filesystem::path& path, int max_frames) {
   return clip;
 }
 
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -7,7 +7,7 @@
 
 #include "core/image.h"
 
-namespace shotgen {
+namespace shotgen::media {
 
 struct VideoProbe {
   int frames = 0;                 // video packets actually present in the file
@@ -51,4 +51,4 @@ class VideoReader {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace shotgen
+}  // namespace shotgen::media

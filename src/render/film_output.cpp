@@ -63,14 +63,14 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
         missing.push_back(shot.id);
         continue;
       }
-      FilmCut cut;
+      media::FilmCut cut;
       cut.clip = fs::absolute(workspace.root() / take->mp4_path);
       cut.duration_seconds = shot.duration.value_or(film.info.default_shot_duration);
       cut.crossfade_in = !first && shot.transition != film::Transition::Cut;
       cut.crossfade_seconds = cut.crossfade_in ? shot.transition_seconds : 0.0;
       cut.shot_id = shot.id;
       cut.take = take->take_number;
-      const VideoProbe probe = probe_video(cut.clip);
+      const media::VideoProbe probe = media::probe_video(cut.clip);
       cut.available_frames = probe.frames;
       cut.media_fps = probe.fps;
       cut.backend = take->backend;
@@ -85,7 +85,7 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
       }
       outputs.cuts.push_back(cut);
       posters.emplace_back(shot.id + " t" + std::to_string(take->take_index + 1),
-                           read_png(workspace.root() / take->poster_path));
+                           media::read_png(workspace.root() / take->poster_path));
       first = false;
     }
   }
@@ -109,7 +109,7 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
   }
 
   fs::create_directories(folder);
-  EncodeOptions encode;
+  media::EncodeOptions encode;
   encode.fps = film.info.fps;
   encode.out_width = film.info.resolution.width;
   encode.out_height = film.info.resolution.height;
@@ -118,20 +118,20 @@ FilmOutputs assemble_workspace_film(const fs::path& workspace_root, const std::o
   encode.metadata = {{"title", film.info.title}, {"shotgen_film", film.info.title},
                      {"shotgen_shots", std::to_string(outputs.cuts.size())}};
   std::optional<finish::Finisher> finisher;  // opened at the first transition: a film of cuts needs none
-  const auto mix = [&](const Image& outgoing, const Image& incoming, double incoming_weight, const FilmCut& cut) {
+  const auto mix = [&](const Image& outgoing, const Image& incoming, double incoming_weight, const media::FilmCut& cut) {
     if (!finisher) finisher = finish::Finisher::open(finish_device, note);
     const bool dip = film.find_shot(cut.shot_id)->transition == film::Transition::DipToBlack;
     return finisher->transition(outgoing, incoming,
                                 dip ? finish::TransitionStyle::DipToBlack : finish::TransitionStyle::Crossfade,
                                 static_cast<float>(incoming_weight));
   };
-  assemble_film(outputs.cuts, outputs.film, encode, mix);
+  media::assemble_film(outputs.cuts, outputs.film, encode, mix);
 
   // Absolute file:// URLs: editing applications resolve a relative target_url against their own
   // working directory, not the .otio file's folder.
-  write_otio(outputs.timeline, film.info.title, film.info.fps, outputs.cuts);
-  write_png(outputs.contact_sheet, contact_sheet(posters, 4));
-  outputs.duration_seconds = static_cast<double>(plan_film(outputs.cuts, film.info.fps).total_frames) / film.info.fps;
+  media::write_otio(outputs.timeline, film.info.title, film.info.fps, outputs.cuts);
+  media::write_png(outputs.contact_sheet, media::contact_sheet(posters, 4));
+  outputs.duration_seconds = static_cast<double>(media::plan_film(outputs.cuts, film.info.fps).total_frames) / film.info.fps;
   return outputs;
 }
 

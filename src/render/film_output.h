@@ -22,7 +22,7 @@ struct FilmOutputs {
   std::filesystem::path film;           // the MP4
   std::filesystem::path timeline;       // the .otio
   std::filesystem::path contact_sheet;  // the PNG
-  std::vector<FilmCut> cuts;            // story order (clip paths absolute)
+  std::vector<media::FilmCut> cuts;            // story order (clip paths absolute)
   double duration_seconds = 0;
 };
 

@@ -18,7 +18,7 @@ ReferenceImages load_reference_images(const std::filesystem::path& workspace_roo
       // Inside the workspace (or the film's reference library) first: nothing outside is opened.
       const std::filesystem::path path = film::resolve_reference_image(workspace_root, film, *reference).value();
       try {
-        images.emplace(id, read_png(path));
+        images.emplace(id, media::read_png(path));
       } catch (const Error& e) {
         const Problem& p = e.problem();
         throw Error(p.kind, p.what, "reference " + id + " (" + path.string() + ")", p.fix);

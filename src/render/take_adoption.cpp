@@ -46,9 +46,9 @@ void link_revisions(const db::ProjectStore& store, db::TakeRecord& take) {
 std::optional<std::string> adopt_one(const fs::path& root, const db::ProjectStore& store, const std::string& mp4,
                                      const std::set<std::string>& unknown, AdoptionScope scope,
                                      AdoptionReport& report) {
-  VideoProbe probe;
+  media::VideoProbe probe;
   try {
-    probe = probe_video(root / mp4);
+    probe = media::probe_video(root / mp4);
   } catch (const std::exception& e) {
     return std::string("cannot read it: ") + e.what();
   }

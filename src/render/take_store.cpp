@@ -95,7 +95,7 @@ std::optional<std::string> take_file_problem(const fs::path& workspace_root, con
   if (!take.poster_path.empty() && !fs::exists(workspace_root / take.poster_path))
     return "poster " + take.poster_path + " is missing";
   try {
-    const auto probe = probe_video(mp4);
+    const auto probe = media::probe_video(mp4);
     if (probe.frames < 1) return "take file " + take.mp4_path + " holds no video frames";
   } catch (const std::exception& e) {
     return std::string(e.what());

@@ -139,7 +139,7 @@ void TakeWriter::write(EncodeTask& task) {
     take.source_path = paths.source;
     finish_seconds = seconds_since(start);
     start = RunClock::now();
-    EncodeOptions encode;
+    media::EncodeOptions encode;
     encode.fps = film_.info.fps;
     encode.out_width = film_.info.resolution.width;
     encode.out_height = film_.info.resolution.height;
@@ -148,11 +148,11 @@ void TakeWriter::write(EncodeTask& task) {
     encode.metadata = take_tags(take, film_.info.title);
     // Every file appears under its final name only when complete (temporary name + rename); the
     // MP4 first: it is the file adoption goes by, the others are found beside it (take_adoption.h).
-    encode_mp4(root_ / paths.mp4, finished, encode);
+    media::encode_mp4(root_ / paths.mp4, finished, encode);
     const Image& middle = finished.frames[finished.frames.size() / 2];
-    write_png(root_ / paths.poster,
-              resize_image(middle, film_.info.resolution.width, film_.info.resolution.height),
-              {{"parameters", a1111_parameters(take)}});
+    media::write_png(root_ / paths.poster,
+                     media::resize_image(middle, film_.info.resolution.width, film_.info.resolution.height),
+                     {{"parameters", a1111_parameters(take)}});
     finish::write_source_frames(root_ / paths.source, task.clip);
   } catch (const std::exception& e) {
     fail_take(c, paths, std::string("cannot write the take: ") + e.what());

@@ -177,7 +177,7 @@ void write_preview(const torch::Tensor& frames, const torch::Tensor& decoded, co
     return torch::cat(x.narrow(0, 0, count).unbind(0), 2);  // [3, H, count·W]
   };
   const Clip sheet = clip_of(torch::cat({strip(frames), strip(decoded)}, 1).unsqueeze(0));
-  write_png(path, sheet.frames.front());
+  media::write_png(path, sheet.frames.front());
 }
 
 // Reconstruction of held-out frames: PSNR (dB) and the structure ratio of analyze/sharpness.h

@@ -172,7 +172,7 @@ TEST(FarmCollect, EveryTakeOnceWithALocalRendersProvenanceAndAgainChangesNothing
       EXPECT_EQ(take.created_at, record->started_at);  // when the render started, as locally
       EXPECT_EQ(take.analysis_json, record->analysis.dump());
       EXPECT_NE(take.analysis_json, "{}");
-      const auto probe = probe_video(h.root / take.mp4_path);
+      const auto probe = media::probe_video(h.root / take.mp4_path);
       EXPECT_EQ(probe.frames, 4);
       // The MP4 carries the final record (take number included): `shotgen adopt` could rebuild it.
       const auto tagged = render::take_from_tags(probe.metadata);
@@ -182,7 +182,7 @@ TEST(FarmCollect, EveryTakeOnceWithALocalRendersProvenanceAndAgainChangesNothing
       EXPECT_EQ(tagged.value().take.positive, entry.positive);
       EXPECT_EQ(tagged.value().take.timings_json, take.timings_json);
       ASSERT_TRUE(fs::exists(h.root / take.poster_path));
-      const auto text = read_png_text(h.root / take.poster_path);
+      const auto text = media::read_png_text(h.root / take.poster_path);
       ASSERT_EQ(text.size(), 1u);
       EXPECT_EQ(text[0].keyword, "parameters");
       EXPECT_EQ(text[0].text, render::a1111_parameters(take));
@@ -239,7 +239,7 @@ TEST(FarmCollect, ACollectKilledBeforeItsCommitIsCompletedOnceFromTheFilesTags) 
   take.take_number = 1;
   const auto paths = render::take_paths(entry.shot_id, 1, entry.id);
   fs::create_directories((h.root / paths.mp4).parent_path());
-  copy_mp4_with_tags(h.folder().file(record->mp4), h.root / paths.mp4, render::take_tags(take, manifest.film.title));
+  media::copy_mp4_with_tags(h.folder().file(record->mp4), h.root / paths.mp4, render::take_tags(take, manifest.film.title));
   // (the database must exist, as it did for the killed collect)
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM jobs WHERE state = 'queued'"), 3);
 

@@ -48,7 +48,7 @@ TEST(FarmWorker, WritesTheTakeThenItsRecord) {
   const auto folder = h.folder();
   EXPECT_EQ(sha256_hex(read_file(folder.file(result.mp4))), result.mp4_sha256);
   EXPECT_EQ(sha256_hex(read_file(folder.file(result.poster))), result.poster_sha256);
-  EXPECT_EQ(probe_video(folder.file(result.mp4)).frames, 4);  // 0.5 s at 8 fps
+  EXPECT_EQ(media::probe_video(folder.file(result.mp4)).frames, 4);  // 0.5 s at 8 fps
   const auto stored = read_task_result(folder, result.job_id, result.run);
   ASSERT_TRUE(stored);
   EXPECT_EQ(to_json(*stored), to_json(result));
@@ -133,7 +133,7 @@ TEST(FarmWorker, TheNodesFileCarriesTheTakeButNoTakeNumber) {
   h.submit();
   const TaskResult result = h.run_task(0, 0);
   ASSERT_EQ(result.outcome, TaskOutcome::Done) << result.reason;
-  const auto tags = probe_video(h.folder().file(result.mp4)).metadata;
+  const auto tags = media::probe_video(h.folder().file(result.mp4)).metadata;
   EXPECT_EQ(tags.at("shotgen_job"), result.job_id);
   EXPECT_EQ(tags.at("shotgen_take"), "0");
   EXPECT_EQ(tags.at("shotgen_analysis"), result.analysis.dump());

@@ -104,7 +104,7 @@ class FinishCli : public ::testing::Test {
     return nlohmann::json::parse(shotgen({"take", "list", shot, "--json"}).out).at(0);
   }
   std::map<std::string, std::string> mp4_tags(const std::string& shot) const {
-    return probe_video(root() / take(shot)["mp4"].get<std::string>()).metadata;
+    return media::probe_video(root() / take(shot)["mp4"].get<std::string>()).metadata;
   }
   void edit_film(const std::string& from, const std::string& to) const {
     std::string text = read_text(root() / "film.toml");
@@ -124,7 +124,7 @@ TEST_F(FinishCli, RenderFinishesEveryTakeAndRecordsHow) {
   EXPECT_EQ(record["passes"][0]["lut_sha256"].get<std::string>().size(), 64u);
   EXPECT_EQ(record["passes"][2]["to"], "64x32");
   EXPECT_EQ(record["source"]["width"], 32);
-  const auto probe = probe_video(root() / take("s1_01")["mp4"].get<std::string>());
+  const auto probe = media::probe_video(root() / take("s1_01")["mp4"].get<std::string>());
   EXPECT_EQ(probe.width, 64);
   EXPECT_TRUE(fs::exists(root() / "renders" / "s1_01"));
   bool has_source = false;
@@ -214,7 +214,7 @@ TEST_F(FinishCli, WithoutAVulkanDeviceOneNoteAndTheCpuReferencesPixels) {
   const auto vulkan = shotgen({"finish", "s1_01:1"}, {"SHOTGEN_FINISH_DEVICE=vulkan"});
   ASSERT_EQ(vulkan.exit_code, 0) << vulkan.err;
   EXPECT_NE(vulkan.out.find("on vulkan: "), std::string::npos) << vulkan.out;
-  const Image on_vulkan = read_png(root() / poster);
+  const Image on_vulkan = media::read_png(root() / poster);
 
   const auto without = shotgen({"finish", "s1_01:1"}, {"SHOTGEN_FINISH_DEVICE=vulkan", "VK_ICD_FILENAMES=/nonexistent/icd.json",
                                                        "VK_DRIVER_FILES=/nonexistent/icd.json"});
@@ -223,7 +223,7 @@ TEST_F(FinishCli, WithoutAVulkanDeviceOneNoteAndTheCpuReferencesPixels) {
   EXPECT_EQ(without.err.rfind("note: no Vulkan device (", 0), 0u) << without.err;
   EXPECT_NE(without.err.find("finishing on the CPU reference"), std::string::npos) << without.err;
   EXPECT_NE(without.out.find("on cpu reference"), std::string::npos) << without.out;
-  EXPECT_LE(testing::max_difference(read_png(root() / poster), on_vulkan), 1);
+  EXPECT_LE(testing::max_difference(media::read_png(root() / poster), on_vulkan), 1);
 }
 
 TEST_F(FinishCli, FinishNamesItsTakesOrRefuses) {
@@ -246,7 +246,7 @@ TEST_F(FinishCli, DipToBlackPassesThroughBlack) {
   const auto assemble = shotgen({"assemble", "--json"});
   ASSERT_EQ(assemble.exit_code, 0) << assemble.err;
   // 4 frames a shot, a 3-frame dip: film frames 1..3 overlap and frame 2 is the black middle.
-  const Clip film = decode_video(nlohmann::json::parse(assemble.out)["film"].get<std::string>());
+  const Clip film = media::decode_video(nlohmann::json::parse(assemble.out)["film"].get<std::string>());
   ASSERT_EQ(film.frame_count(), 5);
   auto mean = [](const Image& image) {
     double sum = 0;

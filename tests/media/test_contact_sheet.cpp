@@ -5,7 +5,7 @@
 #include "core/error.h"
 #include "media/media_fixtures.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 bool has_ink(const Image& sheet, int x0, int y0, int width, int height) {
@@ -58,4 +58,4 @@ TEST(ContactSheet, NothingToShowIsAnError) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -7,7 +7,7 @@
 #include "media/video_reader.h"
 #include "support/test_support.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using testing::TempDir;
@@ -159,4 +159,4 @@ TEST(AssembleFilm, BadTakeIsNamedAndNoFilmIsLeft) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

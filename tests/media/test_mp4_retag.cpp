@@ -9,7 +9,7 @@
 #include "media/video_reader.h"
 #include "support/test_support.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using testing::TempDir;
@@ -66,4 +66,4 @@ TEST(Mp4Retag, ADamagedInputLeavesNothingAndSaysCorrupt) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

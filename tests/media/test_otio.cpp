@@ -6,7 +6,7 @@
 
 #include "support/test_support.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using nlohmann::json;
@@ -98,4 +98,4 @@ TEST(Otio, WriteOtioWritesTheSameJson) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -12,7 +12,7 @@
 #include "media/media_fixtures.h"
 #include "support/test_support.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using testing::TempDir;
@@ -200,4 +200,4 @@ TEST(Png, EmptyImageIsRefused) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

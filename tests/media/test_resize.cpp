@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "media/media_fixtures.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 TEST(ResizeImage, ChangesSizeAndKeepsFlatColour) {
@@ -32,4 +32,4 @@ TEST(ResizeImage, SameSizeIsACopyAndBadSizesThrow) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

@@ -12,7 +12,7 @@
 #include "media/video_reader.h"
 #include "support/test_support.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using nlohmann::json;
@@ -267,4 +267,4 @@ TEST(VideoEncoder, ReadOnlyOutputFolderIsAnErrorAndLeavesNoTempFile) {
 }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

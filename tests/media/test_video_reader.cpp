@@ -9,7 +9,7 @@
 #include "media/video_encoder.h"
 #include "support/test_support.h"
 
-namespace shotgen {
+namespace shotgen::media {
 namespace {
 
 using testing::TempDir;
@@ -94,4 +94,4 @@ TEST_F(TakeOnDisk, GarbageAndEmptyFilesAreRefused) {
 TEST_F(TakeOnDisk, MissingFileIsRefused) { expect_both_refuse(dir_.path() / "never-rendered.mp4"); }
 
 }  // namespace
-}  // namespace shotgen
+}  // namespace shotgen::media

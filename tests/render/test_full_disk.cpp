@@ -148,7 +148,7 @@ TEST_P(FullDisk, FailsWithOneClearErrorLosesNothingAndARerunFinishes) {
   for (const TakeRow& take : takes) {
     if (take.status != "done") continue;
     ++done;
-    EXPECT_EQ(probe_video(after_rerun / take.mp4).frames, 4) << take.mp4;  // 0.5 s at 8 fps
+    EXPECT_EQ(media::probe_video(after_rerun / take.mp4).frames, 4) << take.mp4;  // 0.5 s at 8 fps
   }
   EXPECT_EQ(done, 3 * param.takes());
   EXPECT_TRUE(fs::exists(after_rerun / "renders" / "test_reel.mp4"));

@@ -56,7 +56,7 @@ TEST(ReferenceInputs, OversizedFileIsRefusedUnread) {
   TempDir dir;
   const fs::path root = make_workspace(dir.path() / "ws", film_with_reference("references/huge.png"));
   { std::ofstream(root / "references" / "huge.png") << "x"; }
-  fs::resize_file(root / "references" / "huge.png", kMaxPngFileBytes + (1u << 20));  // sparse: no disk used
+  fs::resize_file(root / "references" / "huge.png", media::kMaxPngFileBytes + (1u << 20));  // sparse: no disk used
   expect_refused(root, "limit");
 }
 

@@ -134,7 +134,7 @@ TEST(RenderCli, RendersTakesAssemblesTheFilmAndRedoesNothing) {
   const auto timeline = nlohmann::json::parse(shotgen::testing::read_text(outputs["timeline"].get<std::string>()));
   EXPECT_EQ(count_schema(timeline, "Clip.1"), 3);
   EXPECT_EQ(count_schema(timeline, "Transition.1"), 1);
-  const auto sheet = read_png(outputs["contact_sheet"].get<std::string>());
+  const auto sheet = media::read_png(outputs["contact_sheet"].get<std::string>());
   EXPECT_GT(sheet.width, 0);
 }
 

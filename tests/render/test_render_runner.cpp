@@ -84,7 +84,7 @@ TEST(RenderRunner, RendersEveryShotIntoRecordedTakes) {
   EXPECT_EQ(take.seed, take_seed(film::load_film_file(h.root / "film.toml"),
                                  *film::load_film_file(h.root / "film.toml").find_shot("s1_01"), 0, std::nullopt));
   // The take MP4 is a real video of the film's size: 0.5 s at 8 fps = 4 frames.
-  const auto probe = probe_video(h.root / take.mp4_path);
+  const auto probe = media::probe_video(h.root / take.mp4_path);
   EXPECT_EQ(probe.frames, 4);
   EXPECT_EQ(probe.width, 64);
   EXPECT_EQ(probe.height, 32);
@@ -98,7 +98,7 @@ TEST(RenderRunner, TakeFilesCarryTheirProvenance) {
   h.render();
   auto db = h.database();
   const auto take = db::ProjectStore(db).takes("s1_01").front();
-  const auto tags = probe_video(h.root / take.mp4_path).metadata;
+  const auto tags = media::probe_video(h.root / take.mp4_path).metadata;
   EXPECT_EQ(tags.at("shotgen_steps"), "2");  // the fake backend's defaults
   EXPECT_EQ(tags.at("shotgen_guidance"), "3.0");
   EXPECT_EQ(tags.at("shotgen_sampler"), "euler");
@@ -107,7 +107,7 @@ TEST(RenderRunner, TakeFilesCarryTheirProvenance) {
   EXPECT_EQ(tags.at("shotgen_job"), *take.job_id);
   EXPECT_EQ(tags.at("creation_time").substr(0, 10), take.created_at.substr(0, 10));
   // The poster's `parameters` text, as A1111's "PNG Info" reads it.
-  const auto text = read_png_text(h.root / take.poster_path);
+  const auto text = media::read_png_text(h.root / take.poster_path);
   ASSERT_EQ(text.size(), 1u);
   EXPECT_EQ(text[0].keyword, "parameters");
   const std::string& parameters = text[0].text;
@@ -129,7 +129,7 @@ TEST(RenderRunner, TheTakesOneAnalysisIsRecordedWithIt) {
   const auto analysis = nlohmann::json::parse(take.analysis_json);
   ASSERT_TRUE(analysis.contains("style")) << take.analysis_json;
   EXPECT_EQ(analysis["width"], 32) << "measured on the frames the model produced, not the upscaled MP4";
-  EXPECT_EQ(probe_video(h.root / take.mp4_path).metadata.at("shotgen_analysis"), take.analysis_json);
+  EXPECT_EQ(media::probe_video(h.root / take.mp4_path).metadata.at("shotgen_analysis"), take.analysis_json);
 }
 
 TEST(RenderRunner, SameSizeShotsShareOneBatch) {
@@ -255,7 +255,7 @@ TEST(RenderRunner, CorruptedTakeIsDetectedAndRerendered) {
   EXPECT_NE(take_fault(db, takes[0].id).find(before.mp4_path), std::string::npos);
   EXPECT_EQ(takes[1].status, db::TakeStatus::Done);
   EXPECT_EQ(takes[1].job_id, before.job_id);  // same job identity, rendered again
-  EXPECT_GT(probe_video(h.root / takes[1].mp4_path).frames, 0);
+  EXPECT_GT(media::probe_video(h.root / takes[1].mp4_path).frames, 0);
 }
 
 TEST(RenderRunner, DeadWritersTempFilesAreRemovedAndUnknownFilesKept) {
@@ -420,11 +420,11 @@ TEST(RenderRunner, NegativeThatDidNotBiteReroutesToTheNextBackend) {
   EXPECT_EQ(takes[1].take_number, 2);
   EXPECT_NE(fs::path(takes[0].mp4_path).filename().string().substr(0, 7),
             fs::path(takes[1].mp4_path).filename().string().substr(0, 7));
-  const auto rejected_tags = probe_video(root / takes[0].mp4_path).metadata;
+  const auto rejected_tags = media::probe_video(root / takes[0].mp4_path).metadata;
   EXPECT_EQ(rejected_tags.at("shotgen_status"), "rejected");
   EXPECT_EQ(rejected_tags.at("shotgen_backend"), "greenish");
   EXPECT_NE(rejected_tags.at("shotgen_reroute_reason").find("green tones"), std::string::npos);
-  const auto kept_tags = probe_video(root / takes[1].mp4_path).metadata;
+  const auto kept_tags = media::probe_video(root / takes[1].mp4_path).metadata;
   EXPECT_EQ(kept_tags.at("shotgen_status"), "kept");
   EXPECT_EQ(kept_tags.at("shotgen_backend"), "reddish");
   EXPECT_EQ(kept_tags.at("shotgen_take"), "2");

@@ -152,7 +152,7 @@ TEST(FarmSlurm, KilledTaskResubmittedAndEveryTakeCollectedOnce) {
       EXPECT_TRUE(shots.insert(takes.text(0)).second) << "a second take of " << takes.text(0);
       jobs.insert(takes.text(1));
       EXPECT_EQ(takes.text(2), "done");
-      const auto probe = probe_video(root / takes.text(3));
+      const auto probe = media::probe_video(root / takes.text(3));
       EXPECT_GT(probe.frames, 0) << takes.text(3);
       // The file describes its take record, take number included (render/take_tags.h).
       const auto tagged = render::take_from_tags(probe.metadata);

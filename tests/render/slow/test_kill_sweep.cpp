@@ -143,7 +143,7 @@ void expect_complete(const fs::path& root, const std::string& label) {
     if (!takes.text(5).empty()) referenced.insert(takes.text(5));  // the kept source frames (finishing)
     ASSERT_TRUE(fs::exists(root / mp4)) << label << ": " << mp4;
     EXPECT_TRUE(fs::exists(root / poster)) << label << ": " << poster;
-    EXPECT_GT(probe_video(root / mp4).frames, 0) << label << ": " << mp4;
+    EXPECT_GT(media::probe_video(root / mp4).frames, 0) << label << ": " << mp4;
   }
   EXPECT_EQ(done_takes, expected_takes()) << label;
   auto open_jobs = db.prepare("SELECT COUNT(*) FROM jobs WHERE state != 'done'");
