@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the bundled default model (models/default) from nothing, in two stages, and says where each
+# Trains the bundled default model (models/default) from nothing, in four stages, and says where each
 # minute went. Needs a build (bash scripts/setup.sh). Training data is streamed from the procedural
 # film world; nothing is downloaded.
 #
@@ -11,6 +11,9 @@
 #            training (the steps from pure noise, where palette, light and layout are decided), and
 #            half the captions padded with words the world never uses (a film's prose), so long
 #            assembled prompts keep the words the model can draw in charge
+#   stage 4  offset noise (shotgen model train --init-from ... --offset-noise 0.3): the noise gets a
+#            constant per clip and channel, so at high noise only the caption can tell a clip's
+#            colours and light, and the model learns to take them from the words
 #   then     shotgen model eval on the exported model (the README's table)
 #
 # Budgets are steps, not minutes, so the same command gives the same weights on any machine; the
@@ -33,6 +36,7 @@ coder_batch=${SHOTGEN_TRAIN_CODER_BATCH:-8}
 denoiser_steps=${SHOTGEN_TRAIN_DENOISER_STEPS:-3800}
 denoiser_batch=${SHOTGEN_TRAIN_DENOISER_BATCH:-8}
 finetune_steps=${SHOTGEN_TRAIN_FINETUNE_STEPS:-3200}
+offset_steps=${SHOTGEN_TRAIN_OFFSET_STEPS:-2600}
 resume=()
 if [[ "${1:-}" == "--resume" ]]; then resume=(--resume); fi
 mkdir -p "$out"
@@ -78,9 +82,18 @@ denoiser_resume=()
 finetune_start=(--init-from "$out/denoiser/checkpoint")
 [[ -f "$out/finetune/checkpoint/state.json" ]] && finetune_start=(--resume)
 stage finetune build/shotgen model train "${finetune_start[@]}" \
-  --out "$out/finetune" --export "$export_dir" --steps "$finetune_steps" \
+  --out "$out/finetune" --no-export --steps "$finetune_steps" \
   --time-shift 3 --filler-probability 0.5 --batch "$denoiser_batch" --frames 8 \
   --lr 1e-3 --final-lr-fraction 0.1 --warmup 100 --weight-decay 0.01 --ema-decay 0.999 --clip 1.0 \
+  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 200 --log-every 50 --seed 1 \
+  --threads "$threads" --device "$device"
+
+offset_start=(--init-from "$out/finetune/checkpoint")
+[[ -f "$out/offset/checkpoint/state.json" ]] && offset_start=(--resume)
+stage offset build/shotgen model train "${offset_start[@]}" \
+  --out "$out/offset" --export "$export_dir" --steps "$offset_steps" \
+  --time-shift 3 --filler-probability 0.5 --offset-noise 0.3 --batch "$denoiser_batch" --frames 8 \
+  --lr 5e-4 --final-lr-fraction 0.2 --warmup 50 --weight-decay 0.01 --ema-decay 0.998 --clip 1.0 \
   --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 200 --log-every 50 --seed 1 \
   --threads "$threads" --device "$device"
 
