@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/path_within.h"
 #include "serve/access.h"
 #include "serve/api_error.h"
 #include "serve/byte_ranges.h"
@@ -60,11 +61,6 @@ const fs::path& workspace() {
   return root;
 }
 
-bool inside(const fs::path& path, const fs::path& folder) {
-  const std::string p = path.string(), f = folder.string() + "/";
-  return p.compare(0, f.size(), f) == 0;
-}
-
 void check_access_rules(const std::vector<std::string>& field) {
   AccessRequest request{field[0], field[1], std::nullopt, std::nullopt};
   if (!field[2].empty()) request.header_token = field[2];
@@ -89,7 +85,8 @@ void check_served_file(const std::string& relative) {
   const fs::path& root = workspace();
   try {
     const ServedFile file = resolve_served_file(root, relative);
-    if (!inside(file.path, root / "renders") && !inside(file.path, root / "references")) std::abort();
+    if (!shotgen::is_within(file.path, root / "renders") && !shotgen::is_within(file.path, root / "references"))
+      std::abort();
     if (!fs::is_regular_file(file.path) || file.size != fs::file_size(file.path)) std::abort();
     if (file.path.filename().string().front() == '.') std::abort();
   } catch (const ApiError& e) {

@@ -13,7 +13,6 @@
 // render::render_shots with the same request; assembling runs there too.
 #include <filesystem>
 #include <string>
-#include <string_view>
 
 #include <nlohmann/json.hpp>
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -115,14 +116,38 @@ TEST(Trainer, StoppedThenResumedEqualsAnUninterruptedRun) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
 }
 
+// A training option that changes the update: a two-step run with it (set by `set`) ends with other
+// weights than one without; the checkpoint records `key` = `value`, and a resumed run that asks for
+// the option's default keeps the recorded value.
+void expect_option_changes_the_update_and_survives_resume(const std::filesystem::path& plain,
+                                                          const std::filesystem::path& with,
+                                                          const std::function<void(TrainOptions&, bool)>& set,
+                                                          const char* key, double value) {
+  train(tiny_options(plain, 2));
+  TrainOptions options = tiny_options(with, 2);
+  set(options, true);
+  train(options);
+  EXPECT_FALSE(read_file(plain / "checkpoint" / "model.safetensors") ==
+               read_file(with / "checkpoint" / "model.safetensors"));
+  auto state = nlohmann::json::parse(read_file(with / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"][key], value);
+
+  // A resumed run keeps the value its checkpoint was trained with.
+  TrainOptions resumed = tiny_options(with, 3);
+  resumed.resume = true;
+  set(resumed, false);
+  train(resumed);
+  state = nlohmann::json::parse(read_file(with / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"][key], value);
+  EXPECT_EQ(state["step"], 3);
+}
+
 TEST(Trainer, MultiscaleLossChangesTheUpdateKeepsTheLoggedMseAndSurvivesResume) {
   testing::TempDir plain, multiscale;
-  train(tiny_options(plain.path(), 2));
-  TrainOptions options = tiny_options(multiscale.path(), 2);
-  options.multiscale_loss_weight = 4.0;
-  train(options);
-  // Same data, same start: the first step's logged loss (the plain MSE) is the same, the weights
-  // after it are not.
+  expect_option_changes_the_update_and_survives_resume(
+      plain.path(), multiscale.path(),
+      [](TrainOptions& o, bool on) { o.multiscale_loss_weight = on ? 4.0 : 0.0; }, "multiscale_loss_weight", 4.0);
+  // Same data, same start: the first step's logged loss (the plain MSE) is the same.
   auto first_loss = [](const std::filesystem::path& dir) {
     const std::string csv = read_file(dir / "loss.csv");
     const std::size_t line = csv.find('\n') + 1;
@@ -130,35 +155,13 @@ TEST(Trainer, MultiscaleLossChangesTheUpdateKeepsTheLoggedMseAndSurvivesResume) 
     return std::stod(csv.substr(comma + 1, csv.find(',', comma + 1) - comma - 1));
   };
   EXPECT_DOUBLE_EQ(first_loss(plain.path()), first_loss(multiscale.path()));
-  EXPECT_FALSE(read_file(plain.path() / "checkpoint" / "model.safetensors") ==
-               read_file(multiscale.path() / "checkpoint" / "model.safetensors"));
-  auto state = nlohmann::json::parse(read_file(multiscale.path() / "checkpoint" / "state.json"));
-  EXPECT_EQ(state["hyperparameters"]["multiscale_loss_weight"], 4.0);
-
-  // A resumed run keeps the weight its checkpoint was trained with.
-  TrainOptions resumed = tiny_options(multiscale.path(), 3);
-  resumed.resume = true;
-  resumed.multiscale_loss_weight = 0.0;
-  train(resumed);
-  state = nlohmann::json::parse(read_file(multiscale.path() / "checkpoint" / "state.json"));
-  EXPECT_EQ(state["hyperparameters"]["multiscale_loss_weight"], 4.0);
 }
 
 TEST(Trainer, OffsetNoiseIsRecordedAndKeptOnResume) {
   testing::TempDir plain, offset;
-  train(tiny_options(plain.path(), 2));
-  TrainOptions options = tiny_options(offset.path(), 2);
-  options.offset_noise = 0.3;
-  train(options);
-  EXPECT_FALSE(read_file(plain.path() / "checkpoint" / "model.safetensors") ==
-               read_file(offset.path() / "checkpoint" / "model.safetensors"));
-  TrainOptions resumed = tiny_options(offset.path(), 3);
-  resumed.resume = true;
-  resumed.offset_noise = 0.0;
-  train(resumed);
-  const auto state = nlohmann::json::parse(read_file(offset.path() / "checkpoint" / "state.json"));
-  EXPECT_EQ(state["hyperparameters"]["offset_noise"], 0.3);
-  EXPECT_EQ(state["step"], 3);
+  expect_option_changes_the_update_and_survives_resume(
+      plain.path(), offset.path(), [](TrainOptions& o, bool on) { o.offset_noise = on ? 0.3 : 0.0; }, "offset_noise",
+      0.3);
 }
 
 TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {
