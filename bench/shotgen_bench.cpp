@@ -105,6 +105,7 @@ json thread_state_json() {
           {"blas_threads", state.blas_threads},
           {"blas_controllable", state.blas_controllable},
           {"blas_library", state.blas_library},
+          {"loop_threads", state.loop_threads},
           {"hardware_threads", std::thread::hardware_concurrency()}};
 }
 

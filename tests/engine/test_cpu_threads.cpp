@@ -14,9 +14,13 @@ TEST(CpuThreads, ExplicitSplitIsAppliedAndReported) {
   if (state.blas_controllable) {
     EXPECT_EQ(state.blas_threads, 1);
   }
+  EXPECT_EQ(state.loop_threads, 1);
   apply_cpu_threads({.torch = 2, .blas = 2});
   state = cpu_thread_state();
   EXPECT_EQ(state.torch_threads, 2);
+  // The engine's own parallel loops (row split, CPU kernels) really run on both threads: compiled
+  // without the OpenMP libtorch 1.13's header needs, they ran on one whatever the setting.
+  EXPECT_EQ(state.loop_threads, 2);
   if (state.blas_controllable) {
     EXPECT_EQ(state.blas_threads, 2);
     EXPECT_FALSE(state.blas_library.empty());  // OpenBLAS found by dlsym → its file is mapped

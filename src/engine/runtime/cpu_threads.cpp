@@ -1,12 +1,16 @@
 #include "engine/runtime/cpu_threads.h"
 
+#include <ATen/Parallel.h>
 #include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <thread>
 
 namespace shotgen::engine {
@@ -27,6 +31,21 @@ SetThreads openblas_setter() { return reinterpret_cast<SetThreads>(dlsym(RTLD_DE
 GetThreads openblas_getter() { return reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")); }
 
 std::atomic<bool> applied{false};
+
+// Runs one parallel loop of as many iterations as torch has threads and counts the distinct
+// threads that ran its pieces. A short sleep per piece keeps one thread from finishing all the
+// pieces before the others have started.
+int count_loop_threads() {
+  const std::int64_t pieces = at::get_num_threads();
+  std::mutex mutex;
+  std::set<std::thread::id> seen;
+  at::parallel_for(0, pieces, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const std::lock_guard<std::mutex> lock(mutex);
+    seen.insert(std::this_thread::get_id());
+  });
+  return static_cast<int>(seen.size());
+}
 
 }  // namespace
 
@@ -55,6 +74,7 @@ CpuThreadState cpu_thread_state() {
   state.torch_threads = torch::get_num_threads();
   state.blas_controllable = openblas_setter() != nullptr;
   if (GetThreads get_blas_threads = openblas_getter()) state.blas_threads = get_blas_threads();
+  state.loop_threads = count_loop_threads();
   std::ifstream maps("/proc/self/maps");
   std::string line;
   while (std::getline(maps, line)) {

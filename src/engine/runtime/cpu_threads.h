@@ -25,6 +25,7 @@ struct CpuThreadState {
   int blas_threads = -1;      // in effect now; -1 when the BLAS library cannot report it
   bool blas_controllable = false;  // openblas_set_num_threads was found
   std::string blas_library;   // path of the loaded BLAS shared object ("" if none found)
+  int loop_threads = 0;       // threads one at::parallel_for of the engine's own code really ran on
 };
 
 // The default split with $SHOTGEN_THREADS / $SHOTGEN_BLAS_THREADS applied over `requested`'s
@@ -40,8 +41,10 @@ void apply_cpu_threads(const CpuThreads& requested = {});
 // made earlier stays).
 void ensure_cpu_threads();
 
-// What is in effect: thread counts and the BLAS library mapped into this process (/proc/self/maps:
-// the first mapped file named like libblas, libopenblas, libmkl_rt, libblis).
+// What is in effect: thread counts, the BLAS library mapped into this process (/proc/self/maps:
+// the first mapped file named like libblas, libopenblas, libmkl_rt, libblis), and how many threads
+// a parallel loop of the engine's runs on (1 when the engine was compiled without the OpenMP its
+// libtorch's at::parallel_for needs: see CMakeLists.txt).
 CpuThreadState cpu_thread_state();
 
 }  // namespace shotgen::engine
