@@ -6,8 +6,8 @@
 # folder; all stopped at exit), then times, each on a fresh copy of the film:
 #   local  shotgen render --all --batch 1 with SHOTGEN_THREADS=K: one process, K torch threads,
 #          one job per model forward (what a farm task does)
-#   farm   shotgen farm submit --all --max-parallel K, poll `farm status` until no task is
-#          active, shotgen farm collect: K tasks at once, SHOTGEN_THREADS=1 in every task
+#   farm   shotgen farm submit --all --max-parallel K --jobs-per-task J, wait until Slurm holds no
+#          task, shotgen farm collect: K tasks at once, SHOTGEN_THREADS=1 in every task
 #   kill   the farm run again, one running task scancelled half way, `farm submit` again, collect;
 #          then every take must be there exactly once, probe, pass audit and integrity_check
 # Both sides use K cores; the farm's wall time includes submit, Slurm's scheduling, every task's
@@ -16,7 +16,8 @@
 # Usage: bench/farm_bench.sh [K]     (default 1)
 # Environment: SHOTGEN_BIN (default build/shotgen), SHOTGEN_BENCH_MODEL (default the tests' tiny
 # model, tests/data/engine/tiny_model), BENCH_SIZE (default 32x16), BENCH_STEPS (default 100),
-# BENCH_SECONDS (shot length, default 2.0), BENCH_KILL (default 1; 0 skips the killed-task run).
+# BENCH_SECONDS (shot length, default 2.0), BENCH_KILL (default 1; 0 skips the killed-task run),
+# BENCH_JOBS_PER_TASK (J, default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -26,6 +27,7 @@ model=$(realpath "${SHOTGEN_BENCH_MODEL:-tests/data/engine/tiny_model}")
 size=${BENCH_SIZE:-32x16}
 steps=${BENCH_STEPS:-100}
 seconds=${BENCH_SECONDS:-2.0}
+jobs_per_task=${BENCH_JOBS_PER_TASK:-1}
 export SHOTGEN_THREADS=1 SHOTGEN_MODEL_DIR=$model  # the farm's tasks; the local render gets K
 
 work=$(mktemp -d /tmp/shotgen-farm-bench.XXXXXX)
@@ -100,23 +102,37 @@ local_s=$(python3 -c "print(f'{$(now) - $t0:.1f}')")
 # ---- farm -------------------------------------------------------------------------------------------
 ws=$(copy farm)
 t0=$(now)
-nice -n 19 "$bin" -C "$ws" farm submit --all --max-parallel "$K" > "$work/farm.log"
+nice -n 19 "$bin" -C "$ws" farm submit --all --max-parallel "$K" --jobs-per-task "$jobs_per_task" > "$work/farm.log"
 wait_idle "$ws"
 nice -n 19 "$bin" -C "$ws" farm collect >> "$work/farm.log"
 farm_s=$(python3 -c "print(f'{$(now) - $t0:.1f}')")
 farm_takes=$(sqlite3 "$ws/shotgen.db" "SELECT COUNT(*) FROM takes WHERE status = 'done'")
+# Where a farm task's time goes: its own timings (model load, model, encode) from the result records,
+# against the local render's per-take model time.
+breakdown=$(python3 - "$ws/farm/results" "$ws/shotgen.db" "$work/local/shotgen.db" <<'PY'
+import glob, json, sqlite3, sys
+records = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/*.json")]
+done = [r["timings"] for r in records if r.get("outcome") == "done"]
+mean = lambda key, rows: sum(float(r.get(key, 0)) for r in rows) / max(1, len(rows))
+local = [json.loads(t) for (t,) in sqlite3.connect(sys.argv[3]).execute("SELECT timings_json FROM takes")]
+print(f"per farm task (mean of {len(done)}): load {mean('load_s', done):.2f} s, model {mean('model_s', done):.2f} s, "
+      f"encode {mean('encode_s', done):.2f} s, total in the task {mean('total_s', done):.2f} s; "
+      f"local per take: model {mean('model_s', local):.2f} s")
+PY
+)
 
 # ---- farm with a task killed half way ---------------------------------------------------------------
 if [ "${BENCH_KILL:-1}" = 0 ]; then
   ratio=$(python3 -c "print(f'{$farm_s / $local_s:.2f}')")
   echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); model $(basename "$model"), $size, $steps steps, ${seconds}s shots at 8 fps"
   echo "local render --all --batch 1 (SHOTGEN_THREADS=$K)   : ${local_s} s (16 takes)"
-  echo "farm, --max-parallel $K (1 thread per task)         : ${farm_s} s ($farm_takes takes)   farm / local = $ratio"
+  echo "farm, --max-parallel $K --jobs-per-task $jobs_per_task (1 thread per task): ${farm_s} s ($farm_takes takes)   farm / local = $ratio"
+  echo "$breakdown"
   exit 0
 fi
 ws=$(copy kill)
 t0=$(now)
-nice -n 19 "$bin" -C "$ws" farm submit --all --max-parallel "$K" > "$work/kill.log"
+nice -n 19 "$bin" -C "$ws" farm submit --all --max-parallel "$K" --jobs-per-task "$jobs_per_task" > "$work/kill.log"
 killed=""
 while [ -z "$killed" ]; do
   read -r finished running < <("$bin" -C "$ws" farm status --json | python3 -c '
@@ -129,7 +145,7 @@ print(sum(t["state"] == "finished" for t in tasks), running[0] if running else "
   sleep 1
 done
 wait_idle "$ws"
-resubmitted=$(nice -n 19 "$bin" -C "$ws" farm submit --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["submitted"])')
+resubmitted=$(nice -n 19 "$bin" -C "$ws" farm submit --jobs-per-task "$jobs_per_task" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["submitted"])')
 wait_idle "$ws"
 nice -n 19 "$bin" -C "$ws" farm collect >> "$work/kill.log" || true  # exit 1: the killed task is reported
 kill_s=$(python3 -c "print(f'{$(now) - $t0:.1f}')")
@@ -145,5 +161,6 @@ done
 ratio=$(python3 -c "print(f'{$farm_s / $local_s:.2f}')")
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); model $(basename "$model"), $size, $steps steps, ${seconds}s shots at 8 fps"
 echo "local render --all --batch 1 (SHOTGEN_THREADS=$K)   : ${local_s} s (16 takes)"
-echo "farm, --max-parallel $K (1 thread per task)         : ${farm_s} s ($farm_takes takes)   farm / local = $ratio"
+echo "farm, --max-parallel $K --jobs-per-task $jobs_per_task (1 thread per task): ${farm_s} s ($farm_takes takes)   farm / local = $ratio"
+echo "$breakdown"
 echo "farm, one task killed ($killed), resubmit            : ${kill_s} s; resubmitted $resubmitted; $takes; probe ok $probes; integrity $integrity; audit $audit; collect again: $again collected"

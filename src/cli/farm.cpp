@@ -42,6 +42,7 @@ struct SubmitCliOptions {
   int gpus_per_task = 0;
   int cpus_per_task = 0;
   int max_parallel = 0;
+  int jobs_per_task = 1;
   std::vector<std::string> sbatch_args;
   std::string binary;
   std::string model;
@@ -58,11 +59,13 @@ void print_submit(const farm::SubmitReport& report, bool dry_run) {
   if (report.arrays.empty()) std::cout << "nothing to submit\n";
   for (const auto& array : report.arrays) {
     if (dry_run) {
-      std::cout << "dry run: " << array.tasks << " task(s), manifest " << array.manifest.string() << "\n  sbatch";
+      std::cout << "dry run: " << array.tasks << " task(s) for " << array.jobs << " job(s), manifest "
+                << array.manifest.string() << "\n  sbatch";
       for (const auto& arg : array.sbatch_args) std::cout << " " << arg;
       std::cout << "\n";
     } else {
-      std::cout << "submitted Slurm job " << array.slurm_job_id << ": " << array.tasks << " task(s), manifest "
+      std::cout << "submitted Slurm job " << array.slurm_job_id << ": " << array.tasks << " task(s) for " << array.jobs
+                << " job(s), manifest "
                 << array.manifest.string() << "\n";
     }
   }
@@ -76,7 +79,8 @@ nlohmann::json submit_json(const farm::SubmitReport& report) {
                       {"script", array.script.string()},
                       {"sbatch_args", array.sbatch_args},
                       {"slurm_job_id", array.slurm_job_id},
-                      {"tasks", array.tasks}});
+                      {"tasks", array.tasks},
+                      {"jobs", array.jobs}});
   return {{"shared_dir", report.shared_dir.string()},
           {"queued", report.queued},
           {"on_farm", report.on_farm},
@@ -97,6 +101,11 @@ void setup_farm_submit(CLI::App& farm, const GlobalOptions& global) {
       ->check(whole_number_in(1, 1024));
   cmd->add_option("--max-parallel", options->max_parallel, "At most K tasks at once (--array=0-N%K)")
       ->check(whole_number_in(1, 100000));
+  cmd->add_option("--jobs-per-task", options->jobs_per_task,
+                  "Jobs each array task renders one after the other: Slurm's start, the process start and the model "
+                  "load are paid once for them (short takes; a killed task loses only the job it was on)")
+      ->capture_default_str()
+      ->check(whole_number_in(1, 10000));
   cmd->add_option("--sbatch-arg", options->sbatch_args,
                   "Extra sbatch argument, repeatable: --sbatch-arg=--time=01:00:00 --sbatch-arg=--account=film");
   cmd->add_option("--binary", options->binary, "shotgen as the nodes run it (default: this binary)");
@@ -119,6 +128,7 @@ void setup_farm_submit(CLI::App& farm, const GlobalOptions& global) {
     if (options->gpus_per_task > 0) submit.gpus_per_task = options->gpus_per_task;
     if (options->cpus_per_task > 0) submit.cpus_per_task = options->cpus_per_task;
     if (options->max_parallel > 0) submit.max_parallel = options->max_parallel;
+    submit.jobs_per_task = options->jobs_per_task;
     submit.sbatch_args = options->sbatch_args;
     submit.max_array_size = options->max_array_size;
     submit.dry_run = options->dry_run;
@@ -137,9 +147,9 @@ void setup_farm_work(CLI::App& farm, const GlobalOptions&) {
   auto index = std::make_shared<int>(-1);
   auto model = std::make_shared<std::string>();
   auto device = std::make_shared<std::string>("auto");
-  auto* cmd = farm.add_subcommand("work", "Render one job of a farm manifest (what each Slurm array task runs)");
+  auto* cmd = farm.add_subcommand("work", "Render one array task's jobs of a farm manifest (what each Slurm array task runs)");
   cmd->add_option("manifest", *manifest, "The manifest (<shared>/manifests/<id>.json)")->required();
-  cmd->add_option("index", *index, "Job index in the manifest (default: $SLURM_ARRAY_TASK_ID)")
+  cmd->add_option("index", *index, "Array task index in the manifest (default: $SLURM_ARRAY_TASK_ID)")
       ->check(whole_number_in(0, 100'000'000));
   cmd->add_option("--model", *model, "Model directory on this node (default: the manifest's)");
   cmd->add_option("--device", *device, "auto, cpu or cuda")->capture_default_str();
@@ -148,7 +158,7 @@ void setup_farm_work(CLI::App& farm, const GlobalOptions&) {
     if (task < 0) {
       const auto from_slurm = farm::array_index_from_environment();
       if (!from_slurm)
-        throw farm::farm_error(ErrorKind::NotFound, "missing-index", "no job index", "shotgen farm work",
+        throw farm::farm_error(ErrorKind::NotFound, "missing-index", "no array task index", "shotgen farm work",
                                "pass INDEX, or run it as a Slurm array task (SLURM_ARRAY_TASK_ID)");
       task = *from_slurm;
     }
@@ -160,14 +170,17 @@ void setup_farm_work(CLI::App& farm, const GlobalOptions&) {
     for (auto& caps : prompt::default_caps()) registry.add(std::make_shared<render::EngineBackend>(caps, engine));
     farm::WorkContext context{farm::run_from_environment(task), farm::this_host(),
                               [engine] { return engine->get().info().device; }};
-    const auto result = farm::work_on_task(*manifest, task, registry, context);
-    if (result.outcome == farm::TaskOutcome::Done) {
-      std::cout << "farm work: job " << result.job_id.substr(0, 12) << " done on " << result.host << " ("
-                << result.device << "): " << result.mp4 << "\n";
-      return;
+    bool any_failed = false;
+    for (const auto& result : farm::work_on_task(*manifest, task, registry, context)) {
+      if (result.outcome == farm::TaskOutcome::Done) {
+        std::cout << "farm work: job " << result.job_id.substr(0, 12) << " done on " << result.host << " ("
+                  << result.device << "): " << result.mp4 << "\n";
+        continue;
+      }
+      std::cerr << "farm work: job " << result.job_id.substr(0, 12) << " failed: " << result.reason << "\n";
+      any_failed = true;
     }
-    std::cerr << "farm work: job " << result.job_id.substr(0, 12) << " failed: " << result.reason << "\n";
-    throw ExitCode{kExitFindings};
+    if (any_failed) throw ExitCode{kExitFindings};
   });
 }
 

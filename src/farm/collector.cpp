@@ -244,7 +244,7 @@ CollectReport collect_from_farm(const fs::path& workspace_root, Scheduler& sched
     if (task.phase != TaskPhase::Recorded || task.record->outcome != TaskOutcome::Done) continue;
     std::string problem;
     if (collector.ingest(task, problem))
-      settled.submissions[task.submission].settled.insert(task.index);
+      settled.submissions[task.submission].settled.insert(static_cast<int>(task.position));
     else
       failures.push_back({&task, problem, true});
   }
@@ -263,7 +263,7 @@ CollectReport collect_from_farm(const fs::path& workspace_root, Scheduler& sched
         break;
     }
     if (submission.cancelled) {
-      settled.submissions[task.submission].settled.insert(task.index);
+      settled.submissions[task.submission].settled.insert(static_cast<int>(task.position));
       continue;  // the user stopped it: not a failure of the job
     }
     failures.push_back({&task, task.record->reason, task.record->retryable});
@@ -271,7 +271,7 @@ CollectReport collect_from_farm(const fs::path& workspace_root, Scheduler& sched
   // Failures are settled in the farm record before the database counts them, so a collect killed
   // in between never counts one twice.
   for (const auto& failure : failures) {
-    settled.submissions[failure.task->submission].settled.insert(failure.task->index);
+    settled.submissions[failure.task->submission].settled.insert(static_cast<int>(failure.task->position));
     report.notes.push_back(task_label(*failure.task) + ": " + failure.reason);
   }
   report.failed = static_cast<int>(failures.size());

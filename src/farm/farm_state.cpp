@@ -18,7 +18,7 @@ fs::path state_path(const fs::path& workspace_root) { return workspace_root / ".
 
 bool same_submission(const Submission& a, const Submission& b) {
   return a.manifest_id == b.manifest_id && a.slurm_job_id == b.slurm_job_id && a.tasks == b.tasks &&
-         a.submitted_at == b.submitted_at && a.cancelled == b.cancelled && a.settled == b.settled;
+         a.submitted_at == b.submitted_at && a.cancelled == b.cancelled && a.settled == b.settled && a.jobs == b.jobs;
 }
 
 }  // namespace
@@ -46,6 +46,7 @@ std::optional<FarmState> load_farm_state(const fs::path& workspace_root) {
       sub.submitted_at = s.at("submitted_at").get<std::string>();
       sub.cancelled = s.at("cancelled").get<bool>();
       sub.settled = s.at("settled").get<std::set<int>>();
+      sub.jobs = s.value("jobs", sub.tasks);  // written before jobs_per_task: one job per task
       state.submissions.push_back(std::move(sub));
     }
     return state;
@@ -72,7 +73,8 @@ void save_farm_state(const fs::path& workspace_root, const FarmState& state) {
                            {"tasks", s.tasks},
                            {"submitted_at", s.submitted_at},
                            {"cancelled", s.cancelled},
-                           {"settled", s.settled}});
+                           {"settled", s.settled},
+                           {"jobs", s.jobs}});
   const nlohmann::json out = {
       {"workspace_id", state.workspace_id}, {"shared_dir", state.shared_dir.string()}, {"submissions", submissions}};
   write_file_atomic(state_path(workspace_root), out.dump(2) + "\n");

@@ -14,11 +14,12 @@ namespace shotgen::farm {
 struct Submission {
   std::string manifest_id;
   std::string slurm_job_id;
-  int tasks = 0;
+  int tasks = 0;  // array tasks
   std::string submitted_at;
   bool cancelled = false;  // by `shotgen farm cancel`: its tasks that end without a result are not failures
-  std::set<int> settled;   // task indices whose outcome collect has applied
-  bool finished() const { return static_cast<int>(settled.size()) >= tasks; }
+  std::set<int> settled;   // positions in the manifest's jobs whose outcome collect has applied
+  int jobs = 0;            // jobs in the manifest (a record without it: one job per task)
+  bool finished() const { return static_cast<int>(settled.size()) >= jobs; }
 };
 
 struct FarmState {

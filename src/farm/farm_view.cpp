@@ -11,7 +11,8 @@ namespace {
 Manifest submitted_manifest(const SharedFolder& folder, const FarmState& state, const Submission& submission) {
   const auto path = folder.manifest(submission.manifest_id);
   Manifest manifest = load_manifest(path);
-  if (manifest.id != submission.manifest_id || static_cast<int>(manifest.jobs.size()) != submission.tasks)
+  if (manifest.id != submission.manifest_id || static_cast<int>(manifest.jobs.size()) != submission.jobs ||
+      manifest.task_count() != submission.tasks)
     throw farm_error(ErrorKind::Corrupt, "manifest-tampered",
                      "the manifest is not the one submitted as Slurm job " + submission.slurm_job_id, path.string(),
                      "restore the file `shotgen farm submit` wrote, or cancel the job with `shotgen farm cancel`");
@@ -67,15 +68,16 @@ FarmView view_farm(const std::filesystem::path& workspace_root, Scheduler& sched
     const Manifest& manifest =
         view.manifests.emplace(submission.manifest_id, submitted_manifest(view.folder, state, submission))
             .first->second;
-    for (int index = 0; index < submission.tasks; ++index) {
+    for (std::size_t position = 0; position < manifest.jobs.size(); ++position) {
       TaskView task;
       task.submission = s;
-      task.index = index;
-      task.run = run_name(submission.slurm_job_id, index);
-      task.entry = manifest.jobs[index];
-      task.settled = submission.settled.count(index) > 0;
+      task.index = manifest.task_of_job(position);
+      task.position = position;
+      task.run = run_name(submission.slurm_job_id, task.index);
+      task.entry = manifest.jobs[position];
+      task.settled = submission.settled.count(static_cast<int>(position)) > 0;
       if (!settled_too && task.settled) continue;
-      if (auto it = known.find({submission.slurm_job_id, index}); it != known.end()) task.scheduler = it->second;
+      if (auto it = known.find({submission.slurm_job_id, task.index}); it != known.end()) task.scheduler = it->second;
       task.record = read_task_result(view.folder, task.entry.id, task.run);
       if (task.record && (task.record->manifest_id != manifest.id || task.record->job_id != task.entry.id))
         throw farm_error(ErrorKind::Corrupt, "result-invalid",

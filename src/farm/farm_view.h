@@ -28,9 +28,12 @@ enum class TaskPhase {
 };
 std::string_view task_phase_name(TaskPhase phase);  // "recorded", "active", ...
 
+// One job of an array task (a task renders one job, or several with --jobs-per-task; each job has
+// its own record, so a task killed after some of its jobs keeps those).
 struct TaskView {
   std::size_t submission = 0;  // index into FarmView::state.submissions
   int index = 0;               // array index
+  std::size_t position = 0;    // the job's position in the manifest (a task renders one or more)
   std::string run;             // "<slurm job id>_<index>"
   ManifestEntry entry;
   bool settled = false;  // collect has applied its outcome
@@ -43,7 +46,7 @@ struct FarmView {
   FarmState state;
   SharedFolder folder;
   std::map<std::string, Manifest> manifests;     // by manifest id
-  std::vector<TaskView> tasks;                   // submission order, then array index
+  std::vector<TaskView> tasks;                   // submission order, then job position
   std::optional<std::string> scheduler_problem;  // why the scheduler could not be asked
 };
 

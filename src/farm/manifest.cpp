@@ -1,5 +1,6 @@
 #include "farm/manifest.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "core/atomic_file.h"
@@ -50,7 +51,7 @@ nlohmann::json entry_json(const ManifestEntry& entry) {
 nlohmann::json content_json(const Manifest& m) {
   nlohmann::json jobs = nlohmann::json::array();
   for (const auto& entry : m.jobs) jobs.push_back(entry_json(entry));
-  return {{"format", kFormat},
+  nlohmann::json out = {{"format", kFormat},
           {"version", kManifestVersion},
           {"workspace_id", m.workspace_id},
           {"created_at", m.created_at},
@@ -59,6 +60,8 @@ nlohmann::json content_json(const Manifest& m) {
           {"film", {{"title", m.film.title}, {"fps", m.film.fps}, {"width", m.film.width}, {"height", m.film.height}}},
           {"model_dir", m.model_dir},
           {"jobs", jobs}};
+  if (m.jobs_per_task != 1) out["jobs_per_task"] = m.jobs_per_task;
+  return out;
 }
 
 ManifestEntry parse_entry(const nlohmann::json& in) {
@@ -113,6 +116,15 @@ void check_entry(const Manifest& m, std::size_t index) {
 
 void Manifest::seal() { id = compute_manifest_id(*this); }
 
+int Manifest::task_count() const {
+  return static_cast<int>((jobs.size() + static_cast<std::size_t>(jobs_per_task) - 1) / jobs_per_task);
+}
+
+std::pair<std::size_t, std::size_t> Manifest::jobs_of_task(int task) const {
+  const std::size_t first = static_cast<std::size_t>(task) * static_cast<std::size_t>(jobs_per_task);
+  return {std::min(first, jobs.size()), std::min(first + static_cast<std::size_t>(jobs_per_task), jobs.size())};
+}
+
 nlohmann::json to_json(const Manifest& manifest) {
   nlohmann::json out = content_json(manifest);
   out["manifest_id"] = manifest.id;
@@ -148,6 +160,9 @@ Manifest parse_manifest(std::string_view text, const std::string& where) {
     m.film = {film.at("title").get<std::string>(), film.at("fps").get<double>(), film.at("width").get<int>(),
               film.at("height").get<int>()};
     m.model_dir = in.at("model_dir").get<std::string>();
+    m.jobs_per_task = in.value("jobs_per_task", 1);
+    if (m.jobs_per_task < 1)
+      throw tampered("jobs_per_task " + std::to_string(m.jobs_per_task) + " is not a positive number", where);
     for (const auto& entry : in.at("jobs")) m.jobs.push_back(parse_entry(entry));
   } catch (const nlohmann::json::exception& e) {
     throw farm_error(ErrorKind::Corrupt, "manifest-invalid", "the manifest cannot be read: " + std::string(e.what()),

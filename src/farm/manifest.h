@@ -1,6 +1,8 @@
 #pragma once
 // The farm manifest: the jobs one Slurm job array renders, as JSON in the shared folder
-// (manifests/<manifest id>.json); array task i renders jobs[i]. It holds everything a node needs —
+// (manifests/<manifest id>.json); array task i renders jobs[i·J, i·J + J) for J jobs per task
+// (1 unless submitted with --jobs-per-task: a task then pays Slurm's start, the process start and
+// the model load once for J takes). It holds everything a node needs —
 // assembled prompts, backend, parameters, seed, reference images (copied into the shared folder),
 // where to write — so a node never reads film.toml or the project database.
 //
@@ -14,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -72,10 +75,15 @@ struct Manifest {
   std::int64_t negative_revision_id = 0;
   ManifestFilm film;
   std::string model_dir;  // the model folder as the nodes see it (a node's --model overrides it)
+  int jobs_per_task = 1;  // in the JSON only when not 1, so manifests written before it keep their ids
   std::vector<ManifestEntry> jobs;
 
   // Sets `id` from the content.
   void seal();
+  // Array tasks the jobs need, and the jobs of one task: positions [first, last) in `jobs`.
+  int task_count() const;
+  std::pair<std::size_t, std::size_t> jobs_of_task(int task) const;
+  int task_of_job(std::size_t position) const { return static_cast<int>(position / jobs_per_task); }
 };
 
 // The manifest as JSON, "manifest_id" included.

@@ -143,21 +143,22 @@ bool has_open_submissions(const FarmState& state) {
 
 int SubmitReport::submitted() const {
   int total = 0;
-  for (const auto& array : arrays) total += array.tasks;
+  for (const auto& array : arrays) total += array.jobs;
   return total;
 }
 
-std::string batch_script(const fs::path& binary, const fs::path& manifest, const std::string& manifest_id, int tasks) {
+std::string batch_script(const fs::path& binary, const fs::path& manifest_path, const Manifest& manifest) {
   return "#!/bin/sh\n"
-         "# shotgen farm: each array task renders one job of manifest " +
-         manifest_id.substr(0, 12) + " (" + std::to_string(tasks) +
+         "# shotgen farm: each array task renders " +
+         (manifest.jobs_per_task == 1 ? std::string("one job") : "up to " + std::to_string(manifest.jobs_per_task) + " jobs") +
+         " of manifest " + manifest.id.substr(0, 12) + " (" + std::to_string(manifest.jobs.size()) +
          " jobs).\n"
          "# Written by `shotgen farm submit`; the nodes need this shotgen binary and the shared folder.\n"
          "if [ -z \"${SHOTGEN_THREADS:-}\" ] && [ -n \"${SLURM_CPUS_PER_TASK:-}\" ]; then\n"
          "  SHOTGEN_THREADS=\"$SLURM_CPUS_PER_TASK\"; export SHOTGEN_THREADS\n"
          "fi\n"
          "exec " +
-         shell_quoted(binary.string()) + " farm work " + shell_quoted(manifest.string()) + "\n";
+         shell_quoted(binary.string()) + " farm work " + shell_quoted(manifest_path.string()) + "\n";
 }
 
 SubmitReport submit_to_farm(const fs::path& workspace_root, const SubmitOptions& options,
@@ -165,6 +166,9 @@ SubmitReport submit_to_farm(const fs::path& workspace_root, const SubmitOptions&
   if (options.max_array_size < 1)
     throw farm_error(ErrorKind::OutOfRange, "out-of-range", "the array size limit must be at least 1",
                      "--max-array-size", "pass 1 or more");
+  if (options.jobs_per_task < 1)
+    throw farm_error(ErrorKind::OutOfRange, "out-of-range", "jobs per task must be at least 1", "--jobs-per-task",
+                     "pass 1 or more");
   const auto workspace = film::Workspace::open(workspace_root);
   if (!options.dry_run) scheduler.check_available();  // before anything is planned or written
   render::RenderRequest plan = options.plan;
@@ -225,19 +229,23 @@ SubmitReport submit_to_farm(const fs::path& workspace_root, const SubmitOptions&
   base.negative_revision_id = store.current_negative_revision().id;
   base.film = {film.info.title, film.info.fps, film.info.resolution.width, film.info.resolution.height};
   base.model_dir = fs::absolute(options.model_dir).lexically_normal().string();
-  for (std::size_t first = 0; first < entries.size(); first += options.max_array_size) {
+  base.jobs_per_task = options.jobs_per_task;
+  const std::size_t jobs_per_array =
+      static_cast<std::size_t>(options.max_array_size) * static_cast<std::size_t>(options.jobs_per_task);
+  for (std::size_t first = 0; first < entries.size(); first += jobs_per_array) {
     Manifest manifest = base;
-    const auto last = std::min(entries.size(), first + options.max_array_size);
+    const auto last = std::min(entries.size(), first + jobs_per_array);
     manifest.jobs.assign(entries.begin() + first, entries.begin() + last);
     manifest.seal();
     SubmittedArray array;
     array.manifest_id = manifest.id;
     array.manifest = folder.manifest(manifest.id);
     array.script = folder.batch_script(manifest.id);
-    array.tasks = static_cast<int>(manifest.jobs.size());
+    array.tasks = manifest.task_count();
+    array.jobs = static_cast<int>(manifest.jobs.size());
     array.sbatch_args = sbatch_arguments(options, folder, array.script, array.tasks);
     write_manifest(array.manifest, manifest);
-    write_file_atomic(array.script, batch_script(options.binary, array.manifest, manifest.id, array.tasks));
+    write_file_atomic(array.script, batch_script(options.binary, array.manifest, manifest));
     if (!options.dry_run) {
       try {
         array.slurm_job_id = scheduler.submit_array(array.sbatch_args);
@@ -247,7 +255,8 @@ SubmitReport submit_to_farm(const fs::path& workspace_root, const SubmitOptions&
         fs::remove(array.script, ec);
         throw;
       }
-      state.submissions.push_back({manifest.id, array.slurm_job_id, array.tasks, db::now_timestamp(), false, {}});
+      state.submissions.push_back(
+          {manifest.id, array.slurm_job_id, array.tasks, db::now_timestamp(), false, {}, array.jobs});
       save_farm_state(workspace.root(), state);
     }
     report.arrays.push_back(std::move(array));

@@ -32,8 +32,9 @@ struct SubmitOptions {
   std::optional<int> gpus_per_task;
   std::optional<int> cpus_per_task;      // also the node's torch threads (SHOTGEN_THREADS)
   std::optional<int> max_parallel;       // at most K tasks of an array at once (--array=...%K)
+  int jobs_per_task = 1;                 // jobs one array task renders one after the other
   std::vector<std::string> sbatch_args;  // passed through: --account, --time, --qos, ...
-  int max_array_size = 1000;             // Slurm's default MaxArraySize allows indices up to 1000
+  int max_array_size = 1000;             // tasks per array; Slurm's default MaxArraySize allows indices up to 1000
   bool dry_run = false;                  // write the manifests and scripts, submit nothing
 };
 
@@ -43,7 +44,8 @@ struct SubmittedArray {
   std::filesystem::path script;
   std::vector<std::string> sbatch_args;
   std::string slurm_job_id;  // empty for a dry run
-  int tasks = 0;
+  int tasks = 0;             // array tasks
+  int jobs = 0;              // jobs in the manifest
 };
 
 struct SubmitReport {
@@ -52,7 +54,7 @@ struct SubmitReport {
   int on_farm = 0;  // of those, already pending, running or awaiting collect
   int stale = 0;    // of those, planned from a film that has changed since
   std::vector<SubmittedArray> arrays;
-  int submitted() const;
+  int submitted() const;  // jobs submitted
 };
 
 SubmitReport submit_to_farm(const std::filesystem::path& workspace_root, const SubmitOptions& options,

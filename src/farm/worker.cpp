@@ -89,19 +89,14 @@ db::TakeRecord provisional_take(const ManifestEntry& entry, const TaskResult& re
   return take;
 }
 
-TaskResult work_on_task(const fs::path& manifest_path, int index, render::BackendRegistry& registry,
-                        const WorkContext& context) {
+namespace {
+
+// Renders jobs[position] and writes its take files and then its record.
+TaskResult work_on_job(const Manifest& manifest, std::size_t position, const SharedFolder& folder,
+                       render::BackendRegistry& registry, const WorkContext& context) {
   const auto start = Clock::now();
-  const Manifest manifest = load_manifest(manifest_path);
-  if (index < 0 || index >= static_cast<int>(manifest.jobs.size()))
-    throw farm_error(ErrorKind::OutOfRange, "index-out-of-range",
-                     "array index " + std::to_string(index) + " is outside the manifest's " +
-                         std::to_string(manifest.jobs.size()) + " job(s)",
-                     manifest_path.string(),
-                     "pass an index from 0 to " + std::to_string(static_cast<int>(manifest.jobs.size()) - 1));
-  const ManifestEntry& entry = manifest.jobs[index];
-  const std::string where = entry_label(manifest, index);
-  const SharedFolder folder = SharedFolder::of_manifest(manifest_path);
+  const ManifestEntry& entry = manifest.jobs[position];
+  const std::string where = entry_label(manifest, position);
 
   TaskResult result;
   result.manifest_id = manifest.id;
@@ -177,6 +172,25 @@ TaskResult work_on_task(const fs::path& manifest_path, int index, render::Backen
   result.finished_at = db::now_timestamp();
   write_task_result(folder, result);
   return result;
+}
+
+}  // namespace
+
+std::vector<TaskResult> work_on_task(const fs::path& manifest_path, int index, render::BackendRegistry& registry,
+                                     const WorkContext& context) {
+  const Manifest manifest = load_manifest(manifest_path);
+  const int tasks = manifest.task_count();
+  if (index < 0 || index >= tasks)
+    throw farm_error(ErrorKind::OutOfRange, "index-out-of-range",
+                     "array index " + std::to_string(index) + " is outside the manifest's " + std::to_string(tasks) +
+                         " task(s)",
+                     manifest_path.string(), "pass an index from 0 to " + std::to_string(tasks - 1));
+  const SharedFolder folder = SharedFolder::of_manifest(manifest_path);
+  std::vector<TaskResult> results;
+  const auto [first, last] = manifest.jobs_of_task(index);
+  for (std::size_t position = first; position < last; ++position)
+    results.push_back(work_on_job(manifest, position, folder, registry, context));
+  return results;
 }
 
 std::optional<int> array_index_from_environment() { return whole_number(std::getenv("SLURM_ARRAY_TASK_ID")); }

@@ -1,9 +1,11 @@
 #pragma once
 // `shotgen farm work MANIFEST INDEX`, what one array task runs on a node: it reads the manifest
-// (refusing one that was edited), renders jobs[INDEX] on its backend, writes the take MP4 and
-// poster into the shared folder (temporary name + rename), and then, as its last act, the task's
-// result record (farm/task_result.h). A task killed before that leaves no record, so nothing of
-// it is collected. The worker never opens a project database.
+// (refusing one that was edited) and renders the task's jobs (jobs[INDEX] with one job per task,
+// manifest.jobs_of_task(INDEX) otherwise) one after the other on their backends, the model loaded
+// once. For each job it writes the take MP4 and poster into the shared folder (temporary name +
+// rename) and then, as the job's last act, its result record (farm/task_result.h). A task killed
+// mid-way leaves no record for the job it was rendering, so nothing of that job is collected;
+// the jobs it finished before are. The worker never opens a project database.
 //
 // A render that fails writes a `failed` record with the reason (a model on the node that differs
 // from the one the jobs were planned with is not retryable). A manifest that cannot be trusted or
@@ -13,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/project_store.h"
 #include "farm/manifest.h"
@@ -28,11 +31,11 @@ struct WorkContext {
   std::function<std::string()> device;
 };
 
-// Renders jobs[index] of the manifest at `manifest_path` and returns the record it wrote. Throws
-// shotgen::Error (nothing written) for a refused manifest (farm/manifest.h) or, kind
-// "index-out-of-range", an index outside it.
-TaskResult work_on_task(const std::filesystem::path& manifest_path, int index, render::BackendRegistry& registry,
-                        const WorkContext& context);
+// Renders the jobs of array task `index` of the manifest at `manifest_path` and returns the records
+// it wrote, one per job in manifest order. Throws shotgen::Error (nothing written) for a refused
+// manifest (farm/manifest.h) or, kind "index-out-of-range", a task index outside it.
+std::vector<TaskResult> work_on_task(const std::filesystem::path& manifest_path, int index,
+                                     render::BackendRegistry& registry, const WorkContext& context);
 
 // The take record of a done task as far as the node knows it: everything but its take number (0),
 // paths, revisions and approval. Its status is Rejected when the negative did not bite and the

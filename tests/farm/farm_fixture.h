@@ -3,6 +3,7 @@
 // test double that records what it is asked and answers what the test says, and a "node" that
 // runs the real worker on the fake backends.
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -89,13 +90,20 @@ struct FarmHarness {
     return load_manifest(folder().manifest(state().submissions.at(submission).manifest_id));
   }
 
-  // Runs task `index` of submission `submission` as a node would, and tells the scheduler it ended.
-  TaskResult run_task(std::size_t submission, int index, const std::string& final_state = "COMPLETED") {
+  // Runs task `index` of submission `submission` as a node would, and tells the scheduler it ended;
+  // returns the records of its jobs.
+  std::vector<TaskResult> run_task_jobs(std::size_t submission, int index, const std::string& final_state = "COMPLETED") {
     const auto sub = state().submissions.at(submission);
     const WorkContext context{run_name(sub.slurm_job_id, index), "node7", [] { return std::string("cpu"); }};
-    auto result = work_on_task(folder().manifest(sub.manifest_id), index, registry, context);
+    auto results = work_on_task(folder().manifest(sub.manifest_id), index, registry, context);
     scheduler.set(sub.slurm_job_id, index, final_state);
-    return result;
+    return results;
+  }
+  // The same for a task of one job (the default): its record.
+  TaskResult run_task(std::size_t submission, int index, const std::string& final_state = "COMPLETED") {
+    auto results = run_task_jobs(submission, index, final_state);
+    if (results.size() != 1) throw std::logic_error("run_task: the task rendered " + std::to_string(results.size()) + " jobs");
+    return results.front();
   }
   void run_all(std::size_t submission) {
     for (int i = 0; i < state().submissions.at(submission).tasks; ++i) run_task(submission, i);

@@ -96,6 +96,83 @@ TEST(FarmSubmit, WritesAManifestAScriptAndOneArrayPerChunk) {
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM jobs WHERE state = 'queued'"), 3);
 }
 
+TEST(FarmSubmit, SeveralJobsPerTaskMakeFewerTasksInOneArray) {
+  FarmHarness h;
+  auto options = h.options();
+  options.jobs_per_task = 2;
+  options.max_parallel = 1;
+  const auto report = submit_to_farm(h.root, options, h.registry, h.scheduler);
+  EXPECT_EQ(report.submitted(), 3);  // jobs
+  ASSERT_EQ(report.arrays.size(), 1u);
+  EXPECT_EQ(report.arrays[0].tasks, 2);  // jobs 0-1, then job 2
+  ASSERT_EQ(h.scheduler.submitted.size(), 1u);
+  EXPECT_EQ(h.scheduler.submitted[0].front(), "--array=0-1%1");
+  const auto state = h.state();
+  EXPECT_EQ(state.submissions[0].tasks, 2);
+  EXPECT_EQ(state.submissions[0].jobs, 3);
+  const Manifest manifest = h.manifest(0);
+  EXPECT_EQ(manifest.jobs_per_task, 2);
+  EXPECT_EQ(manifest.task_count(), 2);
+
+  // A node renders its task's jobs in manifest order, each with its own record; an index past the
+  // last task is refused.
+  const auto first = h.run_task_jobs(0, 0);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].job_id, manifest.jobs[0].id);
+  EXPECT_EQ(first[1].job_id, manifest.jobs[1].id);
+  EXPECT_EQ(first[1].run, "100_0");
+  const auto second = h.run_task_jobs(0, 1);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].job_id, manifest.jobs[2].id);
+  try {
+    h.run_task_jobs(0, 2);
+    FAIL() << "index 2 accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.problem().code, "index-out-of-range");
+  }
+
+  const auto collected = collect_from_farm(h.root, h.scheduler);
+  EXPECT_EQ(collected.collected, 3);
+  EXPECT_EQ(h.count("SELECT COUNT(DISTINCT job_id) FROM takes WHERE status = 'done'"), 3);
+  EXPECT_TRUE(h.state().submissions[0].finished());
+  const auto status = farm_status(h.root, h.scheduler);
+  EXPECT_EQ(status.states.at("collected"), 3);
+}
+
+TEST(FarmCollect, ATaskKilledAfterItsFirstJobKeepsThatTakeAndOnlyTheRestIsSubmittedAgain) {
+  FarmHarness h;
+  auto options = h.options();
+  options.jobs_per_task = 2;
+  submit_to_farm(h.root, options, h.registry, h.scheduler);
+  // Task 0 is killed while rendering its second job: that job's record never got written.
+  const auto jobs = h.run_task_jobs(0, 0, "CANCELLED");
+  ASSERT_EQ(jobs.size(), 2u);
+  fs::remove(h.folder().result(jobs[1].job_id, jobs[1].run));
+  fs::remove(h.folder().file(jobs[1].mp4));
+  fs::remove(h.folder().file(jobs[1].poster));
+  h.run_task_jobs(0, 1);
+
+  const auto report = collect_from_farm(h.root, h.scheduler);
+  EXPECT_EQ(report.collected, 2);
+  EXPECT_EQ(report.failed, 1);
+  const auto lost = read_task_result(h.folder(), jobs[1].job_id, "100_0");
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->outcome, TaskOutcome::Lost);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes"), 2);
+  EXPECT_TRUE(h.state().submissions[0].finished());
+
+  const auto again = submit_to_farm(h.root, options, h.registry, h.scheduler);
+  ASSERT_EQ(again.submitted(), 1);
+  EXPECT_EQ(h.manifest(1).jobs[0].id, jobs[1].job_id);
+  h.run_task_jobs(1, 0);
+  EXPECT_EQ(collect_from_farm(h.root, h.scheduler).collected, 1);
+  EXPECT_EQ(h.count("SELECT COUNT(DISTINCT job_id) FROM takes WHERE status = 'done'"), 3);
+  EXPECT_EQ(integrity(h), "ok");
+  const std::string before = snapshot(h);
+  collect_from_farm(h.root, h.scheduler);
+  EXPECT_EQ(snapshot(h), before);
+}
+
 TEST(FarmSubmit, DryRunSubmitsNothing) {
   FarmHarness h;
   auto options = h.options();

@@ -85,7 +85,7 @@ TEST(FarmCli, WorkRefusesAnEditedManifestAndNeedsAnIndex) {
   ASSERT_FALSE(manifest.empty());
   {
     ScopedEnv no_array("SLURM_ARRAY_TASK_ID", "");
-    expect_one_line_error(run_shotgen({"farm", "work", manifest.string()}), "no job index");
+    expect_one_line_error(run_shotgen({"farm", "work", manifest.string()}), "no array task index");
   }
   auto text = shotgen::testing::read_text(manifest);
   text.replace(text.find("Hand-painted"), 12, "Photorealist");

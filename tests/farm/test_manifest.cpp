@@ -111,6 +111,26 @@ TEST(FarmManifest, ConsistentEditsAreRefusedByTheManifestId) {
   expect_refused(workspace, "manifest-tampered", "does not match the manifest id");
 }
 
+TEST(FarmManifest, JobsPerTaskSplitsTheJobsAndIsSealedWithThem) {
+  Manifest m = make_manifest();  // two jobs
+  EXPECT_FALSE(to_json(m).contains("jobs_per_task"));  // one per task: the JSON (and id) of before
+  EXPECT_EQ(m.task_count(), 2);
+  EXPECT_EQ(m.jobs_of_task(1), (std::pair<std::size_t, std::size_t>{1, 2}));
+  m.jobs_per_task = 3;
+  m.seal();
+  EXPECT_EQ(m.task_count(), 1);
+  EXPECT_EQ(m.jobs_of_task(0), (std::pair<std::size_t, std::size_t>{0, 2}));
+  EXPECT_EQ(m.task_of_job(1), 0);
+  const Manifest back = parse_manifest(to_json(m).dump(), "x.json");
+  EXPECT_EQ(back.jobs_per_task, 3);
+  EXPECT_EQ(back.id, m.id);
+  auto edited = to_json(m);
+  edited["jobs_per_task"] = 1;
+  expect_refused(edited, "manifest-tampered", "does not match the manifest id");
+  edited["jobs_per_task"] = 0;
+  expect_refused(edited, "manifest-tampered", "is not a positive number");
+}
+
 TEST(FarmManifest, PathsOutsideTheSharedFolderAreRefusedEvenWhenResealed) {
   Manifest m = make_manifest();
   m.jobs[0].output = "../../home/user/x";

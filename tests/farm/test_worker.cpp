@@ -90,7 +90,7 @@ TEST(FarmWorker, AnIndexOutsideTheManifestIsRefused) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.problem().code, "index-out-of-range");
-    EXPECT_NE(std::string(e.what()).find("3 job(s)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("3 task(s)"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(fs::is_empty(h.folder().results_dir()));
 }
