@@ -56,6 +56,26 @@ TEST(CpuKernels, ParallelLinearMatchesTheLayer) {
   EXPECT_LT(max_difference(y, layer->forward(x)), 1e-5);
 }
 
+TEST(CpuKernels, WorkerThreadsRunWithTheCallersGradAndInferenceMode) {
+  const int threads_before = at::get_num_threads();
+  at::set_num_threads(2);
+  torch::nn::Linear layer(24, 40);  // weights that require grad, as in training and evaluation
+  torch::Tensor x = torch::randn({2, 4, 300, 24});
+  {
+    // Under no_grad the pieces on the second thread must not record autograd: an out= product
+    // refuses weights that require grad when it does.
+    torch::NoGradGuard no_grad;
+    EXPECT_LT(max_difference(parallel_linear(x, layer), layer->forward(x)), 1e-5);
+  }
+  {
+    // Under inference mode the pieces write the caller's inference tensors.
+    c10::InferenceMode inference_mode;
+    torch::Tensor xi = torch::randn({2, 4, 300, 24});
+    EXPECT_LT(max_difference(parallel_linear(xi, layer), layer->forward(xi)), 1e-5);
+  }
+  at::set_num_threads(threads_before);
+}
+
 TEST(CpuKernels, OnlyForFloatCpuTensorsWithoutAutograd) {
   torch::Tensor x = torch::zeros({2, 2});
   EXPECT_FALSE(use_cpu_kernels(x));  // grad mode on: training keeps the generic path

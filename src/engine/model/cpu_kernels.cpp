@@ -1,7 +1,5 @@
 #include "engine/model/cpu_kernels.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -24,7 +22,7 @@ void blas_attention(const torch::Tensor& q, const torch::Tensor& k, const torch:
   const auto A = q.size(0), B = q.size(1), Lq = q.size(2), H = q.size(3), d = q.size(4), Lk = k.size(2);
   const double scale = 1.0 / std::sqrt(static_cast<double>(d));
   const auto query_chunks = (Lq + kQueryChunk - 1) / kQueryChunk;
-  at::parallel_for(0, A * B * H * query_chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+  parallel_for_as_caller(0, A * B * H * query_chunks, 1, [&](std::int64_t begin, std::int64_t end) {
     torch::Tensor scores = torch::empty({std::min(Lq, kQueryChunk), Lk}, q.options());
     torch::Tensor probabilities = torch::empty_like(scores);
     for (std::int64_t i = begin; i < end; ++i) {
@@ -55,7 +53,7 @@ void loop_attention(const torch::Tensor& q, const torch::Tensor& k, const torch:
   const float* vp = v.data_ptr<float>();
   float* op = out.data_ptr<float>();
   const float* bp = bias.defined() ? bias.data_ptr<float>() : nullptr;
-  at::parallel_for(0, A * B * H, 1, [&](std::int64_t begin, std::int64_t end) {
+  parallel_for_as_caller(0, A * B * H, 1, [&](std::int64_t begin, std::int64_t end) {
     float p[kShortSequence][kShortSequence];
     for (std::int64_t i = begin; i < end; ++i) {
       const auto head = i % H, b = (i / H) % B, a = i / (H * B);
@@ -104,7 +102,7 @@ torch::Tensor parallel_linear(const torch::Tensor& x, const torch::nn::Linear& l
   const torch::Tensor output = out.view({samples, rows, out_features});
   const torch::Tensor weight_t = weight.t();
   const auto chunks = (rows + kRowChunk - 1) / kRowChunk;
-  at::parallel_for(0, samples * chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+  parallel_for_as_caller(0, samples * chunks, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
       const auto s = i / chunks, row = (i % chunks) * kRowChunk, n = std::min(kRowChunk, rows - row);
       torch::Tensor target = output.select(0, s).narrow(0, row, n);
@@ -123,7 +121,7 @@ torch::Tensor modulated_layer_norm(const torch::Tensor& x_in, const torch::Tenso
   const float* scale_p = scale.data_ptr<float>();
   float* op = out.data_ptr<float>();
   constexpr int kLanes = 8;  // independent partial sums, so the compiler can vectorize the reductions
-  at::parallel_for(0, rows, 64, [&](std::int64_t begin, std::int64_t end) {
+  parallel_for_as_caller(0, rows, 64, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r) {
       const float* xr = xp + r * d;
       float* orow = op + r * d;

@@ -9,9 +9,24 @@
 // sample, one (sample, head, query chunk) block per attention product — so a row's numbers never
 // depend on how many other rows share the forward (OpenBLAS picks different kernels for small
 // matrices, so the piece shapes must not vary with the batch).
+#include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
 #include <torch/torch.h>
 
 namespace shotgen::engine {
+
+// at::parallel_for whose pieces run with the calling thread's thread-local state (grad mode,
+// inference mode, dispatch keys): libtorch's OpenMP loop does not carry it to its worker threads, so
+// a piece on a worker recorded autograd where the caller had turned it off (an out= product then
+// refuses weights that require grad) or could not write the caller's inference tensors.
+template <class Body>
+void parallel_for_as_caller(std::int64_t begin, std::int64_t end, std::int64_t grain, const Body& body) {
+  const at::ThreadLocalState caller;
+  at::parallel_for(begin, end, grain, [&](std::int64_t first, std::int64_t last) {
+    const at::ThreadLocalStateGuard as_caller(caller);
+    body(first, last);
+  });
+}
 
 // True when the kernels apply: float32 CPU tensors and no autograd recording (inference, evaluation).
 bool use_cpu_kernels(const torch::Tensor& x);

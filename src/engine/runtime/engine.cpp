@@ -1,5 +1,4 @@
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
@@ -10,6 +9,7 @@
 
 #include "core/error.h"
 #include "engine/io/weights.h"
+#include "engine/model/cpu_kernels.h"
 #include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
 
@@ -198,8 +198,7 @@ torch::Tensor ShotVelocityModel::velocity(const torch::Tensor& x_t, const torch:
   // a second thread inside every product bought 1.08×. The CPU kernels' pieces depend on one row
   // only, so any split gives the same bits.
   std::vector<torch::Tensor> parts(static_cast<std::size_t>(groups));
-  at::parallel_for(0, groups, 1, [&](std::int64_t begin, std::int64_t end) {
-    c10::InferenceMode inference_mode;
+  parallel_for_as_caller(0, groups, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t g = begin; g < end; ++g) {
       const std::int64_t first = rows * g / groups, count = rows * (g + 1) / groups - first;
       const Context context{context_.tokens.narrow(0, first, count), context_.bias.narrow(0, first, count),
