@@ -147,7 +147,8 @@ void setup_farm_work(CLI::App& farm, const GlobalOptions&) {
   auto index = std::make_shared<int>(-1);
   auto model = std::make_shared<std::string>();
   auto device = std::make_shared<std::string>("auto");
-  auto* cmd = farm.add_subcommand("work", "Render one array task's jobs of a farm manifest (what each Slurm array task runs)");
+  auto* cmd =
+      farm.add_subcommand("work", "Render one array task's jobs of a farm manifest (what each Slurm array task runs)");
   cmd->add_option("manifest", *manifest, "The manifest (<shared>/manifests/<id>.json)")->required();
   cmd->add_option("index", *index, "Array task index in the manifest (default: $SLURM_ARRAY_TASK_ID)")
       ->check(whole_number_in(0, 100'000'000));

@@ -51,15 +51,16 @@ nlohmann::json entry_json(const ManifestEntry& entry) {
 nlohmann::json content_json(const Manifest& m) {
   nlohmann::json jobs = nlohmann::json::array();
   for (const auto& entry : m.jobs) jobs.push_back(entry_json(entry));
-  nlohmann::json out = {{"format", kFormat},
-          {"version", kManifestVersion},
-          {"workspace_id", m.workspace_id},
-          {"created_at", m.created_at},
-          {"style_revision_id", m.style_revision_id},
-          {"negative_revision_id", m.negative_revision_id},
-          {"film", {{"title", m.film.title}, {"fps", m.film.fps}, {"width", m.film.width}, {"height", m.film.height}}},
-          {"model_dir", m.model_dir},
-          {"jobs", jobs}};
+  nlohmann::json out = {
+      {"format", kFormat},
+      {"version", kManifestVersion},
+      {"workspace_id", m.workspace_id},
+      {"created_at", m.created_at},
+      {"style_revision_id", m.style_revision_id},
+      {"negative_revision_id", m.negative_revision_id},
+      {"film", {{"title", m.film.title}, {"fps", m.film.fps}, {"width", m.film.width}, {"height", m.film.height}}},
+      {"model_dir", m.model_dir},
+      {"jobs", jobs}};
   if (m.jobs_per_task != 1) out["jobs_per_task"] = m.jobs_per_task;
   return out;
 }

@@ -148,10 +148,11 @@ int SubmitReport::submitted() const {
 }
 
 std::string batch_script(const fs::path& binary, const fs::path& manifest_path, const Manifest& manifest) {
+  const std::string per_task =
+      manifest.jobs_per_task == 1 ? "one job" : "up to " + std::to_string(manifest.jobs_per_task) + " jobs";
   return "#!/bin/sh\n"
          "# shotgen farm: each array task renders " +
-         (manifest.jobs_per_task == 1 ? std::string("one job") : "up to " + std::to_string(manifest.jobs_per_task) + " jobs") +
-         " of manifest " + manifest.id.substr(0, 12) + " (" + std::to_string(manifest.jobs.size()) +
+         per_task + " of manifest " + manifest.id.substr(0, 12) + " (" + std::to_string(manifest.jobs.size()) +
          " jobs).\n"
          "# Written by `shotgen farm submit`; the nodes need this shotgen binary and the shared folder.\n"
          "if [ -z \"${SHOTGEN_THREADS:-}\" ] && [ -n \"${SLURM_CPUS_PER_TASK:-}\" ]; then\n"

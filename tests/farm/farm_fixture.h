@@ -92,7 +92,8 @@ struct FarmHarness {
 
   // Runs task `index` of submission `submission` as a node would, and tells the scheduler it ended;
   // returns the records of its jobs.
-  std::vector<TaskResult> run_task_jobs(std::size_t submission, int index, const std::string& final_state = "COMPLETED") {
+  std::vector<TaskResult> run_task_jobs(std::size_t submission, int index,
+                                        const std::string& final_state = "COMPLETED") {
     const auto sub = state().submissions.at(submission);
     const WorkContext context{run_name(sub.slurm_job_id, index), "node7", [] { return std::string("cpu"); }};
     auto results = work_on_task(folder().manifest(sub.manifest_id), index, registry, context);
@@ -102,7 +103,8 @@ struct FarmHarness {
   // The same for a task of one job (the default): its record.
   TaskResult run_task(std::size_t submission, int index, const std::string& final_state = "COMPLETED") {
     auto results = run_task_jobs(submission, index, final_state);
-    if (results.size() != 1) throw std::logic_error("run_task: the task rendered " + std::to_string(results.size()) + " jobs");
+    if (results.size() != 1)
+      throw std::logic_error("run_task: the task rendered " + std::to_string(results.size()) + " jobs");
     return results.front();
   }
   void run_all(std::size_t submission) {
