@@ -66,6 +66,9 @@ struct SamplerSettings {
   Method method = Method::Euler;
   double guidance = 5.0;                // s in the formulas above
   std::optional<double> negative_scale;  // n; set → three-branch guidance
+  // Share a of each frame's starting noise that all frames of the clip have in common:
+  // ε_f = √(1−a)·ε_f' + √a·ε_shared (each frame still unit-variance noise). 0 = independent frames.
+  double frame_noise_correlation = 0.0;
 };
 
 enum class DeviceChoice { Auto, Cpu, Cuda };  // Auto = CUDA if available, else CPU

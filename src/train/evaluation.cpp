@@ -99,6 +99,7 @@ class Renderer {
       : engine_(engine), options_(options), progress_(progress), total_(total) {
     settings_.steps = options.steps;
     settings_.guidance = options.guidance;
+    settings_.frame_noise_correlation = options.frame_noise_correlation;
     settings_.shift = engine.info().config.sampling_shift;
   }
 
@@ -478,6 +479,7 @@ json to_json(const EvaluationReport& r) {
               {"settings",
                {{"steps", o.steps},
                 {"guidance", o.guidance},
+                {"frame_noise_correlation", o.frame_noise_correlation},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
                 {"seed", o.seed},
@@ -516,9 +518,11 @@ std::string format_report(const EvaluationReport& r) {
   const EvaluationOptions& o = r.options;
   std::ostringstream out;
   char line[256];
+  const std::string correlation =
+      o.frame_noise_correlation > 0 ? "frame noise correlation " + fixed(o.frame_noise_correlation, 2) + ", " : "";
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
-      << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << o.frames << " frames " << o.width << "x" << o.height << ", seed " << o.seed
-      << ", " << o.clips_per_cell << " clips per cell\n\n";
+      << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation << o.frames << " frames "
+      << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";
   std::snprintf(line, sizeof line, "%-36s %10s %14s\n", "adherence (measured = prompt)", "model", "world clips");
   out << line;
   for (const AdherenceRow& row : r.adherence) {

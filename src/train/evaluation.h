@@ -55,6 +55,7 @@ struct EvaluationOptions {
   std::string device = "cpu";       // auto, cpu or cuda
   int steps = 20;                   // sampler steps (the engine's default)
   double guidance = 3.0;  // as the `final` backend renders
+  double frame_noise_correlation = 0.0;  // engine::SamplerSettings::frame_noise_correlation
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)

@@ -76,6 +76,31 @@ TEST(Engine, BitIdenticalForTheSameSeedAloneOrInABatch) {
   EXPECT_NE(different_seed, first);
 }
 
+// Mean |Δ| of the bytes of consecutive frames.
+double frame_to_frame_difference(const Clip& clip) {
+  double sum = 0;
+  std::size_t count = 0;
+  for (std::size_t f = 1; f < clip.frames.size(); ++f)
+    for (std::size_t i = 0; i < clip.frames[f].rgb.size(); ++i, ++count)
+      sum += std::abs(int(clip.frames[f].rgb[i]) - int(clip.frames[f - 1].rgb[i]));
+  return sum / static_cast<double>(count);
+}
+
+TEST(Engine, FrameNoiseCorrelationSharesTheStartingNoiseAcrossFrames) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 5);
+  const GenerationRequest request = small_request("sky", 21, 4);
+  SamplerSettings settings = few_steps();
+  const Clip independent = engine.generate({request}, settings)[0];
+  settings.frame_noise_correlation = 0.0;  // explicit 0: the noise of before, bit for bit
+  EXPECT_EQ(engine.generate({request}, settings)[0], independent);
+  settings.frame_noise_correlation = 0.9;
+  const Clip correlated = engine.generate({request}, settings)[0];
+  EXPECT_NE(correlated, independent);
+  EXPECT_LT(frame_to_frame_difference(correlated), 0.7 * frame_to_frame_difference(independent));
+  settings.frame_noise_correlation = 1.0;  // no frame noise of its own left: refused
+  EXPECT_THROW(engine.generate({request}, settings), shotgen::Error);
+}
+
 TEST(Engine, NegativePromptAndThreeBranchGuidanceChangeTheResult) {
   Engine engine = Engine::create_random(test_models::tiny_config(), 3);
   GenerationRequest request = small_request("green sky", 9);

@@ -82,6 +82,9 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
       (!std::isfinite(*settings.negative_scale) || *settings.negative_scale < 0.0 || *settings.negative_scale > kMaxGuidance))
     throw Error("negative scale must be a number in [0, " + std::to_string(static_cast<int>(kMaxGuidance)) + "]",
                 "sampler settings", "pass e.g. --negative-scale 2");
+  if (!(settings.frame_noise_correlation >= 0.0 && settings.frame_noise_correlation < 1.0))
+    throw Error("frame noise correlation must be a number in [0, 1)", "sampler settings",
+                "pass e.g. --frame-noise-correlation 0.5");
   if (!std::isfinite(settings.shift) || settings.shift <= 0.0 || settings.shift > 100.0)
     throw Error("shift must be a number in (0, 100]", "sampler settings", "pass e.g. --shift 1");
 }
@@ -344,7 +347,13 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
   std::vector<torch::Tensor> noises;
   for (const GenerationRequest& request : batch) {
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed);
-    noises.push_back(torch::randn(data_shape, generator, torch::kFloat32));
+    torch::Tensor noise = torch::randn(data_shape, generator, torch::kFloat32);
+    if (const double shared_share = settings.frame_noise_correlation; shared_share > 0.0) {
+      // Drawn after the frames' own noise, so a correlation of 0 gives the noise of before.
+      torch::Tensor shared = torch::randn({data_shape[0], 1, data_shape[2], data_shape[3]}, generator, torch::kFloat32);
+      noise = std::sqrt(1.0 - shared_share) * noise + std::sqrt(shared_share) * shared;
+    }
+    noises.push_back(noise);
   }
   const torch::Tensor noise = torch::stack(noises).to(device);
 
