@@ -197,9 +197,9 @@ torch::Tensor ShotVelocityModel::velocity(const torch::Tensor& x_t, const torch:
     return model_->forward(x_t, t, cond_frames, cond_mask, context_);
   // On the CPU the rows (requests × guidance branches) are split across the threads, one group of
   // rows per thread, each forward running its kernels on its own thread (nested parallel_for calls
-  // run inline). At this model's sizes a forward's products are too small to split well: measured,
-  // a second thread inside every product bought 1.08×. The CPU kernels' pieces depend on one row
-  // only, so any split gives the same bits.
+  // run inline): at this model's sizes one product is small, and whole forwards keep the threads
+  // apart (two threads: ~2× one, bench/README.md). The CPU kernels' pieces depend on one row only,
+  // so any split gives the same bits.
   std::vector<torch::Tensor> parts(static_cast<std::size_t>(groups));
   parallel_for_as_caller(0, groups, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t g = begin; g < end; ++g) {
