@@ -115,8 +115,8 @@ records = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/*.json")]
 done = [r["timings"] for r in records if r.get("outcome") == "done"]
 mean = lambda key, rows: sum(float(r.get(key, 0)) for r in rows) / max(1, len(rows))
 local = [json.loads(t) for (t,) in sqlite3.connect(sys.argv[3]).execute("SELECT timings_json FROM takes")]
-print(f"per farm task (mean of {len(done)}): load {mean('load_s', done):.2f} s, model {mean('model_s', done):.2f} s, "
-      f"encode {mean('encode_s', done):.2f} s, total in the task {mean('total_s', done):.2f} s; "
+print(f"per farm job (mean of {len(done)}): model {mean('model_s', done):.2f} s (the task's first job includes the "
+      f"model load), encode {mean('encode_s', done):.2f} s, total {mean('total_s', done):.2f} s; "
       f"local per take: model {mean('model_s', local):.2f} s")
 PY
 )

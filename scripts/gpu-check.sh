@@ -125,7 +125,7 @@ if [ "$device" = cuda ]; then
 fi
 stage render 240 "$build/shotgen" -C "$work/sixteen_shots" render --all --model "$model" --device "$device"
 [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
-log "render --all: $(grep -cE '^take|done' "$work/render.log" 2>/dev/null || echo 0) progress lines; takes in the database: $(sqlite3 "$work/sixteen_shots/shotgen.db" "SELECT COUNT(*) FROM takes WHERE status IN ('done', 'rejected')" 2>/dev/null || echo '?')"
+log "render --all: $(grep -E '^time:' "$work/render.log" | tail -1); takes recorded: $(sqlite3 "$work/sixteen_shots/shotgen.db" "SELECT COUNT(*) FROM takes" 2>/dev/null || echo '?')"
 if [ -s "$work/busy.csv" ]; then
   python3 - "$work/busy.csv" <<'PY' | tee -a "$report"
 import sys

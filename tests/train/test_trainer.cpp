@@ -15,27 +15,14 @@
 #include "engine/io/safetensors.h"
 #include "support/test_support.h"
 #include "train/tiny_config.h"
+#include "train/tiny_training.h"
 
 namespace shotgen::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-TrainOptions tiny_options(const fs::path& out, std::int64_t steps) {
-  TrainOptions options;
-  options.out_dir = out;
-  options.config = testing::tiny_model_config();
-  options.max_steps = steps;
-  options.batch_size = 2;
-  options.frames = 4;
-  options.warmup_steps = 1;
-  options.learning_rate = 1e-3;
-  options.checkpoint_every = 0;
-  options.threads = 1;
-  options.device = "cpu";
-  options.conditioning_probability = 0.5;
-  return options;
-}
+TrainOptions tiny_options(const fs::path& out, std::int64_t steps) { return testing::tiny_train_options(out, steps); }
 
 TEST(Trainer, TrainsWritesCheckpointLossLogAndExport) {
   testing::TempDir dir;

@@ -18,9 +18,15 @@ namespace shotgen::engine {
 // at::parallel_for whose pieces run with the calling thread's thread-local state (grad mode,
 // inference mode, dispatch keys): libtorch's OpenMP loop does not carry it to its worker threads, so
 // a piece on a worker recorded autograd where the caller had turned it off (an out= product then
-// refuses weights that require grad) or could not write the caller's inference tensors.
+// refuses weights that require grad) or could not write the caller's inference tensors. Where the
+// loop runs inline on this thread anyway — nested in the engine's row split (every kernel call of a
+// two-thread step) or on one thread — nothing is captured.
 template <class Body>
 void parallel_for_as_caller(std::int64_t begin, std::int64_t end, std::int64_t grain, const Body& body) {
+  if (at::in_parallel_region() || at::get_num_threads() == 1) {
+    at::parallel_for(begin, end, grain, body);
+    return;
+  }
   const at::ThreadLocalState caller;
   at::parallel_for(begin, end, grain, [&](std::int64_t first, std::int64_t last) {
     const at::ThreadLocalStateGuard as_caller(caller);

@@ -10,22 +10,15 @@
 
 #include "core/atomic_file.h"
 #include "support/test_support.h"
-#include "train/tiny_config.h"
+#include "train/tiny_training.h"
 #include "train/trainer.h"
 
 namespace shotgen::train {
 namespace {
 
 TrainOptions tiny_cuda_options(const std::filesystem::path& out, std::int64_t steps) {
-  TrainOptions options;
-  options.out_dir = out;
-  options.config = testing::tiny_model_config();
-  options.max_steps = steps;
+  TrainOptions options = testing::tiny_train_options(out, steps);
   options.batch_size = 4;
-  options.frames = 4;
-  options.warmup_steps = 1;
-  options.learning_rate = 1e-3;
-  options.checkpoint_every = 0;
   options.device = "cuda";
   options.export_at_end = false;
   return options;
@@ -49,7 +42,6 @@ TEST(CudaTraining, AStoppedRunResumesOnCudaAndItsCheckpointOnTheCpu) {
   TrainOptions on_cpu = tiny_cuda_options(dir.path(), 10);
   on_cpu.resume = true;
   on_cpu.device = "cpu";
-  on_cpu.threads = 1;
   TrainSummary third = train(on_cpu);
   EXPECT_EQ(third.steps, 10);
   EXPECT_TRUE(std::isfinite(third.final_loss));
