@@ -33,7 +33,7 @@ struct GenerateOptions {
   std::optional<double> negative_scale;
   std::optional<double> shift;  // default: the model's sampling_shift
   std::string sampler = "euler";
-  double frame_noise_correlation = 0.0;
+  std::optional<double> frame_noise_correlation;  // default: the model's frame_noise_correlation
   std::string model;
   std::string device = "auto";
   std::vector<std::string> references;
@@ -111,11 +111,12 @@ void run_generate(const GenerateOptions& options) {
   settings.guidance = options.guidance;
   settings.negative_scale = options.negative_scale;
   settings.method = engine::parse_sampler_method(options.sampler);
-  settings.frame_noise_correlation = options.frame_noise_correlation;
 
   const std::filesystem::path model_dir = engine::model_dir_or_default(options.model);
   engine::Engine engine = engine::Engine::load(model_dir, engine::parse_device_choice(options.device));
   settings.shift = options.shift.value_or(engine.info().config.sampling_shift);
+  settings.frame_noise_correlation =
+      options.frame_noise_correlation.value_or(engine.info().config.frame_noise_correlation);
   ProgressBar bar(isatty(STDERR_FILENO) != 0);
   const std::vector<Clip> clips =
       engine.generate({request}, settings, [&](int step, int total, int window, int windows) {
@@ -161,8 +162,8 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--shift", options->shift, "Timestep shift (default: the model's sampling_shift)");
   sub->add_option("--sampler", options->sampler, "euler or heun")->capture_default_str();
   sub->add_option("--frame-noise-correlation", options->frame_noise_correlation,
-                  "Share of the starting noise all frames have in common, in [0, 1) (0 = independent)")
-      ->capture_default_str();
+                  "Share of the starting noise all frames have in common, in [0, 1) (0 = independent; default: "
+                  "the model's frame_noise_correlation)");
   sub->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
   sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")

@@ -98,6 +98,9 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--offset-noise", o.offset_noise,
                   "Std of a constant per clip and channel added to the noise, so the words, not the noise, set a clip's colours")
       ->capture_default_str();
+  sub->add_option("--frame-noise-correlation", o.frame_noise_correlation,
+                  "Share of the noise common to a clip's frames, for steadier clips; the model samples with it")
+      ->capture_default_str();
   sub->add_flag("--pooled-words", o.pooled_words,
                 "Give the denoiser the prompt's words pooled from their embeddings (with --init-from: added to its model)");
   sub->add_option("--init-from", o.init_from,

@@ -14,6 +14,8 @@ std::string RenderParams::to_json() const {
                         {"shift", shift},       {"guidance", guidance}, {"width", width},
                         {"height", height},     {"frames", frames}};
   out["negative_scale"] = negative_scale ? nlohmann::json(*negative_scale) : nlohmann::json(nullptr);
+  // Written only where used, so the parameters (and job ids) of takes from before the key stay the same.
+  if (frame_noise_correlation != 0.0) out["frame_noise_correlation"] = frame_noise_correlation;
   return out.dump();
 }
 
@@ -30,6 +32,7 @@ RenderParams RenderParams::from_json(std::string_view text) {
     p.width = in.at("width").get<int>();
     p.height = in.at("height").get<int>();
     p.frames = in.at("frames").get<int>();
+    p.frame_noise_correlation = in.value("frame_noise_correlation", 0.0);
     return p;
   } catch (const nlohmann::json::exception& e) {
     throw Error("render parameters are not valid: " + std::string(e.what()), "jobs.params_json",
@@ -55,15 +58,15 @@ const std::string& SharedEngine::model_id() {
     auto name = model_dir_.filename().string();
     if (name.empty()) name = model_dir_.parent_path().filename().string();
     model_id_ = name + "@" + sha256_hex(content).substr(0, 12);
-    sampling_shift_ = config.sampling_shift;
+    trained_sampling_ = TrainedSampling{config.sampling_shift, config.frame_noise_correlation};
   }
   return *model_id_;
 }
 
-double SharedEngine::sampling_shift() {
+SharedEngine::TrainedSampling SharedEngine::trained_sampling() {
   model_id();
   std::lock_guard lock(mutex_);
-  return *sampling_shift_;
+  return *trained_sampling_;
 }
 
 engine::Engine& SharedEngine::get() {
@@ -79,7 +82,9 @@ RenderParams EngineBackend::params(const film::RenderSettings& settings, int fra
   RenderParams p;
   p.model = engine_->model_id();
   p.sampler = "euler";
-  p.shift = engine_->sampling_shift();
+  const SharedEngine::TrainedSampling trained = engine_->trained_sampling();
+  p.shift = trained.shift;
+  p.frame_noise_correlation = trained.frame_noise_correlation;
   p.steps = caps_.default_steps;
   p.guidance = caps_.default_guidance;
   if (!caps_.distilled) {
@@ -112,6 +117,7 @@ std::vector<Clip> EngineBackend::render(const std::vector<JobSpec>& batch, const
   engine::SamplerSettings settings;
   settings.steps = p.steps;
   settings.shift = p.shift;
+  settings.frame_noise_correlation = p.frame_noise_correlation;
   settings.method = engine::parse_sampler_method(p.sampler);
   settings.guidance = p.guidance;
   settings.negative_scale = p.negative_scale;

@@ -35,6 +35,7 @@ struct RenderParams {
   std::string sampler;  // "euler" | "heun"
   int steps = 0;
   double shift = 1.0;
+  double frame_noise_correlation = 0.0;  // share of the starting noise the frames have in common
   double guidance = 0.0;
   std::optional<double> negative_scale;
   int width = 0;  // generation size (multiples of 16)
@@ -91,8 +92,13 @@ class SharedEngine {
   // "<dir name>@<first 12 hex of sha256(config.json + vocabulary + weights)>"; reads the files
   // (not the network) once. Throws shotgen::Error naming the directory when the model is missing.
   const std::string& model_id();
-  // The model's config.json sampling_shift (the schedule its weights were trained for).
-  double sampling_shift();
+  // What the model's config.json says its weights were trained for: the sampler's timestep shift
+  // (sampling_shift) and the starting noise's frame correlation (frame_noise_correlation).
+  struct TrainedSampling {
+    double shift = 1.0;
+    double frame_noise_correlation = 0.0;
+  };
+  TrainedSampling trained_sampling();
   engine::Engine& get();
   const std::filesystem::path& model_dir() const { return model_dir_; }
 
@@ -101,7 +107,7 @@ class SharedEngine {
   engine::DeviceChoice device_;
   std::mutex mutex_;
   std::optional<std::string> model_id_;
-  std::optional<double> sampling_shift_;
+  std::optional<TrainedSampling> trained_sampling_;
   std::unique_ptr<engine::Engine> engine_;
 };
 

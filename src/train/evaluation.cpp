@@ -99,7 +99,8 @@ class Renderer {
       : engine_(engine), options_(options), progress_(progress), total_(total) {
     settings_.steps = options.steps;
     settings_.guidance = options.guidance;
-    settings_.frame_noise_correlation = options.frame_noise_correlation;
+    settings_.frame_noise_correlation =
+        options.frame_noise_correlation.value_or(engine.info().config.frame_noise_correlation);
     settings_.shift = engine.info().config.sampling_shift;
   }
 
@@ -438,6 +439,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
                                      2 * referenced.prompts.size() + pairs.size());
   Renderer renderer(engine, options, progress, total);
   report.shift = renderer.settings().shift;
+  report.frame_noise_correlation = renderer.settings().frame_noise_correlation;
 
   measure_adherence(renderer, adherence, options, report);
   measure_negatives(renderer, green, flat, single, options, report);
@@ -479,7 +481,7 @@ json to_json(const EvaluationReport& r) {
               {"settings",
                {{"steps", o.steps},
                 {"guidance", o.guidance},
-                {"frame_noise_correlation", o.frame_noise_correlation},
+                {"frame_noise_correlation", r.frame_noise_correlation},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
                 {"seed", o.seed},
@@ -519,7 +521,7 @@ std::string format_report(const EvaluationReport& r) {
   std::ostringstream out;
   char line[256];
   const std::string correlation =
-      o.frame_noise_correlation > 0 ? "frame noise correlation " + fixed(o.frame_noise_correlation, 2) + ", " : "";
+      r.frame_noise_correlation > 0 ? "frame noise correlation " + fixed(r.frame_noise_correlation, 2) + ", " : "";
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";

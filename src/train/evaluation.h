@@ -55,7 +55,8 @@ struct EvaluationOptions {
   std::string device = "cpu";       // auto, cpu or cuda
   int steps = 20;                   // sampler steps (the engine's default)
   double guidance = 3.0;  // as the `final` backend renders
-  double frame_noise_correlation = 0.0;  // engine::SamplerSettings::frame_noise_correlation
+  // engine::SamplerSettings::frame_noise_correlation; unset: the model's (config.json)
+  std::optional<double> frame_noise_correlation;
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)
@@ -105,6 +106,7 @@ struct EvaluationReport {
   EvaluationOptions options;
   std::string model;
   double shift = 1.0;  // the sampler's timestep shift (the model's sampling_shift)
+  double frame_noise_correlation = 0.0;  // the sampler's (the option's, else the model's)
   std::vector<AdherenceRow> adherence;
   std::vector<NegativeRow> negatives;
   std::vector<BleedRow> reference_bleed;

@@ -58,6 +58,7 @@ void visit_hyperparameters(Options& o, Visit&& visit) {
   visit("filler_probability", o.filler_probability, std::optional<double>(0.0));
   visit("multiscale_loss_weight", o.multiscale_loss_weight, std::optional<double>(0.0));  // before: MSE only
   visit("offset_noise", o.offset_noise, std::optional<double>(0.0));                      // before: none
+  visit("frame_noise_correlation", o.frame_noise_correlation, std::optional<double>(0.0));  // before: none
   visit("seed", o.seed, std::optional<std::uint64_t>());
 }
 
@@ -248,6 +249,8 @@ void TrainOptions::validate() const {
   require(multiscale_loss_weight >= 0.0 && multiscale_loss_weight <= 100.0, "must be in [0, 100]",
           "--multiscale-loss");
   require(offset_noise >= 0.0 && offset_noise <= 10.0, "must be in [0, 10]", "--offset-noise");
+  require(frame_noise_correlation >= 0.0 && frame_noise_correlation < 1.0, "must be in [0, 1)",
+          "--frame-noise-correlation");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
           "--init-from");
   require(init_from.empty() || autoencoder_dir.empty(), "the weights of --init-from bring their own autoencoder",
@@ -302,6 +305,7 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
     config.pooled_words = config.pooled_words || options.pooled_words;
     config.training_json.clear();
     config.sampling_shift = options.time_shift;
+    config.frame_noise_correlation = options.frame_noise_correlation;
     if (run.initialised_from.contains("autoencoder_training")) {
       run.autoencoder_training = run.initialised_from["autoencoder_training"];
       run.initialised_from.erase("autoencoder_training");
@@ -314,6 +318,7 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
   config = options.config;
   config.pooled_words = config.pooled_words || options.pooled_words;
   config.sampling_shift = options.time_shift;
+  config.frame_noise_correlation = options.frame_noise_correlation;
   if (!options.autoencoder_dir.empty()) {
     // A latent model: the autoencoder stage's latent keys, its weights loaded by load_start_weights.
     const engine::ModelConfig coder = engine::load_model_config(options.autoencoder_dir);
@@ -405,7 +410,8 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     BatchSpec spec{options.batch_size, options.frames, size_for_step(config, options.seed, step),
                    options.conditioning_probability, options.uniform_time_share, options.seed,
                    config.data_channels(), config.is_latent() ? config.latent_factor : 1, options.time_shift,
-                   options.filler_probability, &filler_words, options.offset_noise};
+                   options.filler_probability, &filler_words, options.offset_noise,
+                   options.frame_noise_correlation};
     TrainingBatch batch = make_training_batch(config, tokenizer, spec,
                                               mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));

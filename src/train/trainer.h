@@ -77,6 +77,8 @@ struct TrainOptions {
                                         // (the vocabulary's other words, made-up words): see BatchSpec
   double multiscale_loss_weight = 0.0;  // weight of the pooled error terms (train/flow_loss.h); 0 = MSE
   double offset_noise = 0.0;            // std of ε's constant per clip and channel (BatchSpec); 0 = none
+  double frame_noise_correlation = 0.0; // share of ε common to a clip's frames (BatchSpec); exported as
+                                        // the model's frame_noise_correlation, which it samples with
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;

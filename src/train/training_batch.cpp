@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -145,9 +146,17 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
     const int count = (frames > 2 && draws[i][1].item<float>() < 0.5f) ? 2 : 1;
     batch.given[i].slice(1, 0, count).fill_(1.0);
   }
-  // Drawn last, so a batch without the offset is the same as before the option existed.
+  // Drawn last, in the order the options came, so a batch without them is the same as before they
+  // existed.
+  torch::Tensor offset;
   if (spec.offset_noise > 0.0)
-    batch.noise += spec.offset_noise * torch::randn({b, spec.data_channels, 1, 1, 1}, generator, torch::kFloat32);
+    offset = spec.offset_noise * torch::randn({b, spec.data_channels, 1, 1, 1}, generator, torch::kFloat32);
+  if (const double a = spec.frame_noise_correlation; a > 0.0) {
+    const torch::Tensor shared = torch::randn({b, spec.data_channels, 1, batch.noise.size(3), batch.noise.size(4)},
+                                              generator, torch::kFloat32);
+    batch.noise = std::sqrt(1.0 - a) * batch.noise + std::sqrt(a) * shared;
+  }
+  if (offset.defined()) batch.noise += offset;
   return batch;
 }
 

@@ -39,6 +39,12 @@ struct BatchSpec {
   // at sampling, where x_1 is pure noise, the words then do not steer the palette. With the offset the
   // mean of x_t says little at high t, and only the caption can tell the clip's colours.
   double offset_noise = 0.0;
+  // Share a of each frame's ε that all frames of the clip have in common, ε_f = √(1−a)·ε_f' + √a·ε_shared
+  // (each frame still unit noise; the offset is added after). Why: with independent noise per frame
+  // the model must settle every frame's detail on its own, and its clips flicker; sampling from
+  // correlated noise without training on it steadied the clips but drew busier frames
+  // (docs/ENGINE.md). The model records a in its config and samples with it.
+  double frame_noise_correlation = 0.0;
 };
 
 struct TrainingBatch {

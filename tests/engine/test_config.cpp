@@ -116,6 +116,26 @@ TEST(ModelConfigFile, SamplingShiftRoundTripsDefaultsToOneAndIsChecked) {
   }
 }
 
+TEST(ModelConfigFile, FrameNoiseCorrelationRoundTripsDefaultsToZeroAndIsChecked) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  EXPECT_EQ(model_config_json(config).find("frame_noise_correlation"), std::string::npos);  // 0: as before
+  config.frame_noise_correlation = 0.5;
+  save_model_config(config, dir.path());
+  EXPECT_DOUBLE_EQ(load_model_config(dir.path()).frame_noise_correlation, 0.5);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
+  EXPECT_DOUBLE_EQ(load_model_config(dir.path()).frame_noise_correlation, 0.0);  // models from before the key
+  for (const char* bad : {R"({"frame_noise_correlation": -0.1})", R"({"frame_noise_correlation": 1})"}) {
+    shotgen::testing::write_text(dir.path() / "config.json", bad);
+    try {
+      load_model_config(dir.path());
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("frame_noise_correlation must be in [0, 1)"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ModelConfigFile, LatentKeysOutOfRangeAreErrors) {
   shotgen::testing::TempDir dir;
   save_model_config(test_models::tiny_config(), dir.path());

@@ -26,5 +26,25 @@ TEST(EngineBackend, ParamsSampleOnTheModelsTrainedShift) {
   }
 }
 
+// A model trained on frame-correlated noise samples from it; its takes record the share, and the
+// parameters of a model without it are written as before (their job ids stay the same).
+TEST(EngineBackend, ParamsSampleOnTheModelsTrainedFrameNoiseCorrelation) {
+  shotgen::testing::TempDir dir;
+  engine::ModelConfig config = testing::tiny_model_config();
+  config.frame_noise_correlation = 0.5;
+  engine::Engine::create_random(config, 11).save(dir.path());
+  film::RenderSettings settings;
+  settings.size = {32, 16};
+  const RenderParams correlated =
+      BackendRegistry::shipped(dir.path(), engine::DeviceChoice::Cpu).get("final").params(settings, 8);
+  EXPECT_DOUBLE_EQ(correlated.frame_noise_correlation, 0.5);
+  EXPECT_EQ(RenderParams::from_json(correlated.to_json()), correlated);
+  const RenderParams plain =
+      BackendRegistry::shipped(testing::tiny_model_dir(), engine::DeviceChoice::Cpu).get("final").params(settings, 8);
+  EXPECT_DOUBLE_EQ(plain.frame_noise_correlation, 0.0);
+  EXPECT_EQ(plain.to_json().find("frame_noise_correlation"), std::string::npos);
+  EXPECT_EQ(RenderParams::from_json(plain.to_json()), plain);
+}
+
 }  // namespace
 }  // namespace shotgen::render

@@ -151,6 +151,18 @@ TEST(Trainer, OffsetNoiseIsRecordedAndKeptOnResume) {
       0.3);
 }
 
+TEST(Trainer, FrameNoiseCorrelationIsRecordedKeptOnResumeAndExportedForSampling) {
+  testing::TempDir plain, correlated;
+  expect_option_changes_the_update_and_survives_resume(
+      plain.path(), correlated.path(),
+      [](TrainOptions& o, bool on) { o.frame_noise_correlation = on ? 0.5 : 0.0; }, "frame_noise_correlation", 0.5);
+  // The exported model samples from the noise it was trained on.
+  const engine::Engine engine = engine::Engine::load(correlated.path() / "model", engine::DeviceChoice::Cpu);
+  EXPECT_DOUBLE_EQ(engine.info().config.frame_noise_correlation, 0.5);
+  EXPECT_DOUBLE_EQ(engine::Engine::load(plain.path() / "model", engine::DeviceChoice::Cpu).info().config.frame_noise_correlation,
+                   0.0);
+}
+
 TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {
   testing::TempDir dir;
   TrainOptions options = tiny_options(dir.path(), 1);
@@ -270,6 +282,9 @@ TEST(Trainer, ValidatesOptions) {
   options.offset_noise = -0.1;
   EXPECT_THROW(options.validate(), Error);
   options.offset_noise = 0.2;
+  options.frame_noise_correlation = 1.0;  // no frame noise of its own left
+  EXPECT_THROW(options.validate(), Error);
+  options.frame_noise_correlation = 0.5;
   options.init_from = "elsewhere/checkpoint";
   EXPECT_NO_THROW(options.validate());
   options.resume = true;  // continue this run, or start from another: not both

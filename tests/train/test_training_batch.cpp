@@ -83,6 +83,33 @@ TEST_F(BatchFixture, OffsetNoiseIsOneConstantPerClipAndChannelOnTheSameDraws) {
   EXPECT_LT(a.noise.mean({2, 3, 4}).abs().max().item<float>(), 0.2f);
 }
 
+TEST_F(BatchFixture, FrameNoiseCorrelationSharesNoiseAcrossFramesAndKeepsUnitVariance) {
+  BatchSpec plain{64, 4, {16, 16}, 0.5, 0.5, 3};
+  plain.offset_noise = 0.3;
+  BatchSpec correlated = plain;
+  correlated.frame_noise_correlation = 0.5;
+  const TrainingBatch a = make_training_batch(config, tokenizer, plain, 5, 0);
+  const TrainingBatch b = make_training_batch(config, tokenizer, correlated, 5, 0);
+  EXPECT_TRUE(torch::equal(a.t, b.t));
+  EXPECT_TRUE(torch::equal(a.given, b.given));
+  EXPECT_TRUE(torch::equal(a.clean, b.clean));
+  // Correlation between frames' noise at the same pixel, the offset taken out (it is constant over
+  // frames and pixels, so the per-clip-and-channel mean removes it).
+  auto frame_correlation = [](const torch::Tensor& noise) {
+    const torch::Tensor centred = noise - noise.mean({2, 3, 4}, true);
+    const torch::Tensor f0 = centred.select(2, 0), f1 = centred.select(2, 1);
+    return ((f0 * f1).mean() / (f0.std() * f1.std())).item<double>();
+  };
+  EXPECT_NEAR(frame_correlation(a.noise), 0.0, 0.05);
+  EXPECT_NEAR(frame_correlation(b.noise), 0.5, 0.05);
+  // Each frame is still unit noise (the offset's 0.3 std on top).
+  const torch::Tensor per_frame = b.noise - b.noise.mean({2, 3, 4}, true);
+  EXPECT_NEAR(per_frame.std().item<double>(), 1.0, 0.05);
+  // The offset is the same draw as without the correlation: the clips' channel means agree.
+  EXPECT_LT((a.noise.mean({2, 3, 4}) - b.noise.mean({2, 3, 4})).abs().max().item<float>(), 0.25f);
+  EXPECT_GT(a.noise.mean({2, 3, 4}).std().item<double>(), 0.2);
+}
+
 TEST(FillerWords, CaptionPartsStayInOrderAndOnlyFillerIsAdded) {
   const std::string caption = "flat 2D animation, pan left, night scene, teal and orange";
   const std::vector<std::string> words = {"lighthouse", "lantern", "harbor"};

@@ -25,7 +25,8 @@ const std::set<std::string>& config_keys() {
       "text_heads",   "max_tokens",    "vocab_file",     "hash_buckets",
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
       "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
-      "latent_factor", "autoencoder_width", "sampling_shift", "pooled_words", "training"};
+      "latent_factor", "autoencoder_width", "sampling_shift", "frame_noise_correlation", "pooled_words",
+      "training"};
   return keys;
 }
 
@@ -102,6 +103,8 @@ void ModelConfig::validate(const std::string& where) const {
           where);
   require(window_frames >= 1, "window_frames must be at least 1", where);
   require(sampling_shift > 0.0 && sampling_shift <= 100.0, "sampling_shift must be in (0, 100]", where);
+  require(frame_noise_correlation >= 0.0 && frame_noise_correlation < 1.0,
+          "frame_noise_correlation must be in [0, 1)", where);
   require(overlap_frames >= 0 && overlap_frames < window_frames,
           "overlap_frames must be in [0, window_frames)", where);
   for (const FrameSize& size : trained_sizes)
@@ -161,6 +164,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "window_frames", config.window_frames, where);
   read_key(root, "overlap_frames", config.overlap_frames, where);
   read_key(root, "sampling_shift", config.sampling_shift, where);
+  read_key(root, "frame_noise_correlation", config.frame_noise_correlation, where);
   read_key(root, "reference_groups", config.reference_groups, where);
   read_key(root, "reference_tokens_per_group", config.reference_tokens_per_group, where);
   read_key(root, "max_references", config.max_references, where);
@@ -227,6 +231,7 @@ std::string model_config_json(const ModelConfig& config) {
   root["window_frames"] = config.window_frames;
   root["overlap_frames"] = config.overlap_frames;
   if (config.sampling_shift != 1.0) root["sampling_shift"] = config.sampling_shift;
+  if (config.frame_noise_correlation != 0.0) root["frame_noise_correlation"] = config.frame_noise_correlation;
   json sizes = json::array();
   for (const FrameSize& size : config.trained_sizes) sizes.push_back({size.width, size.height});
   root["trained_sizes"] = sizes;

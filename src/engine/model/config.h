@@ -57,6 +57,9 @@ struct ModelConfig {
   // The timestep shift the weights were trained with (train/training_batch.h): the sampler's schedule
   // uses it unless a request names another, so the steps fall where the model learnt.
   double sampling_shift = 1.0;
+  // The share of the starting noise common to a clip's frames that the weights were trained with
+  // (train/training_batch.h); the sampler uses it unless a request names another.
+  double frame_noise_correlation = 0.0;
   // References: each reference image becomes `reference_tokens_per_group` tokens per group.
   std::vector<std::string> reference_groups{"palette", "lighting", "texture", "composition"};
   int reference_tokens_per_group = 2;
