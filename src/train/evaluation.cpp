@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -271,22 +272,35 @@ void measure_adherence(Renderer& renderer, const std::vector<SuitePrompt>& adher
   std::vector<analyze::ClipAnalysis> world_clips;
   for (const SuitePrompt& p : adherence)
     world_clips.push_back(analyze::analyze_clip(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed)));
+  // Each dimension as words: the value a clip was asked for and the value its analysis measured.
   struct Dimension {
     const char* name;
-    std::function<bool(const analyze::ClipAnalysis&, const world::ClipAttributes&)> matches;
+    std::function<std::string_view(const world::ClipAttributes&)> asked;
+    std::function<std::string_view(const analyze::ClipAnalysis&)> measured;
   };
   const std::vector<Dimension> dimensions{
-      {"palette", [](const auto& m, const auto& a) { return m.palette.palette == a.palette; }},
-      {"lighting", [](const auto& m, const auto& a) { return m.key.lighting == a.lighting; }},
-      {"camera", [](const auto& m, const auto& a) { return m.motion.camera == a.camera; }},
-      {"style", [](const auto& m, const auto& a) { return m.style.style == a.style; }},
-      {"characters", [](const auto& m, const auto& a) { return m.characters.characters == a.characters; }},
+      {"palette", [](const auto& a) { return world::word(a.palette); },
+       [](const auto& m) { return world::word(m.palette.palette); }},
+      {"lighting", [](const auto& a) { return world::word(a.lighting); },
+       [](const auto& m) { return world::word(m.key.lighting); }},
+      {"camera", [](const auto& a) { return world::word(a.camera); },
+       [](const auto& m) { return world::word(m.motion.camera); }},
+      {"style", [](const auto& a) { return world::word(a.style); },
+       [](const auto& m) { return world::word(m.style.style); }},
+      {"characters", [](const auto& a) { return world::word(a.characters); },
+       [](const auto& m) { return world::word(m.characters.characters); }},
   };
   for (const Dimension& d : dimensions) {
     AdherenceRow row{d.name, static_cast<int>(adherence.size())};
     for (std::size_t i = 0; i < adherence.size(); ++i) {
-      row.matches += d.matches(generated[i], adherence[i].attributes);
-      row.world_matches += d.matches(world_clips[i], adherence[i].attributes);
+      const std::string asked(d.asked(adherence[i].attributes));
+      const std::string drawn(d.measured(generated[i]));
+      auto value = std::find_if(row.values.begin(), row.values.end(), [&](const auto& v) { return v.asked == asked; });
+      if (value == row.values.end()) value = row.values.insert(row.values.end(), ValueAdherence{asked});
+      ++value->clips;
+      if (drawn == asked) ++value->matches, ++row.matches;
+      else ++value->drawn_instead[drawn];
+      row.world_matches += d.measured(world_clips[i]) == asked;
     }
     report.adherence.push_back(row);
   }
@@ -461,12 +475,17 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
 
 json to_json(const EvaluationReport& r) {
   json adherence = json::array(), negatives = json::array(), bleed = json::array();
-  for (const AdherenceRow& row : r.adherence)
+  for (const AdherenceRow& row : r.adherence) {
+    json values = json::array();
+    for (const ValueAdherence& v : row.values)
+      values.push_back({{"asked", v.asked}, {"clips", v.clips}, {"matches", v.matches}, {"drawn_instead", v.drawn_instead}});
     adherence.push_back({{"dimension", row.dimension},
                          {"clips", row.clips},
                          {"matches", row.matches},
                          {"share", row.share()},
-                         {"world_share", row.world_share()}});
+                         {"world_share", row.world_share()},
+                         {"values", values}});
+  }
   for (const NegativeRow& row : r.negatives)
     negatives.push_back({{"negative", row.negative},
                          {"measure", row.measure},
@@ -532,6 +551,20 @@ std::string format_report(const EvaluationReport& r) {
                   row.matches, row.clips, percent(row.world_share()).c_str());
     out << line;
   }
+  out << "\nadherence by value (drawn as asked / asked; what was drawn instead, most often first)\n";
+  for (const AdherenceRow& row : r.adherence)
+    for (std::size_t k = 0; k < row.values.size(); ++k) {
+      const ValueAdherence& v = row.values[k];
+      std::vector<std::pair<int, std::string>> instead;
+      for (const auto& [drawn, clips] : v.drawn_instead) instead.emplace_back(-clips, drawn);
+      std::sort(instead.begin(), instead.end());
+      std::string misses;
+      for (const auto& [negative_clips, drawn] : instead)
+        misses += (misses.empty() ? "" : ", ") + drawn + " " + std::to_string(-negative_clips);
+      std::snprintf(line, sizeof line, "  %-12s %-20s %2d/%-3d %s\n", k == 0 ? row.dimension.c_str() : "",
+                    v.asked.c_str(), v.matches, v.clips, misses.c_str());
+      out << line;
+    }
   std::snprintf(line, sizeof line, "\n%-50s %9s %9s %8s\n", "negative effect (same prompts and seeds)", "without",
                 "with", "change");
   out << line;

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,11 +70,21 @@ struct EvaluationOptions {
   void validate() const;  // throws shotgen::Error naming the option
 };
 
+// One value the suite asks for (e.g. lighting "low-key"): how often the model drew it and what the
+// analyzer measured instead, so a dimension's share can be traced to the values that fail.
+struct ValueAdherence {
+  std::string asked;
+  int clips = 0;
+  int matches = 0;
+  std::map<std::string, int> drawn_instead;  // measured value → clips, over the misses
+};
+
 struct AdherenceRow {
   std::string dimension;  // "palette", "lighting", "camera", "style", "characters"
   int clips = 0;
   int matches = 0;        // generated clips measured as the prompt asked
   int world_matches = 0;  // the world's own clips of the same attributes, same analyzer
+  std::vector<ValueAdherence> values;  // per asked value, in the order the suite first asks it
   double share() const { return clips ? static_cast<double>(matches) / clips : 0.0; }
   double world_share() const { return clips ? static_cast<double>(world_matches) / clips : 0.0; }
 };

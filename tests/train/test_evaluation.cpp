@@ -45,7 +45,23 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
     EXPECT_GE(row.matches, 0);
     EXPECT_LE(row.matches, row.clips);
     EXPECT_LE(row.world_matches, row.clips);
+    // The per-value breakdown adds up to the row: every clip once, as a match or as what was drawn.
+    int clips = 0, matches = 0;
+    for (const ValueAdherence& v : row.values) {
+      int misses = 0;
+      for (const auto& [drawn, count] : v.drawn_instead) {
+        EXPECT_NE(drawn, v.asked);
+        misses += count;
+      }
+      EXPECT_EQ(v.matches + misses, v.clips) << row.dimension << " " << v.asked;
+      clips += v.clips;
+      matches += v.matches;
+    }
+    EXPECT_EQ(clips, row.clips);
+    EXPECT_EQ(matches, row.matches);
   }
+  // The suite cycles every camera move: seven clips, seven values.
+  EXPECT_EQ(report.adherence[2].values.size(), 7u);
   // The world's own clips mostly measure as they were made (the analyzers' ceiling).
   int world_total = 0;
   for (const AdherenceRow& row : report.adherence) world_total += row.world_matches;
@@ -79,6 +95,8 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
 
   const nlohmann::json json = to_json(report);
   EXPECT_EQ(json["adherence"].size(), 5u);
+  EXPECT_EQ(json["adherence"][2]["values"].size(), 7u);
+  EXPECT_TRUE(json["adherence"][0]["values"][0].contains("drawn_instead"));
   EXPECT_EQ(json["negatives"][1]["negative"], "photorealistic, live action, 3D render");
   EXPECT_EQ(json["reference_bleed"]["rows"].size(), 4u);
   EXPECT_TRUE(json["temporal"].contains("generated_flicker"));
@@ -93,7 +111,7 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_TRUE(json["caption_use"][0].contains("gain"));
   EXPECT_TRUE(json["caption_use"][0].contains("mean_gain"));
   const std::string table = format_report(report);
-  for (const char* part : {"adherence", "palette", "negative effect", "reference bleed", "flicker", "sharpness",
+  for (const char* part : {"adherence", "palette", "adherence by value", "pan left", "negative effect", "reference bleed", "flicker", "sharpness",
                            "caption use", "speed"})
     EXPECT_NE(table.find(part), std::string::npos) << part;
 }
