@@ -52,7 +52,9 @@ void run_model_info(const ModelInfoOptions& options) {
             << c.text_width << ", depth " << c.text_depth << ")\n"
             << "parameters:   " << info.parameter_count << "\n"
             << "vocabulary:   " << info.vocabulary_size << " ids (" << info.vocabulary_words << " words + "
-            << info.hash_buckets << " hash buckets + pad/start), " << c.max_tokens << " tokens max\n"
+            << info.hash_buckets << " hash buckets + "
+            << (c.compound_words.empty() ? "" : std::to_string(c.compound_words.size()) + " compound words + ")
+            << "pad/start), " << c.max_tokens << " tokens max\n"
             << "window:       " << info.window_frames << " frames (long shots overlap " << c.overlap_frames
             << " frames)\n"
             << "trained at:   " << sizes << "\n"

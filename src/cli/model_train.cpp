@@ -101,6 +101,9 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--frame-noise-correlation", o.frame_noise_correlation,
                   "Share of the noise common to a clip's frames, for steadier clips; the model samples with it")
       ->capture_default_str();
+  sub->add_flag("--compound-words", o.compound_words,
+                "Keep hyphenated caption words (low-key, golden-hour) whole, one token each (with --init-from: "
+                "added to its model)");
   sub->add_flag("--pooled-words", o.pooled_words,
                 "Give the denoiser the prompt's words pooled from their embeddings (with --init-from: added to its model)");
   sub->add_option("--init-from", o.init_from,

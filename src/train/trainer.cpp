@@ -23,6 +23,7 @@
 #include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
 #include "train/adamw.h"
+#include "train/compound_embedding.h"
 #include "train/flow_loss.h"
 #include "train/loss_log.h"
 #include "train/training_batch.h"
@@ -253,6 +254,7 @@ void TrainOptions::validate() const {
           "--frame-noise-correlation");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
           "--init-from");
+  require(!compound_words || !resume, "a resumed run keeps its checkpoint's vocabulary", "--compound-words");
   require(init_from.empty() || autoencoder_dir.empty(), "the weights of --init-from bring their own autoencoder",
           "--autoencoder");
   require(checkpoint_every >= 0, "must not be negative", "--checkpoint-every");
@@ -303,6 +305,7 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
     config = engine::load_model_config(options.init_from);
     run.initialised_from = source_run(options.init_from, config);
     config.pooled_words = config.pooled_words || options.pooled_words;
+    if (options.compound_words && config.compound_words.empty()) config.compound_words = caption_compound_words();
     config.training_json.clear();
     config.sampling_shift = options.time_shift;
     config.frame_noise_correlation = options.frame_noise_correlation;
@@ -317,6 +320,7 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
   }
   config = options.config;
   config.pooled_words = config.pooled_words || options.pooled_words;
+  if (options.compound_words) config.compound_words = caption_compound_words();
   config.sampling_shift = options.time_shift;
   config.frame_noise_correlation = options.frame_noise_correlation;
   if (!options.autoencoder_dir.empty()) {
@@ -346,8 +350,16 @@ void load_start_weights(engine::ShotModelImpl& model, engine::ShotModelImpl& ema
     const engine::MayBeMissing added = [&](const std::string& name) {
       return options.pooled_words && name.rfind("denoiser.word_embed.", 0) == 0;
     };
-    engine::load_weights(model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"), added);
-    engine::load_weights(ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"), added);
+    // Compound words added to a source without them: their embedding rows are appended first.
+    const engine::ModelConfig source = engine::load_model_config(options.init_from);
+    auto load = [&](engine::ShotModelImpl& target, const fs::path& file) {
+      engine::SafetensorsFile weights = engine::read_safetensors(file);
+      if (source.compound_words.empty() && !model.config.compound_words.empty())
+        add_compound_rows(weights, source, model.config.compound_words, file.string());
+      engine::load_weights(target, weights, file.string(), added);
+    };
+    load(model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"));
+    load(ema, options.init_from / (checkpoint ? "ema.safetensors" : "weights.safetensors"));
   } else {
     if (model.config.is_latent()) {
       if (options.autoencoder_dir.empty())
@@ -402,7 +414,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
     optimizer.load_state(engine::read_safetensors(resume_from / "optimizer.safetensors"),
                          (resume_from / "optimizer.safetensors").string());
 
-  const engine::Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens);
+  const engine::Tokenizer tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens, config.compound_words);
   LossLog loss_log(out / "loss.csv", run.step, options.resume);
 
   const std::vector<std::string> filler_words = filler_words_of(config);

@@ -59,6 +59,10 @@ struct TrainOptions {
   // architecture; with init_from, added to the source's (zero-initialised: the run starts from the
   // source's function).
   bool pooled_words = false;
+  // Keep the world captions' hyphenated words whole, one token each (config compound_words,
+  // engine/text/tokenizer.h): part of a fresh run's vocabulary; with init_from, added to a source
+  // without them (train/compound_embedding.h).
+  bool compound_words = false;
   std::int64_t max_steps = 0;  // stop after this many steps in total (0 = no step limit)
   double minutes = 0.0;        // stop after this much training wall time in total (0 = none)
   int batch_size = 16;

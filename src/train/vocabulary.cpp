@@ -12,11 +12,31 @@
 namespace shotgen::train {
 namespace {
 
-template <class Values>
-void add_phrasings(const Values& values, std::set<std::string>& words) {
-  for (auto value : values)
-    for (std::string_view phrase : world::phrasings(value))
-      for (std::string& w : engine::split_words(phrase)) words.insert(std::move(w));
+// Every text a world caption is made of: each value's phrasings, the reference dimensions' words and
+// the caption generator's own phrases (actions, mood decorations, negated styles), drawn at random:
+// 4096 captions give each of them hundreds of chances to appear.
+std::vector<std::string> caption_texts() {
+  std::vector<std::string> texts;
+  auto add_phrasings = [&](const auto& values) {
+    for (auto value : values)
+      for (std::string_view phrase : world::phrasings(value)) texts.emplace_back(phrase);
+  };
+  add_phrasings(world::kStyles);
+  add_phrasings(world::kCameraMoves);
+  add_phrasings(world::kLenses);
+  add_phrasings(world::kCompositions);
+  add_phrasings(world::kLightings);
+  add_phrasings(world::kPalettes);
+  add_phrasings(world::kAtmospheres);
+  add_phrasings(world::kCharacters);
+  add_phrasings(world::kMoods);
+  for (world::ReferenceDimension d : world::kReferenceDimensions) texts.emplace_back(world::word(d));
+  world::Rng rng(0x70CAB);
+  for (int i = 0; i < 4096; ++i) {
+    world::ClipAttributes attributes = world::sample_attributes(rng);
+    for (const world::CaptionPart& part : world::caption_parts(attributes, rng)) texts.push_back(part.text);
+  }
+  return texts;
 }
 
 void add_words(std::string_view text, std::set<std::string>& words) {
@@ -27,24 +47,16 @@ void add_words(std::string_view text, std::set<std::string>& words) {
 
 std::vector<std::string> caption_vocabulary() {
   std::set<std::string> words;
-  add_phrasings(world::kStyles, words);
-  add_phrasings(world::kCameraMoves, words);
-  add_phrasings(world::kLenses, words);
-  add_phrasings(world::kCompositions, words);
-  add_phrasings(world::kLightings, words);
-  add_phrasings(world::kPalettes, words);
-  add_phrasings(world::kAtmospheres, words);
-  add_phrasings(world::kCharacters, words);
-  add_phrasings(world::kMoods, words);
-  for (world::ReferenceDimension d : world::kReferenceDimensions) add_words(world::word(d), words);
-  // The caption generator's own phrases (actions, mood decorations, negated styles) are drawn at
-  // random: 4096 captions give each of them hundreds of chances to appear.
-  world::Rng rng(0x70CAB);
-  for (int i = 0; i < 4096; ++i) {
-    world::ClipAttributes attributes = world::sample_attributes(rng);
-    for (const world::CaptionPart& part : world::caption_parts(attributes, rng)) add_words(part.text, words);
-  }
+  for (const std::string& text : caption_texts()) add_words(text, words);
   return {words.begin(), words.end()};
+}
+
+std::vector<std::string> caption_compound_words() {
+  std::set<std::string> compounds;
+  for (const std::string& text : caption_texts())
+    for (std::string& word : engine::split_hyphenated_words(text))
+      if (word.find('-') != std::string::npos) compounds.insert(std::move(word));
+  return {compounds.begin(), compounds.end()};
 }
 
 std::vector<std::string> example_prompt_texts(const std::filesystem::path& projects_dir) {

@@ -14,6 +14,10 @@ namespace shotgen::train {
 // can pick appears (checked by test_vocabulary). Sorted, unique, lower-case.
 std::vector<std::string> caption_vocabulary();
 
+// The hyphenated words of the world's captions ("low-key", "golden-hour", …), sorted: the compound
+// words a model trained with `--compound-words` keeps whole (engine/text/tokenizer.h).
+std::vector<std::string> caption_compound_words();
+
 // The prompt texts of every projects_dir/*/film.toml: style block, negative block, look values,
 // actions, scene and shot negatives, reference descriptions. Films that fail to load are skipped
 // (they are examples, not training input). Sorted by project directory.

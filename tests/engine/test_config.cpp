@@ -136,6 +136,29 @@ TEST(ModelConfigFile, FrameNoiseCorrelationRoundTripsDefaultsToZeroAndIsChecked)
   }
 }
 
+TEST(ModelConfigFile, CompoundWordsRoundTripAddTokensAndAreChecked) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  const int plain_size = config.vocabulary_size();
+  EXPECT_EQ(model_config_json(config).find("compound_words"), std::string::npos);  // none: written as before
+  config.compound_words = {"golden-hour", "low-key"};
+  EXPECT_EQ(config.vocabulary_size(), plain_size + 2);
+  save_model_config(config, dir.path());
+  EXPECT_EQ(load_model_config(dir.path()).compound_words, config.compound_words);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"width": 64, "heads": 4})");
+  EXPECT_TRUE(load_model_config(dir.path()).compound_words.empty());  // models from before the key
+  for (const char* bad : {R"({"compound_words": ["lowkey"]})", R"({"compound_words": ["Low-key"]})",
+                          R"({"compound_words": ["low--key"]})", R"({"compound_words": ["low-key", "low-key"]})"}) {
+    shotgen::testing::write_text(dir.path() / "config.json", bad);
+    try {
+      load_model_config(dir.path());
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("compound_words entry"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ModelConfigFile, LatentKeysOutOfRangeAreErrors) {
   shotgen::testing::TempDir dir;
   save_model_config(test_models::tiny_config(), dir.path());

@@ -13,9 +13,13 @@
 #include "core/error.h"
 #include "engine/engine.h"
 #include "engine/io/safetensors.h"
+#include "engine/io/weights.h"
+#include "engine/model/config.h"
+#include "engine/text/tokenizer.h"
 #include "support/test_support.h"
 #include "train/tiny_config.h"
 #include "train/tiny_training.h"
+#include "train/vocabulary.h"
 
 namespace shotgen::train {
 namespace {
@@ -161,6 +165,54 @@ TEST(Trainer, FrameNoiseCorrelationIsRecordedKeptOnResumeAndExportedForSampling)
   EXPECT_DOUBLE_EQ(engine.info().config.frame_noise_correlation, 0.5);
   EXPECT_DOUBLE_EQ(engine::Engine::load(plain.path() / "model", engine::DeviceChoice::Cpu).info().config.frame_noise_correlation,
                    0.0);
+}
+
+// Compound words added to a trained model: the token embedding keeps every row it had and gains one
+// per compound, the mean of its parts' rows; the exported model tokenizes "low-key" as one word.
+TEST(Trainer, InitFromWithCompoundWordsAppendsTheirEmbeddingRows) {
+  testing::TempDir source, tuned;
+  train(tiny_options(source.path(), 2));
+  TrainOptions options = tiny_options(tuned.path(), 1);
+  options.init_from = source.path() / "checkpoint";
+  options.compound_words = true;
+  options.learning_rate = 1e-9;  // so small that the weights stay the source's
+  const TrainSummary summary = train(options);
+
+  const engine::ModelConfig before = engine::load_model_config(source.path() / "checkpoint");
+  const engine::ModelConfig after = engine::load_model_config(summary.exported);
+  EXPECT_TRUE(before.compound_words.empty());
+  EXPECT_EQ(after.compound_words, caption_compound_words());
+  EXPECT_EQ(after.vocabulary, before.vocabulary);
+  const std::string name = "text_encoder.token_embedding.weight";
+  const torch::Tensor old_rows =
+      engine::tensor_from_bytes(engine::read_safetensors(source.path() / "checkpoint" / "model.safetensors").tensors.at(name));
+  const torch::Tensor new_rows =
+      engine::tensor_from_bytes(engine::read_safetensors(tuned.path() / "checkpoint" / "model.safetensors").tensors.at(name));
+  ASSERT_EQ(new_rows.size(0), old_rows.size(0) + static_cast<std::int64_t>(after.compound_words.size()));
+  EXPECT_TRUE(torch::allclose(new_rows.slice(0, 0, old_rows.size(0)), old_rows, 1e-5, 1e-6));
+  const engine::Tokenizer split(before.vocabulary, before.hash_buckets, before.max_tokens);
+  const auto low_key = std::find(after.compound_words.begin(), after.compound_words.end(), "low-key");
+  ASSERT_NE(low_key, after.compound_words.end());
+  const torch::Tensor parts_mean = (old_rows[split.word_id("low")] + old_rows[split.word_id("key")]) / 2;
+  EXPECT_TRUE(torch::allclose(new_rows[old_rows.size(0) + (low_key - after.compound_words.begin())], parts_mean, 1e-4, 1e-5));
+
+  // The exported model loads and draws from a prompt with the compound.
+  engine::Engine engine = engine::Engine::load(summary.exported, engine::DeviceChoice::Cpu);
+  EXPECT_EQ(engine.info().config.compound_words, after.compound_words);
+  engine::GenerationRequest request;
+  request.positive = "low-key lighting";
+  request.frames = 4;
+  request.width = 32;
+  request.height = 16;
+  engine::SamplerSettings settings;
+  settings.steps = 2;
+  EXPECT_EQ(engine.generate({request}, settings).size(), 1u);
+
+  // A resumed run keeps its checkpoint's vocabulary.
+  TrainOptions resumed = tiny_options(tuned.path(), 2);
+  resumed.resume = true;
+  resumed.compound_words = true;
+  EXPECT_THROW(train(resumed), Error);
 }
 
 TEST(Trainer, RefusesToResumeNothingOrOverwriteACheckpoint) {

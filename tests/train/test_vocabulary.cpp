@@ -29,6 +29,18 @@ TEST(Vocabulary, CoversEveryWordOfCaptionsFromOtherSeeds) {
     EXPECT_TRUE(contains(words, word)) << word;
 }
 
+TEST(Vocabulary, CompoundWordsAreTheCaptionsHyphenatedWordsMadeOfVocabularyWords) {
+  const std::vector<std::string> compounds = caption_compound_words();
+  ASSERT_TRUE(std::is_sorted(compounds.begin(), compounds.end()));
+  for (const char* word : {"low-key", "high-key", "golden-hour", "wide-angle"})
+    EXPECT_TRUE(contains(compounds, word)) << word;
+  const std::vector<std::string> words = caption_vocabulary();
+  for (const std::string& compound : compounds) {
+    EXPECT_NE(compound.find('-'), std::string::npos) << compound;
+    for (const std::string& part : engine::split_words(compound)) EXPECT_TRUE(contains(words, part)) << compound;
+  }
+}
+
 TEST(Vocabulary, AddsTheExampleProjectsPromptWords) {
   const std::vector<std::string> texts = example_prompt_texts(testing::projects_dir());
   ASSERT_FALSE(texts.empty());

@@ -12,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/path_within.h"
+#include "engine/text/tokenizer.h"
 
 namespace shotgen::engine {
 namespace {
@@ -26,7 +27,7 @@ const std::set<std::string>& config_keys() {
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
       "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
       "latent_factor", "autoencoder_width", "sampling_shift", "frame_noise_correlation", "pooled_words",
-      "training"};
+      "compound_words", "training"};
   return keys;
 }
 
@@ -105,6 +106,16 @@ void ModelConfig::validate(const std::string& where) const {
   require(sampling_shift > 0.0 && sampling_shift <= 100.0, "sampling_shift must be in (0, 100]", where);
   require(frame_noise_correlation >= 0.0 && frame_noise_correlation < 1.0,
           "frame_noise_correlation must be in [0, 1)", where);
+  require(compound_words.size() <= 4096, "compound_words must hold at most 4096 words", where);
+  std::set<std::string> compounds;
+  for (const std::string& word : compound_words) {
+    const std::vector<std::string> parts = split_words(word);
+    std::string joined;
+    for (const std::string& part : parts) joined += (joined.empty() ? "" : "-") + part;
+    require(parts.size() >= 2 && joined == word,
+            "compound_words entry " + quoted_word(word) + " is not lower-case words joined by single hyphens", where);
+    require(compounds.insert(word).second, "compound_words entry " + quoted_word(word) + " appears twice", where);
+  }
   require(overlap_frames >= 0 && overlap_frames < window_frames,
           "overlap_frames must be in [0, window_frames)", where);
   for (const FrameSize& size : trained_sizes)
@@ -161,6 +172,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "max_tokens", config.max_tokens, where);
   read_key(root, "vocab_file", config.vocab_file, where);
   read_key(root, "hash_buckets", config.hash_buckets, where);
+  read_key(root, "compound_words", config.compound_words, where);
   read_key(root, "window_frames", config.window_frames, where);
   read_key(root, "overlap_frames", config.overlap_frames, where);
   read_key(root, "sampling_shift", config.sampling_shift, where);
@@ -228,6 +240,7 @@ std::string model_config_json(const ModelConfig& config) {
   root["max_tokens"] = config.max_tokens;
   root["vocab_file"] = config.vocab_file;
   root["hash_buckets"] = config.hash_buckets;
+  if (!config.compound_words.empty()) root["compound_words"] = config.compound_words;
   root["window_frames"] = config.window_frames;
   root["overlap_frames"] = config.overlap_frames;
   if (config.sampling_shift != 1.0) root["sampling_shift"] = config.sampling_shift;

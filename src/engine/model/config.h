@@ -50,6 +50,9 @@ struct ModelConfig {
   std::string vocab_file = "vocab.txt";
   std::vector<std::string> vocabulary;  // contents of vocab_file, one word per line
   int hash_buckets = 1024;
+  // Hyphenated words the tokenizer keeps whole ("low-key"), each one token after the hash buckets
+  // (engine/text/tokenizer.h says why). Empty for models from before: they split every hyphen.
+  std::vector<std::string> compound_words;
   // Clips.
   int window_frames = 8;   // frames the model sees at once (the trained window)
   int overlap_frames = 2;  // frames a long shot's next window takes clean from the previous one
@@ -73,7 +76,9 @@ struct ModelConfig {
   // Pixels per side of one denoiser patch (a request's size must be a multiple of 16, which this divides).
   int pixels_per_patch() const { return is_latent() ? latent_factor * patch_size : patch_size; }
 
-  int vocabulary_size() const { return 2 + static_cast<int>(vocabulary.size()) + hash_buckets; }
+  int vocabulary_size() const {
+    return 2 + static_cast<int>(vocabulary.size()) + hash_buckets + static_cast<int>(compound_words.size());
+  }
   int reference_token_count() const {
     return max_references * static_cast<int>(reference_groups.size()) * reference_tokens_per_group;
   }

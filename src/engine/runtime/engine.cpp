@@ -126,7 +126,7 @@ torch::Device resolve_device(DeviceChoice choice) {
 
 Engine::Impl::Impl(ModelConfig config_, torch::Device device_)
     : config(std::move(config_)),
-      tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens),
+      tokenizer(config.vocabulary, config.hash_buckets, config.max_tokens, config.compound_words),
       device(device_),
       model(config) {}
 
