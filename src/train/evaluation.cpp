@@ -555,12 +555,10 @@ std::string format_report(const EvaluationReport& r) {
   for (const AdherenceRow& row : r.adherence)
     for (std::size_t k = 0; k < row.values.size(); ++k) {
       const ValueAdherence& v = row.values[k];
-      std::vector<std::pair<int, std::string>> instead;
-      for (const auto& [drawn, clips] : v.drawn_instead) instead.emplace_back(-clips, drawn);
-      std::sort(instead.begin(), instead.end());
+      std::vector<std::pair<std::string, int>> instead(v.drawn_instead.begin(), v.drawn_instead.end());
+      std::stable_sort(instead.begin(), instead.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
       std::string misses;
-      for (const auto& [negative_clips, drawn] : instead)
-        misses += (misses.empty() ? "" : ", ") + drawn + " " + std::to_string(-negative_clips);
+      for (const auto& [drawn, clips] : instead) misses += (misses.empty() ? "" : ", ") + drawn + " " + std::to_string(clips);
       std::snprintf(line, sizeof line, "  %-12s %-20s %2d/%-3d %s\n", k == 0 ? row.dimension.c_str() : "",
                     v.asked.c_str(), v.matches, v.clips, misses.c_str());
       out << line;

@@ -279,6 +279,9 @@ struct RunStart {
   engine::ModelConfig config;
   RunState run;
   fs::path resume_from;  // the checkpoint continued, if resuming
+  // --init-from's config when --compound-words added compound words it lacked: its token embedding
+  // gains their rows on load (train/compound_embedding.h).
+  std::optional<engine::ModelConfig> compounds_added_to;
 };
 
 RunStart start_run(TrainOptions& options, const fs::path& out) {
@@ -305,7 +308,10 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
     config = engine::load_model_config(options.init_from);
     run.initialised_from = source_run(options.init_from, config);
     config.pooled_words = config.pooled_words || options.pooled_words;
-    if (options.compound_words && config.compound_words.empty()) config.compound_words = caption_compound_words();
+    if (options.compound_words && config.compound_words.empty()) {
+      start.compounds_added_to = config;
+      config.compound_words = caption_compound_words();
+    }
     config.training_json.clear();
     config.sampling_shift = options.time_shift;
     config.frame_noise_correlation = options.frame_noise_correlation;
@@ -339,8 +345,8 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
 
 // The weights `model` and its EMA start from, as start_run decided; both are initialised first.
 void load_start_weights(engine::ShotModelImpl& model, engine::ShotModelImpl& ema, const TrainOptions& options,
-                        const fs::path& resume_from) {
-  if (!resume_from.empty()) {
+                        const RunStart& start) {
+  if (const fs::path& resume_from = start.resume_from; !resume_from.empty()) {
     engine::load_weights(model, resume_from / "model.safetensors");
     engine::load_weights(ema, resume_from / "ema.safetensors");
   } else if (!options.init_from.empty()) {
@@ -350,12 +356,10 @@ void load_start_weights(engine::ShotModelImpl& model, engine::ShotModelImpl& ema
     const engine::MayBeMissing added = [&](const std::string& name) {
       return options.pooled_words && name.rfind("denoiser.word_embed.", 0) == 0;
     };
-    // Compound words added to a source without them: their embedding rows are appended first.
-    const engine::ModelConfig source = engine::load_model_config(options.init_from);
     auto load = [&](engine::ShotModelImpl& target, const fs::path& file) {
       engine::SafetensorsFile weights = engine::read_safetensors(file);
-      if (source.compound_words.empty() && !model.config.compound_words.empty())
-        add_compound_rows(weights, source, model.config.compound_words, file.string());
+      if (start.compounds_added_to)  // their embedding rows are appended first
+        add_compound_rows(weights, *start.compounds_added_to, model.config.compound_words, file.string());
       engine::load_weights(target, weights, file.string(), added);
     };
     load(model, options.init_from / (checkpoint ? "model.safetensors" : "weights.safetensors"));
@@ -403,7 +407,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
   run.device = device.str();
   engine::ShotModel model(config), ema(config);
   engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
-  load_start_weights(*model, *ema, options, resume_from);
+  load_start_weights(*model, *ema, options, start);
   if (model->autoencoder)
     for (auto& parameter : model->autoencoder->parameters()) parameter.set_requires_grad(false);
   model->to(device);

@@ -11,6 +11,7 @@
 #include "engine/io/weights.h"
 #include "support/test_support.h"
 #include "train/tiny_config.h"
+#include "train/tiny_training.h"
 #include "train/trainer.h"
 
 namespace shotgen::train {
@@ -96,14 +97,7 @@ TEST(AutoencoderTrainer, TheDenoiserStageTrainsOnTheFrozenLatentsAndExportsOneMo
   EXPECT_TRUE(config.at("training").contains("autoencoder"));
 
   engine::Engine engine = engine::Engine::load(summary.exported, engine::DeviceChoice::Cpu);
-  engine::GenerationRequest request;
-  request.positive = "flat 2D animation, one figure";
-  request.frames = 4;
-  request.width = 16;
-  request.height = 16;
-  engine::SamplerSettings settings;
-  settings.steps = 2;
-  const Clip clip = engine.generate({request}, settings)[0];
+  const Clip clip = testing::generate_tiny_clip(engine, "flat 2D animation, one figure")[0];
   EXPECT_EQ(clip.frame_count(), 4);
   EXPECT_EQ(clip.width(), 16);
 

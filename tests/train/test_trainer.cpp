@@ -61,14 +61,7 @@ TEST(Trainer, TrainsWritesCheckpointLossLogAndExport) {
   EXPECT_EQ(config["training"]["batch_size"], 2);
   engine::Engine engine = engine::Engine::load(summary.exported, engine::DeviceChoice::Cpu);
   EXPECT_EQ(engine.info().weights_dtype, "F16");
-  engine::GenerationRequest request;
-  request.positive = "flat 2D animation, pan left";
-  request.frames = 4;
-  request.width = 16;
-  request.height = 16;
-  engine::SamplerSettings settings;
-  settings.steps = 2;
-  auto clips = engine.generate({request}, settings);
+  auto clips = testing::generate_tiny_clip(engine, "flat 2D animation, pan left");
   ASSERT_EQ(clips.size(), 1u);
   EXPECT_EQ(clips[0].frame_count(), 4);
 }
@@ -196,17 +189,16 @@ TEST(Trainer, InitFromWithCompoundWordsAppendsTheirEmbeddingRows) {
   const torch::Tensor parts_mean = (old_rows[split.word_id("low")] + old_rows[split.word_id("key")]) / 2;
   EXPECT_TRUE(torch::allclose(new_rows[old_rows.size(0) + (low_key - after.compound_words.begin())], parts_mean, 1e-4, 1e-5));
 
-  // The exported model loads and draws from a prompt with the compound.
+  // The exported model loads, and its engine reads "low-key" as the compound: the clip differs from
+  // "low key"'s, where the source model (which splits the hyphen) draws the two alike.
   engine::Engine engine = engine::Engine::load(summary.exported, engine::DeviceChoice::Cpu);
   EXPECT_EQ(engine.info().config.compound_words, after.compound_words);
-  engine::GenerationRequest request;
-  request.positive = "low-key lighting";
-  request.frames = 4;
-  request.width = 32;
-  request.height = 16;
-  engine::SamplerSettings settings;
-  settings.steps = 2;
-  EXPECT_EQ(engine.generate({request}, settings).size(), 1u);
+  const std::vector<Clip> hyphenated = testing::generate_tiny_clip(engine, "low-key lighting");
+  EXPECT_EQ(hyphenated.size(), 1u);
+  EXPECT_FALSE(hyphenated[0] == testing::generate_tiny_clip(engine, "low key lighting")[0]);
+  engine::Engine split_engine = engine::Engine::load(source.path() / "model", engine::DeviceChoice::Cpu);
+  EXPECT_TRUE(testing::generate_tiny_clip(split_engine, "low-key lighting")[0] ==
+              testing::generate_tiny_clip(split_engine, "low key lighting")[0]);
 
   // A resumed run keeps its checkpoint's vocabulary.
   TrainOptions resumed = tiny_options(tuned.path(), 2);

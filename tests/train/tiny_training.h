@@ -3,7 +3,11 @@
 // shared by the trainer's tests and the CUDA training test (which switches the device).
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
+#include "core/image.h"
+#include "engine/engine.h"
 #include "train/tiny_config.h"
 #include "train/trainer.h"
 
@@ -23,6 +27,18 @@ inline train::TrainOptions tiny_train_options(const std::filesystem::path& out, 
   options.device = "cpu";
   options.conditioning_probability = 0.5;
   return options;
+}
+
+// One 4-frame 16×16 clip of `prompt` at 2 sampler steps: enough to show a trained model loads and draws.
+inline std::vector<Clip> generate_tiny_clip(engine::Engine& engine, const std::string& prompt) {
+  engine::GenerationRequest request;
+  request.positive = prompt;
+  request.frames = 4;
+  request.width = 16;
+  request.height = 16;
+  engine::SamplerSettings settings;
+  settings.steps = 2;
+  return engine.generate({request}, settings);
 }
 
 }  // namespace shotgen::testing
