@@ -17,6 +17,7 @@
 #include "film/film.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
+#include "world/world.h"
 
 namespace shotgen::cli {
 namespace {
@@ -34,6 +35,7 @@ struct GenerateOptions {
   std::optional<double> shift;  // default: the model's sampling_shift
   std::string sampler = "euler";
   std::optional<double> frame_noise_correlation;  // default: the model's frame_noise_correlation
+  std::optional<bool> noise_follows_camera;       // default: the model's noise_follows_camera
   std::string model;
   std::string device = "auto";
   std::vector<std::string> references;
@@ -117,6 +119,8 @@ void run_generate(const GenerateOptions& options) {
   settings.shift = options.shift.value_or(engine.info().config.sampling_shift);
   settings.frame_noise_correlation =
       options.frame_noise_correlation.value_or(engine.info().config.frame_noise_correlation);
+  settings.noise_follows_camera = options.noise_follows_camera.value_or(engine.info().config.noise_follows_camera);
+  request.camera_motion = world::prompt_camera_motion(request.positive, engine.info().config.window_frames, height);
   ProgressBar bar(isatty(STDERR_FILENO) != 0);
   const std::vector<Clip> clips =
       engine.generate({request}, settings, [&](int step, int total, int window, int windows) {
@@ -164,6 +168,9 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--frame-noise-correlation", options->frame_noise_correlation,
                   "Share of the starting noise all frames have in common, in [0, 1) (0 = independent; default: "
                   "the model's frame_noise_correlation)");
+  sub->add_option("--noise-follows-camera", options->noise_follows_camera,
+                  "on/off: move the shared starting noise as the prompt's camera move asks (pan left, push in, ...; "
+                  "default: the model's noise_follows_camera)");
   sub->add_option("--model", options->model, "Model directory (default: $SHOTGEN_MODEL_DIR or models/default)");
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
   sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")

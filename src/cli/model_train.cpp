@@ -101,6 +101,9 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--frame-noise-correlation", o.frame_noise_correlation,
                   "Share of the noise common to a clip's frames, for steadier clips; the model samples with it")
       ->capture_default_str();
+  sub->add_flag("--noise-follows-camera", o.noise_follows_camera,
+                "Move the shared noise with each clip's camera, so the model draws the camera moves a prompt asks for "
+                "(needs --frame-noise-correlation)");
   sub->add_flag("--compound-words", o.compound_words,
                 "Keep hyphenated caption words (low-key, golden-hour) whole, one token each (with --init-from: "
                 "added to its model)");

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/camera_motion.h"
 #include "core/image.h"
 #include "engine/model/config.h"
 
@@ -55,6 +56,10 @@ struct GenerationRequest {
   // these indices equal the given frames exactly.
   std::vector<Image> conditioning_frames;
   std::vector<int> conditioning_indices;
+  // How the camera moves the content per frame, in pixels of this clip (world::content_motion of the
+  // prompt's camera move): with SamplerSettings::noise_follows_camera the shared part of the starting
+  // noise moves so, and the model draws the move. Static: no motion.
+  CameraMotion camera_motion;
 };
 
 struct SamplerSettings {
@@ -69,6 +74,9 @@ struct SamplerSettings {
   // Share a of each frame's starting noise that all frames of the clip have in common:
   // ε_f = √(1−a)·ε_f' + √a·ε_shared (each frame still unit-variance noise). 0 = independent frames.
   double frame_noise_correlation = 0.0;
+  // The shared part moves as each request's camera_motion asks (for models
+  // trained so: config noise_follows_camera). Without a correlation there is no shared part to move.
+  bool noise_follows_camera = false;
 };
 
 enum class DeviceChoice { Auto, Cpu, Cuda };  // Auto = CUDA if available, else CPU

@@ -48,6 +48,16 @@ const std::vector<LookConflict> kLookConflicts = {
     {LookField::Atmosphere, {"clear"}, {"fog", "rain", "snow", "dust", "haze", "mist", "smoke"}},
 };
 
+// Light in the action's prose: words a model reads as the shot's lighting, not as a lamp in the
+// story. The bundled model only met "light" in bright-light phrases ("bright even light", "sunset
+// light"): "lantern light" in a low-key shot drew a bright frame, "lantern glow" the dark alley
+// (docs/ENGINE.md). Lighting values are dark or bright by the words they hold.
+const std::vector<std::string> kDarkLighting = {"low key", "night", "chiaroscuro", "moonlight", "moonlit"};
+const std::vector<std::string> kBrightLighting = {"high key", "golden hour", "daylight", "midday", "noon", "sunny"};
+const std::vector<std::string> kBrightProse = {"light", "bright", "brightly", "sunlight", "sunlit", "sunny",
+                                               "daylight", "sunshine"};
+const std::vector<std::string> kDarkProse = {"dark", "darkness", "shadow", "shadows", "gloom", "gloomy", "night"};
+
 Words words_of(std::string_view text) { return prompt_words(strip_weighting(text)); }
 
 bool is_negator(const std::string& word) { return word == "not" || word == "no" || word == "without"; }
@@ -286,6 +296,7 @@ class Linter {
     check_look_conflicts(shot.look, where + " look.", shot.source);
     check_look_words(shot.look, where + " look.", shot.source);
 
+    check_light_in_action(shot, where);
     auto negatives = negative_keys(&scene, &shot);
     check_style_words(shot.action, "the action", negatives, where, shot.source);
     for (auto field : film::all_look_fields())
@@ -300,6 +311,26 @@ class Linter {
           where, shot.source, "shorten the action or give the style block more weight");
 
     if (has_style_ && has_negative_ && references_known) check_assembled(shot, where);
+  }
+
+  // The action names light the shot's lighting contradicts (kBrightProse in a dark shot, kDarkProse
+  // in a bright one).
+  void check_light_in_action(const film::Shot& shot, const std::string& where) {
+    const film::Look look = merged_look(film_, shot);
+    const auto& lighting = look.get(LookField::Lighting);
+    if (!lighting) return;
+    const Words lighting_words = words_of(*lighting);
+    const bool dark = first_requested(lighting_words, kDarkLighting).has_value();
+    const bool bright = first_requested(lighting_words, kBrightLighting).has_value();
+    if (dark == bright) return;  // neither (backlit, overcast) or both (conflicting-look says so)
+    const auto word = first_requested(words_of(shot.action), dark ? kBrightProse : kDarkProse);
+    if (!word) return;
+    add(Severity::Warning, "light-word-in-action",
+        "the action says " + in_quotes(*word) + ", which the model reads as " + (dark ? "bright" : "dark") +
+            " lighting, against the shot's lighting " + in_quotes(*lighting),
+        where, shot.source,
+        dark ? "name the source without it (e.g. 'lantern glow' for 'lantern light') and leave the light to look.lighting"
+             : "leave the darkness to look.lighting, or change the shot's lighting");
   }
 
   void check_assembled(const film::Shot& shot, const std::string& where) {

@@ -38,6 +38,10 @@
 //   unknown-look-word        a look value holds a word the model's vocabulary lacks (model_words
 //                            split); the fix names the nearest known word. Reported once per word
 //                            at the level that set the value. Needs LintOptions::vocabulary.
+//   light-word-in-action     the action names light its shot's lighting contradicts: "light",
+//                            "bright", "sunlight", ... in a low-key or night shot, "dark",
+//                            "shadows", ... in a high-key or golden-hour shot (tables in lint.cpp):
+//                            the model reads them as the shot's lighting, not as a lamp in the story.
 // Per-shot prompt checks (negated-term-requested, negative-list-too-long per shot) need both
 // blocks; when one is missing only its error is reported for them.
 #include <filesystem>

@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "world/world.h"
 
 namespace shotgen::render {
 
@@ -16,6 +17,7 @@ std::string RenderParams::to_json() const {
   out["negative_scale"] = negative_scale ? nlohmann::json(*negative_scale) : nlohmann::json(nullptr);
   // Written only where used, so the parameters (and job ids) of takes from before the key stay the same.
   if (frame_noise_correlation != 0.0) out["frame_noise_correlation"] = frame_noise_correlation;
+  if (noise_follows_camera) out["noise_follows_camera"] = true;
   return out.dump();
 }
 
@@ -33,6 +35,7 @@ RenderParams RenderParams::from_json(std::string_view text) {
     p.height = in.at("height").get<int>();
     p.frames = in.at("frames").get<int>();
     p.frame_noise_correlation = in.value("frame_noise_correlation", 0.0);
+    p.noise_follows_camera = in.value("noise_follows_camera", false);
     return p;
   } catch (const nlohmann::json::exception& e) {
     throw Error("render parameters are not valid: " + std::string(e.what()), "jobs.params_json",
@@ -58,7 +61,8 @@ const std::string& SharedEngine::model_id() {
     auto name = model_dir_.filename().string();
     if (name.empty()) name = model_dir_.parent_path().filename().string();
     model_id_ = name + "@" + sha256_hex(content).substr(0, 12);
-    trained_sampling_ = TrainedSampling{config.sampling_shift, config.frame_noise_correlation};
+    trained_sampling_ = TrainedSampling{config.sampling_shift, config.frame_noise_correlation,
+                                        config.noise_follows_camera, config.window_frames};
   }
   return *model_id_;
 }
@@ -85,6 +89,7 @@ RenderParams EngineBackend::params(const film::RenderSettings& settings, int fra
   const SharedEngine::TrainedSampling trained = engine_->trained_sampling();
   p.shift = trained.shift;
   p.frame_noise_correlation = trained.frame_noise_correlation;
+  p.noise_follows_camera = trained.noise_follows_camera;
   p.steps = caps_.default_steps;
   p.guidance = caps_.default_guidance;
   if (!caps_.distilled) {
@@ -102,6 +107,7 @@ std::vector<Clip> EngineBackend::render(const std::vector<JobSpec>& batch, const
                                         const engine::CancelToken* cancel) {
   if (batch.empty()) return {};
   const RenderParams& p = batch.front().params;
+  const int window_frames = engine_->trained_sampling().window_frames;
   std::vector<engine::GenerationRequest> requests;
   for (const JobSpec& job : batch) {
     engine::GenerationRequest request;
@@ -111,6 +117,7 @@ std::vector<Clip> EngineBackend::render(const std::vector<JobSpec>& batch, const
     request.frames = job.params.frames;
     request.width = job.params.width;
     request.height = job.params.height;
+    request.camera_motion = world::prompt_camera_motion(job.positive, window_frames, job.params.height);
     for (const auto& reference : job.references) request.references.push_back({reference.image, reference.ignore});
     requests.push_back(std::move(request));
   }
@@ -118,6 +125,7 @@ std::vector<Clip> EngineBackend::render(const std::vector<JobSpec>& batch, const
   settings.steps = p.steps;
   settings.shift = p.shift;
   settings.frame_noise_correlation = p.frame_noise_correlation;
+  settings.noise_follows_camera = p.noise_follows_camera;
   settings.method = engine::parse_sampler_method(p.sampler);
   settings.guidance = p.guidance;
   settings.negative_scale = p.negative_scale;

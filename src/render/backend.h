@@ -36,6 +36,7 @@ struct RenderParams {
   int steps = 0;
   double shift = 1.0;
   double frame_noise_correlation = 0.0;  // share of the starting noise the frames have in common
+  bool noise_follows_camera = false;     // that share moves as the prompt's camera move asks
   double guidance = 0.0;
   std::optional<double> negative_scale;
   int width = 0;  // generation size (multiples of 16)
@@ -93,10 +94,13 @@ class SharedEngine {
   // (not the network) once. Throws shotgen::Error naming the directory when the model is missing.
   const std::string& model_id();
   // What the model's config.json says its weights were trained for: the sampler's timestep shift
-  // (sampling_shift) and the starting noise's frame correlation (frame_noise_correlation).
+  // (sampling_shift), the starting noise's frame correlation (frame_noise_correlation), whether
+  // its shared part follows the camera (noise_follows_camera) and the model's window.
   struct TrainedSampling {
     double shift = 1.0;
     double frame_noise_correlation = 0.0;
+    bool noise_follows_camera = false;
+    int window_frames = 8;
   };
   TrainedSampling trained_sampling();
   engine::Engine& get();

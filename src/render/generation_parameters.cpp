@@ -45,6 +45,7 @@ std::string a1111_parameters(const db::TakeRecord& take) {
   if (params.negative_scale) fields.emplace_back("Negative scale", shortest_decimal(*params.negative_scale));
   if (params.frame_noise_correlation != 0.0)
     fields.emplace_back("Frame noise correlation", shortest_decimal(params.frame_noise_correlation));
+  if (params.noise_follows_camera) fields.emplace_back("Noise follows camera", "yes");
   fields.emplace_back("Shot", take.shot_id);
   if (take.take_number > 0) fields.emplace_back("Take", std::to_string(take.take_number));
 

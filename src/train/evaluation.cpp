@@ -102,7 +102,9 @@ class Renderer {
     settings_.guidance = options.guidance;
     settings_.frame_noise_correlation =
         options.frame_noise_correlation.value_or(engine.info().config.frame_noise_correlation);
+    settings_.noise_follows_camera = options.noise_follows_camera.value_or(engine.info().config.noise_follows_camera);
     settings_.shift = engine.info().config.sampling_shift;
+    window_frames_ = engine.info().config.window_frames;
   }
 
   std::vector<Clip> render(const std::vector<engine::GenerationRequest>& requests, const std::string& stage) {
@@ -111,6 +113,10 @@ class Renderer {
       const std::size_t last = std::min(requests.size(), first + static_cast<std::size_t>(options_.batch));
       std::vector<engine::GenerationRequest> batch(requests.begin() + static_cast<std::ptrdiff_t>(first),
                                                    requests.begin() + static_cast<std::ptrdiff_t>(last));
+      // As a render does: the camera move the prompt names sets the noise's motion.
+      for (engine::GenerationRequest& request : batch)
+        request.camera_motion =
+            world::prompt_camera_motion(request.positive, window_frames_, request.height);
       for (Clip& clip : engine_.generate(batch, settings_)) clips.push_back(std::move(clip));
       done_ += static_cast<int>(batch.size());
       if (progress_) progress_(stage, done_, total_);
@@ -122,6 +128,7 @@ class Renderer {
 
  private:
   engine::Engine& engine_;
+  int window_frames_ = 8;
   const EvaluationOptions& options_;
   const EvaluationProgress& progress_;
   engine::SamplerSettings settings_;
@@ -454,6 +461,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   Renderer renderer(engine, options, progress, total);
   report.shift = renderer.settings().shift;
   report.frame_noise_correlation = renderer.settings().frame_noise_correlation;
+  report.noise_follows_camera = renderer.settings().noise_follows_camera;
 
   measure_adherence(renderer, adherence, options, report);
   measure_negatives(renderer, green, flat, single, options, report);
@@ -501,6 +509,7 @@ json to_json(const EvaluationReport& r) {
                {{"steps", o.steps},
                 {"guidance", o.guidance},
                 {"frame_noise_correlation", r.frame_noise_correlation},
+                {"noise_follows_camera", r.noise_follows_camera},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
                 {"seed", o.seed},
@@ -540,7 +549,8 @@ std::string format_report(const EvaluationReport& r) {
   std::ostringstream out;
   char line[256];
   const std::string correlation =
-      r.frame_noise_correlation > 0 ? "frame noise correlation " + fixed(r.frame_noise_correlation, 2) + ", " : "";
+      (r.frame_noise_correlation > 0 ? "frame noise correlation " + fixed(r.frame_noise_correlation, 2) + ", " : "") +
+      std::string(r.noise_follows_camera ? "noise follows camera, " : "");
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";

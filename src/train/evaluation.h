@@ -58,6 +58,8 @@ struct EvaluationOptions {
   double guidance = 3.0;  // as the `final` backend renders
   // engine::SamplerSettings::frame_noise_correlation; unset: the model's (config.json)
   std::optional<double> frame_noise_correlation;
+  // engine::SamplerSettings::noise_follows_camera (each prompt's camera move); unset: the model's
+  std::optional<bool> noise_follows_camera;
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)
@@ -118,6 +120,7 @@ struct EvaluationReport {
   std::string model;
   double shift = 1.0;  // the sampler's timestep shift (the model's sampling_shift)
   double frame_noise_correlation = 0.0;  // the sampler's (the option's, else the model's)
+  bool noise_follows_camera = false;     // the sampler's (the option's, else the model's)
   std::vector<AdherenceRow> adherence;
   std::vector<NegativeRow> negatives;
   std::vector<BleedRow> reference_bleed;

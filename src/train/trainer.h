@@ -83,6 +83,8 @@ struct TrainOptions {
   double offset_noise = 0.0;            // std of ε's constant per clip and channel (BatchSpec); 0 = none
   double frame_noise_correlation = 0.0; // share of ε common to a clip's frames (BatchSpec); exported as
                                         // the model's frame_noise_correlation, which it samples with
+  bool noise_follows_camera = false;    // that share moves with each clip's camera (BatchSpec); exported
+                                        // as the model's noise_follows_camera. Needs the correlation.
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;

@@ -8,7 +8,9 @@
 #include <string>
 
 #include "engine/model/reference_encoder.h"
+#include "engine/runtime/moving_noise.h"
 #include "world/sample.h"
+#include "world/world.h"
 
 namespace shotgen::train {
 namespace {
@@ -152,8 +154,17 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   if (spec.offset_noise > 0.0)
     offset = spec.offset_noise * torch::randn({b, spec.data_channels, 1, 1, 1}, generator, torch::kFloat32);
   if (const double a = spec.frame_noise_correlation; a > 0.0) {
-    const torch::Tensor shared = torch::randn({b, spec.data_channels, 1, batch.noise.size(3), batch.noise.size(4)},
-                                              generator, torch::kFloat32);
+    torch::Tensor shared = torch::randn({b, spec.data_channels, 1, batch.noise.size(3), batch.noise.size(4)},
+                                        generator, torch::kFloat32);
+    if (spec.noise_follows_camera) {
+      std::vector<torch::Tensor> moved;
+      for (int i = 0; i < b; ++i) {
+        const CameraMotion motion =
+            world::content_motion(samples[static_cast<std::size_t>(i)].attributes.camera, frames, spec.size.height);
+        moved.push_back(engine::move_with_camera(shared[i].squeeze(1), frames, motion.on_grid(spec.data_factor)));
+      }
+      shared = torch::stack(moved);
+    }
     batch.noise = std::sqrt(1.0 - a) * batch.noise + std::sqrt(a) * shared;
   }
   if (offset.defined()) batch.noise += offset;

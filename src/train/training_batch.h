@@ -45,6 +45,10 @@ struct BatchSpec {
   // correlated noise without training on it steadied the clips but drew busier frames
   // (docs/ENGINE.md). The model records a in its config and samples with it.
   double frame_noise_correlation = 0.0;
+  // The shared part moves from frame to frame as the clip's camera moves its content
+  // (engine/runtime/moving_noise.h), so structure in the noise travels with the content and, at
+  // sampling, a camera move asked for draws as the noise moves. Needs frame_noise_correlation > 0.
+  bool noise_follows_camera = false;
 };
 
 struct TrainingBatch {

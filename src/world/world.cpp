@@ -306,6 +306,25 @@ double camera_zoom_per_frame(int frames) {
   return std::min(1.05, std::pow(1.5, 1.0 / (frames - 1)));
 }
 
+CameraMotion prompt_camera_motion(std::string_view prompt, int frames, int height) {
+  return content_motion(camera_move_from_words(prompt).value_or(CameraMove::Static), frames, height);
+}
+
+CameraMotion content_motion(CameraMove move, int frames, int height) {
+  const double step = camera_step_pixels(height);
+  CameraMotion motion;
+  switch (move) {
+    case CameraMove::Static: break;
+    case CameraMove::PanLeft: motion.dx = step; break;
+    case CameraMove::PanRight: motion.dx = -step; break;
+    case CameraMove::TiltUp: motion.dy = step; break;
+    case CameraMove::TiltDown: motion.dy = -step; break;
+    case CameraMove::PushIn: motion.scale = camera_zoom_per_frame(frames); break;
+    case CameraMove::PullOut: motion.scale = 1.0 / camera_zoom_per_frame(frames); break;
+  }
+  return motion;
+}
+
 namespace {
 
 // The canvas the frames are cut from: what the camera sees over the whole clip plus a pixel of

@@ -11,7 +11,9 @@
 // Composition (horizon height, subject placement) holds for the frame where the zoom is 1 and
 // the pan/tilt offset is zero: the middle frame for pans and tilts, the widest frame for zooms.
 #include <cstdint>
+#include <string_view>
 
+#include "core/camera_motion.h"
 #include "core/image.h"
 #include "world/attributes.h"
 
@@ -21,5 +23,13 @@ Clip render_clip(const ClipAttributes& attributes, int frames, int width, int he
 
 int camera_step_pixels(int height);
 double camera_zoom_per_frame(int frames);
+
+// What `move` does to the content of a clip of `frames` frames and `height` rows, per frame, with the
+// conventions above (pan left: content moves right by camera_step_pixels; push in: it grows by
+// camera_zoom_per_frame). Static: no motion.
+CameraMotion content_motion(CameraMove move, int frames, int height);
+// The content motion of the first camera move a prompt names (camera_move_from_words); static when
+// it names none. What a generation request's camera_motion is set from.
+CameraMotion prompt_camera_motion(std::string_view prompt, int frames, int height);
 
 }  // namespace shotgen::world

@@ -111,6 +111,23 @@ TEST(ClipAnalysis, WorldZoomsMeasureAsPushAndPull) {
   EXPECT_LT(analyze::analyze_clip(render_clip(a, 8, 64, 32, 1)).motion.scale, 0.98);
 }
 
+TEST(ClipAnalysis, WorldClipsMoveAsContentMotionSays) {
+  // content_motion is what the engine moves the starting noise by: it must be the world's motion.
+  for (const CameraMove move : kCameraMoves) {
+    ClipAttributes a;
+    a.camera = move;
+    a.atmosphere = Atmosphere::Clear;
+    const CameraMotion expected = content_motion(move, 8, 64);
+    const analyze::MotionMeasure measured = analyze::analyze_clip(render_clip(a, 8, 128, 64, 3)).motion;
+    SCOPED_TRACE(std::string(word(move)));
+    EXPECT_EQ(measured.camera, move);
+    // The analyzer searches halved frames at 64 rows, in steps of 2 pixels.
+    EXPECT_NEAR(measured.dx, expected.dx, 1.0);
+    EXPECT_NEAR(measured.dy, expected.dy, 1.0);
+    EXPECT_NEAR(measured.scale, expected.scale, 0.02);
+  }
+}
+
 TEST(ClipAnalysis, FlickeringClipMeasuresLargeFlicker) {
   ClipAttributes a;
   a.camera = CameraMove::PanRight;

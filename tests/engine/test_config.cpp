@@ -136,6 +136,26 @@ TEST(ModelConfigFile, FrameNoiseCorrelationRoundTripsDefaultsToZeroAndIsChecked)
   }
 }
 
+TEST(ModelConfigFile, NoiseFollowsCameraRoundTripsDefaultsToOffAndNeedsACorrelation) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  EXPECT_EQ(model_config_json(config).find("noise_follows_camera"), std::string::npos);  // off: as before
+  config.frame_noise_correlation = 0.5;
+  config.noise_follows_camera = true;
+  save_model_config(config, dir.path());
+  EXPECT_TRUE(load_model_config(dir.path()).noise_follows_camera);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"frame_noise_correlation": 0.5})");
+  EXPECT_FALSE(load_model_config(dir.path()).noise_follows_camera);
+  shotgen::testing::write_text(dir.path() / "config.json", R"({"noise_follows_camera": true})");
+  try {
+    load_model_config(dir.path());
+    FAIL() << "noise_follows_camera without a correlation was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("noise_follows_camera needs a frame_noise_correlation"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ModelConfigFile, CompoundWordsRoundTripAddTokensAndAreChecked) {
   shotgen::testing::TempDir dir;
   ModelConfig config = test_models::tiny_config();

@@ -101,6 +101,32 @@ TEST(Engine, FrameNoiseCorrelationSharesTheStartingNoiseAcrossFrames) {
   EXPECT_THROW(engine.generate({request}, settings), shotgen::Error);
 }
 
+TEST(Engine, NoiseFollowsTheRequestsCameraMotionOnlyWhenAskedTo) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 5);
+  GenerationRequest still = small_request("sky", 21, 4);
+  SamplerSettings settings = few_steps();
+  settings.frame_noise_correlation = 0.5;
+  const Clip before = engine.generate({still}, settings)[0];
+  settings.noise_follows_camera = true;
+  EXPECT_EQ(engine.generate({still}, settings)[0], before);  // a static camera: the noise of before
+  GenerationRequest pan = still;
+  pan.camera_motion = CameraMotion{2, 0, 1};
+  const Clip panned = engine.generate({pan}, settings)[0];
+  EXPECT_NE(panned, before);
+  EXPECT_EQ(panned.frames[0], engine.generate({pan, still}, settings)[0].frames[0]);  // per request
+  settings.noise_follows_camera = false;
+  EXPECT_EQ(engine.generate({pan}, settings)[0], before);  // the motion is ignored unless asked to follow
+  settings.noise_follows_camera = true;
+  pan.camera_motion = CameraMotion{0, 0, 3.0};
+  try {
+    engine.generate({pan}, settings);
+    FAIL() << "a zoom of 3 per frame was accepted";
+  } catch (const shotgen::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::OutOfRange);
+    EXPECT_NE(std::string(e.what()).find("camera motion"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Engine, NegativePromptAndThreeBranchGuidanceChangeTheResult) {
   Engine engine = Engine::create_random(test_models::tiny_config(), 3);
   GenerationRequest request = small_request("green sky", 9);

@@ -278,6 +278,33 @@ TEST(Lint, ConflictingLookFieldsAreWarnings) {
   EXPECT_NE(found[2].message.find("'pan'"), std::string::npos);
 }
 
+TEST(Lint, LightInTheActionAgainstTheShotsLightingIsAWarning) {
+  Workspace ws;
+  auto film = clean_film();  // film lighting "low-key, warm practicals"; a1 "night, moonlit"
+  film.scenes[0].shots[1].action = "She hides while lantern light moves over the stones";
+  film.scenes[0].shots[0].action = "A girl runs across the bright rooftop";
+  film.scenes[1].shots[0].look.get(film::LookField::Lighting) = "golden hour";
+  film.scenes[1].shots[0].action = "The city lies in shadows below";
+  auto report = lint_film(film, ws.dir.path());
+  auto found = with_code(report, "light-word-in-action");
+  ASSERT_EQ(found.size(), 3u) << report.to_text();
+  EXPECT_EQ(found[0].where, "shot a1");
+  EXPECT_NE(found[0].message.find("'bright'"), std::string::npos) << found[0].message;
+  EXPECT_EQ(found[1].where, "shot a2");
+  EXPECT_NE(found[1].message.find("'light'"), std::string::npos);
+  EXPECT_NE(found[1].message.find("'low-key, warm practicals'"), std::string::npos) << found[1].message;
+  EXPECT_NE(found[1].fix.find("lantern glow"), std::string::npos);
+  EXPECT_EQ(found[2].where, "shot b1");
+  EXPECT_NE(found[2].message.find("dark lighting"), std::string::npos) << found[2].message;
+  EXPECT_EQ(report.exit_code(), 1);
+
+  // Negated, a glow, or lighting that is neither dark nor bright: nothing to say.
+  film.scenes[0].shots[1].action = "She hides in a doorway with no light, lantern glow on the stones";
+  film.scenes[0].shots[0].action = "A girl runs across the rooftop";
+  film.scenes[1].shots[0].look.get(film::LookField::Lighting) = "backlit silhouette";
+  EXPECT_TRUE(with_code(lint_film(film, ws.dir.path()), "light-word-in-action").empty());
+}
+
 TEST(Lint, FormatsFindingsAndJson) {
   LintFinding f{Severity::Error, "unknown-reference", "uses unknown reference 'x'", "shot a1", "film.toml:3:1",
                 "did you mean 'y'?"};

@@ -6,6 +6,7 @@
 
 #include "render_fixture.h"
 #include "support/test_support.h"
+#include "world/world.h"
 
 namespace shotgen::render {
 namespace {
@@ -48,6 +49,58 @@ TEST(EngineBackend, ParamsSampleOnTheModelsTrainedFrameNoiseCorrelation) {
   EXPECT_DOUBLE_EQ(plain.frame_noise_correlation, 0.0);
   EXPECT_EQ(plain.to_json().find("frame_noise_correlation"), std::string::npos);
   EXPECT_EQ(RenderParams::from_json(plain.to_json()), plain);
+}
+
+// A model trained on noise that follows the camera samples so; the parameters (and job ids) of a
+// model without it stay as they were.
+TEST(EngineBackend, ParamsRecordNoiseThatFollowsTheCamera) {
+  shotgen::testing::TempDir dir;
+  engine::ModelConfig config = testing::tiny_model_config();
+  config.frame_noise_correlation = 0.5;
+  config.noise_follows_camera = true;
+  save_random_model(config, dir.path());
+  const RenderParams moving = job_params(dir.path(), "final");
+  EXPECT_TRUE(moving.noise_follows_camera);
+  EXPECT_EQ(RenderParams::from_json(moving.to_json()), moving);
+  const RenderParams plain = job_params(testing::tiny_model_dir(), "final");
+  EXPECT_FALSE(plain.noise_follows_camera);
+  EXPECT_EQ(plain.to_json().find("noise_follows_camera"), std::string::npos);
+}
+
+// A render moves the noise as the camera move its prompt names, with the world's speed for the
+// model's window: the same as asking the engine for that motion by hand.
+TEST(EngineBackend, RendersMoveTheNoiseAsThePromptsCameraMoveAsks) {
+  shotgen::testing::TempDir dir;
+  engine::ModelConfig config = testing::tiny_model_config();
+  config.frame_noise_correlation = 0.5;
+  config.noise_follows_camera = true;
+  save_random_model(config, dir.path());
+  BackendRegistry registry = BackendRegistry::shipped(dir.path(), engine::DeviceChoice::Cpu);
+  JobSpec job;
+  job.positive = "a figure on a wall, pan left";
+  job.seed = 3;
+  job.params = job_params(dir.path(), "final");
+  job.params.steps = 2;
+  job.params.frames = 4;
+  const Clip rendered = registry.get("final").render({job}, {}, nullptr).at(0);
+
+  engine::Engine engine = engine::Engine::load(dir.path(), engine::DeviceChoice::Cpu);
+  engine::GenerationRequest request;
+  request.positive = job.positive;
+  request.seed = job.seed;
+  request.frames = 4;
+  request.width = job.params.width;
+  request.height = job.params.height;
+  request.camera_motion = world::content_motion(world::CameraMove::PanLeft, config.window_frames, request.height);
+  engine::SamplerSettings settings;
+  settings.steps = 2;
+  settings.shift = job.params.shift;
+  settings.guidance = job.params.guidance;
+  settings.frame_noise_correlation = 0.5;
+  settings.noise_follows_camera = true;
+  EXPECT_EQ(engine.generate({request}, settings).at(0), rendered);
+  settings.noise_follows_camera = false;
+  EXPECT_NE(engine.generate({request}, settings).at(0), rendered);
 }
 
 }  // namespace

@@ -160,6 +160,28 @@ TEST(Trainer, FrameNoiseCorrelationIsRecordedKeptOnResumeAndExportedForSampling)
                    0.0);
 }
 
+TEST(Trainer, NoiseThatFollowsTheCameraChangesTheUpdateIsKeptOnResumeAndExported) {
+  testing::TempDir still, moving;
+  TrainOptions options = tiny_options(still.path(), 2);
+  options.frame_noise_correlation = 0.5;
+  train(options);
+  options.out_dir = moving.path();
+  options.noise_follows_camera = true;
+  train(options);
+  // The same clips and draws; only the shared noise of the clips whose camera moves differs.
+  EXPECT_FALSE(read_file(still.path() / "checkpoint" / "model.safetensors") ==
+               read_file(moving.path() / "checkpoint" / "model.safetensors"));
+  TrainOptions resumed = tiny_options(moving.path(), 3);
+  resumed.resume = true;
+  train(resumed);
+  const auto state = nlohmann::json::parse(read_file(moving.path() / "checkpoint" / "state.json"));
+  EXPECT_EQ(state["hyperparameters"]["noise_follows_camera"], true);
+  EXPECT_EQ(state["step"], 3);
+  const engine::Engine engine = engine::Engine::load(moving.path() / "model", engine::DeviceChoice::Cpu);
+  EXPECT_TRUE(engine.info().config.noise_follows_camera);
+  EXPECT_FALSE(engine::Engine::load(still.path() / "model", engine::DeviceChoice::Cpu).info().config.noise_follows_camera);
+}
+
 // Compound words added to a trained model: the token embedding keeps every row it had and gains one
 // per compound, the mean of its parts' rows; the exported model tokenizes "low-key" as one word.
 TEST(Trainer, InitFromWithCompoundWordsAppendsTheirEmbeddingRows) {
@@ -328,7 +350,11 @@ TEST(Trainer, ValidatesOptions) {
   options.offset_noise = 0.2;
   options.frame_noise_correlation = 1.0;  // no frame noise of its own left
   EXPECT_THROW(options.validate(), Error);
+  options.frame_noise_correlation = 0.0;
+  options.noise_follows_camera = true;  // no shared noise to move
+  EXPECT_THROW(options.validate(), Error);
   options.frame_noise_correlation = 0.5;
+  EXPECT_NO_THROW(options.validate());
   options.init_from = "elsewhere/checkpoint";
   EXPECT_NO_THROW(options.validate());
   options.resume = true;  // continue this run, or start from another: not both

@@ -110,6 +110,38 @@ TEST_F(BatchFixture, FrameNoiseCorrelationSharesNoiseAcrossFramesAndKeepsUnitVar
   EXPECT_GT(a.noise.mean({2, 3, 4}).std().item<double>(), 0.2);
 }
 
+TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
+  BatchSpec still{48, 4, {32, 32}, 0.5, 0.5, 3};
+  still.frame_noise_correlation = 0.5;
+  BatchSpec moving = still;
+  moving.noise_follows_camera = true;
+  const TrainingBatch a = make_training_batch(config, tokenizer, still, 5, 0);
+  const TrainingBatch b = make_training_batch(config, tokenizer, moving, 5, 0);
+  EXPECT_TRUE(torch::equal(a.clean, b.clean));
+  int pans = 0;
+  for (int i = 0; i < 48; ++i) {
+    const world::WorldSample sample = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32);
+    const world::CameraMove move = sample.attributes.camera;
+    const torch::Tensor noise = b.noise[i];
+    if (move == world::CameraMove::Static) {
+      EXPECT_TRUE(torch::equal(noise, a.noise[i])) << i;
+      continue;
+    }
+    EXPECT_FALSE(torch::equal(noise, a.noise[i])) << i;
+    if (move != world::CameraMove::PanLeft) continue;
+    // Pan left: content moves right by camera_step_pixels(32) = 2 pixels a frame, and so does the
+    // shared half of the noise: frame 1 matches frame 0 moved right, not frame 0 in place.
+    auto correlation = [](const torch::Tensor& x, const torch::Tensor& y) {
+      return ((x * y).mean() / (x.std() * y.std())).item<double>();
+    };
+    const torch::Tensor f0 = noise.select(1, 0), f1 = noise.select(1, 1);
+    EXPECT_NEAR(correlation(f1, torch::roll(f0, 2, 2)), 0.5, 0.12) << i;
+    EXPECT_NEAR(correlation(f1, f0), 0.0, 0.12) << i;
+    ++pans;
+  }
+  EXPECT_GT(pans, 0);
+}
+
 TEST(FillerWords, CaptionPartsStayInOrderAndOnlyFillerIsAdded) {
   const std::string caption = "flat 2D animation, pan left, night scene, teal and orange";
   const std::vector<std::string> words = {"lighthouse", "lantern", "harbor"};

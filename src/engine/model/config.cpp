@@ -26,8 +26,8 @@ const std::set<std::string>& config_keys() {
       "text_heads",   "max_tokens",    "vocab_file",     "hash_buckets",
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
       "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
-      "latent_factor", "autoencoder_width", "sampling_shift", "frame_noise_correlation", "pooled_words",
-      "compound_words", "training"};
+      "latent_factor", "autoencoder_width", "sampling_shift", "frame_noise_correlation", "noise_follows_camera",
+      "pooled_words", "compound_words", "training"};
   return keys;
 }
 
@@ -106,6 +106,8 @@ void ModelConfig::validate(const std::string& where) const {
   require(sampling_shift > 0.0 && sampling_shift <= 100.0, "sampling_shift must be in (0, 100]", where);
   require(frame_noise_correlation >= 0.0 && frame_noise_correlation < 1.0,
           "frame_noise_correlation must be in [0, 1)", where);
+  require(!noise_follows_camera || frame_noise_correlation > 0.0,
+          "noise_follows_camera needs a frame_noise_correlation above 0 (it moves the noise the frames share)", where);
   require(compound_words.size() <= 4096, "compound_words must hold at most 4096 words", where);
   std::set<std::string> compounds;
   for (const std::string& word : compound_words) {
@@ -177,6 +179,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "overlap_frames", config.overlap_frames, where);
   read_key(root, "sampling_shift", config.sampling_shift, where);
   read_key(root, "frame_noise_correlation", config.frame_noise_correlation, where);
+  read_key(root, "noise_follows_camera", config.noise_follows_camera, where);
   read_key(root, "reference_groups", config.reference_groups, where);
   read_key(root, "reference_tokens_per_group", config.reference_tokens_per_group, where);
   read_key(root, "max_references", config.max_references, where);
@@ -245,6 +248,7 @@ std::string model_config_json(const ModelConfig& config) {
   root["overlap_frames"] = config.overlap_frames;
   if (config.sampling_shift != 1.0) root["sampling_shift"] = config.sampling_shift;
   if (config.frame_noise_correlation != 0.0) root["frame_noise_correlation"] = config.frame_noise_correlation;
+  if (config.noise_follows_camera) root["noise_follows_camera"] = true;
   json sizes = json::array();
   for (const FrameSize& size : config.trained_sizes) sizes.push_back({size.width, size.height});
   root["trained_sizes"] = sizes;

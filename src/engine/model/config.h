@@ -63,6 +63,9 @@ struct ModelConfig {
   // The share of the starting noise common to a clip's frames that the weights were trained with
   // (train/training_batch.h); the sampler uses it unless a request names another.
   double frame_noise_correlation = 0.0;
+  // Whether that shared part moved with each training clip's camera (engine/runtime/moving_noise.h):
+  // the sampler then moves it as a request's camera motion asks, unless told otherwise.
+  bool noise_follows_camera = false;
   // References: each reference image becomes `reference_tokens_per_group` tokens per group.
   std::vector<std::string> reference_groups{"palette", "lighting", "texture", "composition"};
   int reference_tokens_per_group = 2;

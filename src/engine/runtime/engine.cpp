@@ -12,6 +12,7 @@
 #include "engine/model/cpu_kernels.h"
 #include "engine/runtime/cpu_threads.h"
 #include "engine/runtime/engine_impl.h"
+#include "engine/runtime/starting_noise.h"
 
 namespace shotgen::engine {
 namespace {
@@ -51,6 +52,13 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
       throw Error("size " + std::to_string(r.width) + "x" + std::to_string(r.height) + " is larger than " +
                       std::to_string(kMaxSide) + " pixels per side",
                   where, "generate at the model's trained size (model info) and let the encoder scale the takes up");
+    const CameraMotion& motion = r.camera_motion;
+    if (!std::isfinite(motion.dx) || !std::isfinite(motion.dy) || std::abs(motion.dx) > r.width ||
+        std::abs(motion.dy) > r.height || !(motion.scale >= 0.5 && motion.scale <= 2.0))
+      throw Error(ErrorKind::OutOfRange,
+                  "camera motion (" + std::to_string(motion.dx) + ", " + std::to_string(motion.dy) +
+                      " pixels, scale " + std::to_string(motion.scale) + " per frame) is out of range",
+                  where, "move at most a frame's width or height per frame and scale by 0.5 to 2 per frame");
     if (r.references.size() > static_cast<std::size_t>(config.max_references))
       throw Error(std::to_string(r.references.size()) + " references, the model takes at most " +
                       std::to_string(config.max_references),
@@ -339,23 +347,13 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
   }
   ShotVelocityModel velocity_model(impl.model, context);
 
-  // Each request's noise for the whole clip comes from its own seed, drawn on the CPU, so results
-  // do not depend on the device's RNG or on the other requests in the batch. A latent model's noise
+  // Each request's noise comes from its own seed (runtime/starting_noise.h). A latent model's noise
   // has the latent's shape.
   ShotModelImpl& model = *impl.model;
   const std::vector<std::int64_t> data_shape = model.data_shape(shape.frames, shape.height, shape.width);
-  std::vector<torch::Tensor> noises;
-  for (const GenerationRequest& request : batch) {
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed);
-    torch::Tensor noise = torch::randn(data_shape, generator, torch::kFloat32);
-    if (const double shared_share = settings.frame_noise_correlation; shared_share > 0.0) {
-      // Drawn after the frames' own noise, so a correlation of 0 gives the noise of before.
-      torch::Tensor shared = torch::randn({data_shape[0], 1, data_shape[2], data_shape[3]}, generator, torch::kFloat32);
-      noise = std::sqrt(1.0 - shared_share) * noise + std::sqrt(shared_share) * shared;
-    }
-    noises.push_back(noise);
-  }
-  const torch::Tensor noise = torch::stack(noises).to(device);
+  const StartingNoise starting_noise(batch, data_shape, settings, shape.height / data_shape[2]);
+  const torch::Tensor noise_shape = torch::empty({requests, data_shape[0], data_shape[1], data_shape[2], data_shape[3]},
+                                                 torch::TensorOptions().device(device));
 
   // The clip's given frames (request conditioning), as pixels, a per-frame mask, and in the space
   // the denoiser works in.
@@ -377,15 +375,15 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
     CudaAutocast autocast(impl.uses_autocast());
     given_data = model.to_data(given_pixels.to(device)).to(torch::kFloat32);
   } else {
-    given_data = torch::zeros_like(noise);
+    given_data = torch::zeros_like(noise_shape);
   }
 
   const std::vector<FrameWindow> windows = plan_windows(shape.frames, impl.config.window_frames, impl.config.overlap_frames);
-  torch::Tensor clip = torch::empty_like(noise);
+  torch::Tensor clip = torch::empty_like(noise_shape);
   for (std::size_t w = 0; w < windows.size(); ++w) {
     const FrameWindow& window = windows[w];
     SamplingInputs inputs;
-    inputs.noise = noise.narrow(2, window.start, window.length);
+    inputs.noise = starting_noise.window(window.start, window.length).to(device);
     inputs.cond_frames = given_data.narrow(2, window.start, window.length).clone();
     inputs.cond_mask = given_mask.narrow(2, window.start, window.length).clone();
     if (w > 0) {
