@@ -90,53 +90,40 @@ denoiser_resume=()
   --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 250 --log-every 50 --seed 1 \
   --threads "$threads" --device "$device"
 
-finetune_start=(--init-from "$out/denoiser/checkpoint")
-[[ -f "$out/finetune/checkpoint/state.json" ]] && finetune_start=(--resume)
-stage finetune build/shotgen model train "${finetune_start[@]}" \
-  --out "$out/finetune" --no-export --steps "$finetune_steps" \
-  --time-shift 3 --filler-probability 0.5 --batch "$denoiser_batch" --frames 8 \
-  --lr 1e-3 --final-lr-fraction 0.1 --warmup 100 --weight-decay 0.01 --ema-decay 0.999 --clip 1.0 \
-  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 200 --log-every 50 --seed 1 \
-  --threads "$threads" --device "$device"
+# fine_tune NAME FROM FLAGS...: a denoiser stage that starts from stage FROM's checkpoint (or resumes
+# its own) with the settings every fine-tuning stage shares; FLAGS are the stage's own.
+fine_tune() {
+  local name=$1 from=$2
+  shift 2
+  local start=(--init-from "$out/$from/checkpoint")
+  [[ -f "$out/$name/checkpoint/state.json" ]] && start=(--resume)
+  stage "$name" build/shotgen model train "${start[@]}" --out "$out/$name" \
+    --batch "$denoiser_batch" --frames 8 --weight-decay 0.01 --clip 1.0 \
+    --conditioning-probability 0.25 --uniform-t-share 0.5 --log-every 50 \
+    --threads "$threads" --device "$device" "$@"
+}
 
-offset_start=(--init-from "$out/finetune/checkpoint")
-[[ -f "$out/offset/checkpoint/state.json" ]] && offset_start=(--resume)
-stage offset build/shotgen model train "${offset_start[@]}" \
-  --out "$out/offset" --no-export --steps "$offset_steps" \
-  --time-shift 3 --filler-probability 0.5 --offset-noise 0.3 --batch "$denoiser_batch" --frames 8 \
-  --lr 5e-4 --final-lr-fraction 0.2 --warmup 50 --weight-decay 0.01 --ema-decay 0.998 --clip 1.0 \
-  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 200 --log-every 50 --seed 1 \
-  --threads "$threads" --device "$device"
+fine_tune finetune denoiser --no-export --steps "$finetune_steps" \
+  --time-shift 3 --filler-probability 0.5 \
+  --lr 1e-3 --final-lr-fraction 0.1 --warmup 100 --ema-decay 0.999 --checkpoint-every 200 --seed 1
 
-frames_start=(--init-from "$out/offset/checkpoint")
-[[ -f "$out/frames/checkpoint/state.json" ]] && frames_start=(--resume)
-stage frames build/shotgen model train "${frames_start[@]}" \
-  --out "$out/frames" --no-export --steps "$frames_steps" \
+fine_tune offset finetune --no-export --steps "$offset_steps" \
+  --time-shift 3 --filler-probability 0.5 --offset-noise 0.3 \
+  --lr 5e-4 --final-lr-fraction 0.2 --warmup 50 --ema-decay 0.998 --checkpoint-every 200 --seed 1
+
+fine_tune frames offset --no-export --steps "$frames_steps" \
   --time-shift 3 --filler-probability 0.5 --offset-noise 0.3 --frame-noise-correlation 0.5 \
-  --batch "$denoiser_batch" --frames 8 \
-  --lr 5e-4 --final-lr-fraction 0.2 --warmup 50 --weight-decay 0.01 --ema-decay 0.998 --clip 1.0 \
-  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 300 --log-every 50 --seed 8 \
-  --threads "$threads" --device "$device"
+  --lr 5e-4 --final-lr-fraction 0.2 --warmup 50 --ema-decay 0.998 --checkpoint-every 300 --seed 8
 
-compound_start=(--init-from "$out/frames/checkpoint" --compound-words)
-[[ -f "$out/compound/checkpoint/state.json" ]] && compound_start=(--resume)
-stage compound build/shotgen model train "${compound_start[@]}" \
-  --out "$out/compound" --no-export --steps "$compound_steps" \
+compound_words=(--compound-words)  # added to the frames stage's model; a resumed run keeps its vocabulary
+[[ -f "$out/compound/checkpoint/state.json" ]] && compound_words=()
+fine_tune compound frames --no-export --steps "$compound_steps" "${compound_words[@]}" \
   --time-shift 3 --filler-probability 0.5 --offset-noise 0.3 --frame-noise-correlation 0.5 \
-  --batch "$denoiser_batch" --frames 8 \
-  --lr 3e-4 --final-lr-fraction 0.2 --warmup 50 --weight-decay 0.01 --ema-decay 0.998 --clip 1.0 \
-  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 300 --log-every 50 --seed 9 \
-  --threads "$threads" --device "$device"
+  --lr 3e-4 --final-lr-fraction 0.2 --warmup 50 --ema-decay 0.998 --checkpoint-every 300 --seed 9
 
-camera_start=(--init-from "$out/compound/checkpoint")
-[[ -f "$out/camera/checkpoint/state.json" ]] && camera_start=(--resume)
-stage camera build/shotgen model train "${camera_start[@]}" \
-  --out "$out/camera" --export "$export_dir" --steps "$camera_steps" \
+fine_tune camera compound --export "$export_dir" --steps "$camera_steps" \
   --time-shift 3 --filler-probability 0.5 --offset-noise 0.3 --frame-noise-correlation 0.5 --noise-follows-camera \
-  --batch "$denoiser_batch" --frames 8 \
-  --lr 3e-4 --final-lr-fraction 0.2 --warmup 50 --weight-decay 0.01 --ema-decay 0.998 --clip 1.0 \
-  --conditioning-probability 0.25 --uniform-t-share 0.5 --checkpoint-every 300 --log-every 50 --seed 10 \
-  --threads "$threads" --device "$device"
+  --lr 3e-4 --final-lr-fraction 0.2 --warmup 50 --ema-decay 0.998 --checkpoint-every 300 --seed 10
 
 stage eval build/shotgen model eval --model "$export_dir" --device "$device" --json-file "$out/eval.json" |
   tee "$out/eval.txt"

@@ -115,8 +115,7 @@ class Renderer {
                                                    requests.begin() + static_cast<std::ptrdiff_t>(last));
       // As a render does: the camera move the prompt names sets the noise's motion.
       for (engine::GenerationRequest& request : batch)
-        request.camera_motion =
-            world::prompt_camera_motion(request.positive, window_frames_, request.height);
+        request.camera_motion = world::prompt_camera_motion(request.positive, window_frames_, request.height);
       for (Clip& clip : engine_.generate(batch, settings_)) clips.push_back(std::move(clip));
       done_ += static_cast<int>(batch.size());
       if (progress_) progress_(stage, done_, total_);
@@ -128,10 +127,10 @@ class Renderer {
 
  private:
   engine::Engine& engine_;
-  int window_frames_ = 8;
   const EvaluationOptions& options_;
   const EvaluationProgress& progress_;
   engine::SamplerSettings settings_;
+  int window_frames_ = 8;  // the model's: the zoom speed of a prompt's camera move
   int total_;
   int done_ = 0;
 };

@@ -35,46 +35,37 @@ TEST(EngineBackend, ParamsSampleOnTheModelsTrainedShift) {
   }
 }
 
-// A model trained on frame-correlated noise samples from it; its takes record the share, and the
-// parameters of a model without it are written as before (their job ids stay the same).
-TEST(EngineBackend, ParamsSampleOnTheModelsTrainedFrameNoiseCorrelation) {
-  shotgen::testing::TempDir dir;
-  engine::ModelConfig config = testing::tiny_model_config();
-  config.frame_noise_correlation = 0.5;
-  save_random_model(config, dir.path());
-  const RenderParams correlated = job_params(dir.path(), "final");
-  EXPECT_DOUBLE_EQ(correlated.frame_noise_correlation, 0.5);
-  EXPECT_EQ(RenderParams::from_json(correlated.to_json()), correlated);
-  const RenderParams plain = job_params(testing::tiny_model_dir(), "final");
-  EXPECT_DOUBLE_EQ(plain.frame_noise_correlation, 0.0);
-  EXPECT_EQ(plain.to_json().find("frame_noise_correlation"), std::string::npos);
-  EXPECT_EQ(RenderParams::from_json(plain.to_json()), plain);
-}
-
-// A model trained on noise that follows the camera samples so; the parameters (and job ids) of a
-// model without it stay as they were.
-TEST(EngineBackend, ParamsRecordNoiseThatFollowsTheCamera) {
-  shotgen::testing::TempDir dir;
+// A model trained on frame-correlated noise that follows the camera, saved in `dir`.
+engine::ModelConfig save_moving_noise_model(const std::filesystem::path& dir) {
   engine::ModelConfig config = testing::tiny_model_config();
   config.frame_noise_correlation = 0.5;
   config.noise_follows_camera = true;
-  save_random_model(config, dir.path());
-  const RenderParams moving = job_params(dir.path(), "final");
-  EXPECT_TRUE(moving.noise_follows_camera);
-  EXPECT_EQ(RenderParams::from_json(moving.to_json()), moving);
+  save_random_model(config, dir);
+  return config;
+}
+
+// A model trained on frame-correlated noise that follows the camera samples so; its takes record
+// both, and the parameters of a model without them are written as before (their job ids stay).
+TEST(EngineBackend, ParamsSampleOnTheModelsTrainedNoise) {
+  shotgen::testing::TempDir dir;
+  save_moving_noise_model(dir.path());
+  const RenderParams trained = job_params(dir.path(), "final");
+  EXPECT_DOUBLE_EQ(trained.frame_noise_correlation, 0.5);
+  EXPECT_TRUE(trained.noise_follows_camera);
+  EXPECT_EQ(RenderParams::from_json(trained.to_json()), trained);
   const RenderParams plain = job_params(testing::tiny_model_dir(), "final");
+  EXPECT_DOUBLE_EQ(plain.frame_noise_correlation, 0.0);
   EXPECT_FALSE(plain.noise_follows_camera);
+  EXPECT_EQ(plain.to_json().find("frame_noise_correlation"), std::string::npos);
   EXPECT_EQ(plain.to_json().find("noise_follows_camera"), std::string::npos);
+  EXPECT_EQ(RenderParams::from_json(plain.to_json()), plain);
 }
 
 // A render moves the noise as the camera move its prompt names, with the world's speed for the
 // model's window: the same as asking the engine for that motion by hand.
 TEST(EngineBackend, RendersMoveTheNoiseAsThePromptsCameraMoveAsks) {
   shotgen::testing::TempDir dir;
-  engine::ModelConfig config = testing::tiny_model_config();
-  config.frame_noise_correlation = 0.5;
-  config.noise_follows_camera = true;
-  save_random_model(config, dir.path());
+  const engine::ModelConfig config = save_moving_noise_model(dir.path());
   BackendRegistry registry = BackendRegistry::shipped(dir.path(), engine::DeviceChoice::Cpu);
   JobSpec job;
   job.positive = "a figure on a wall, pan left";

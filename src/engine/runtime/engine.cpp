@@ -352,8 +352,7 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
   ShotModelImpl& model = *impl.model;
   const std::vector<std::int64_t> data_shape = model.data_shape(shape.frames, shape.height, shape.width);
   const StartingNoise starting_noise(batch, data_shape, settings, shape.height / data_shape[2]);
-  const torch::Tensor noise_shape = torch::empty({requests, data_shape[0], data_shape[1], data_shape[2], data_shape[3]},
-                                                 torch::TensorOptions().device(device));
+  const std::vector<std::int64_t> clip_shape{requests, data_shape[0], data_shape[1], data_shape[2], data_shape[3]};
 
   // The clip's given frames (request conditioning), as pixels, a per-frame mask, and in the space
   // the denoiser works in.
@@ -375,11 +374,11 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
     CudaAutocast autocast(impl.uses_autocast());
     given_data = model.to_data(given_pixels.to(device)).to(torch::kFloat32);
   } else {
-    given_data = torch::zeros_like(noise_shape);
+    given_data = torch::zeros(clip_shape, torch::TensorOptions().device(device));
   }
 
   const std::vector<FrameWindow> windows = plan_windows(shape.frames, impl.config.window_frames, impl.config.overlap_frames);
-  torch::Tensor clip = torch::empty_like(noise_shape);
+  torch::Tensor clip = torch::empty(clip_shape, torch::TensorOptions().device(device));
   for (std::size_t w = 0; w < windows.size(); ++w) {
     const FrameWindow& window = windows[w];
     SamplingInputs inputs;
