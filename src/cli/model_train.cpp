@@ -104,6 +104,10 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
   sub->add_flag("--noise-follows-camera", o.noise_follows_camera,
                 "Move the shared noise with each clip's camera, so the model draws the camera moves a prompt asks for "
                 "(needs --frame-noise-correlation)");
+  sub->add_option("--camera-noise-subcells", o.camera_noise_subcells,
+                  "Noise sub-cells per latent cell along each side, so zooms and slow pans move the noise smoothly "
+                  "(1: whole cells; needs --noise-follows-camera)")
+      ->capture_default_str();
   sub->add_flag("--compound-words", o.compound_words,
                 "Keep hyphenated caption words (low-key, golden-hour) whole, one token each (with --init-from: "
                 "added to its model)");

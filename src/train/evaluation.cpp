@@ -461,6 +461,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   report.shift = renderer.settings().shift;
   report.frame_noise_correlation = renderer.settings().frame_noise_correlation;
   report.noise_follows_camera = renderer.settings().noise_follows_camera;
+  report.camera_noise_subcells = report.noise_follows_camera ? engine.info().config.camera_noise_subcells : 1;
 
   measure_adherence(renderer, adherence, options, report);
   measure_negatives(renderer, green, flat, single, options, report);
@@ -509,6 +510,7 @@ json to_json(const EvaluationReport& r) {
                 {"guidance", o.guidance},
                 {"frame_noise_correlation", r.frame_noise_correlation},
                 {"noise_follows_camera", r.noise_follows_camera},
+                {"camera_noise_subcells", r.camera_noise_subcells},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
                 {"seed", o.seed},
@@ -549,7 +551,10 @@ std::string format_report(const EvaluationReport& r) {
   char line[256];
   const std::string correlation =
       (r.frame_noise_correlation > 0 ? "frame noise correlation " + fixed(r.frame_noise_correlation, 2) + ", " : "") +
-      std::string(r.noise_follows_camera ? "noise follows camera, " : "");
+      std::string(!r.noise_follows_camera        ? ""
+                  : r.camera_noise_subcells == 1 ? "noise follows camera, "
+                                                 : "noise follows camera in " + std::to_string(r.camera_noise_subcells) +
+                                                       "x" + std::to_string(r.camera_noise_subcells) + " sub-cells, ");
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";

@@ -121,6 +121,7 @@ struct EvaluationReport {
   double shift = 1.0;  // the sampler's timestep shift (the model's sampling_shift)
   double frame_noise_correlation = 0.0;  // the sampler's (the option's, else the model's)
   bool noise_follows_camera = false;     // the sampler's (the option's, else the model's)
+  int camera_noise_subcells = 1;         // the model's, where the noise follows the camera
   std::vector<AdherenceRow> adherence;
   std::vector<NegativeRow> negatives;
   std::vector<BleedRow> reference_bleed;

@@ -61,6 +61,7 @@ void visit_hyperparameters(Options& o, Visit&& visit) {
   visit("offset_noise", o.offset_noise, std::optional<double>(0.0));                      // before: none
   visit("frame_noise_correlation", o.frame_noise_correlation, std::optional<double>(0.0));  // before: none
   visit("noise_follows_camera", o.noise_follows_camera, std::optional<bool>(false));       // before: still
+  visit("camera_noise_subcells", o.camera_noise_subcells, std::optional<int>(1));          // before: whole cells
   visit("seed", o.seed, std::optional<std::uint64_t>());
 }
 
@@ -255,6 +256,9 @@ void TrainOptions::validate() const {
           "--frame-noise-correlation");
   require(!noise_follows_camera || frame_noise_correlation > 0.0,
           "moves the noise the frames share; pass --frame-noise-correlation too (e.g. 0.5)", "--noise-follows-camera");
+  require(camera_noise_subcells >= 1 && camera_noise_subcells <= 8, "must be in [1, 8]", "--camera-noise-subcells");
+  require(camera_noise_subcells == 1 || noise_follows_camera,
+          "says how finely the noise follows the camera; pass --noise-follows-camera too", "--camera-noise-subcells");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
           "--init-from");
   require(!compound_words || !resume, "a resumed run keeps its checkpoint's vocabulary", "--compound-words");
@@ -319,6 +323,7 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
     config.sampling_shift = options.time_shift;
     config.frame_noise_correlation = options.frame_noise_correlation;
     config.noise_follows_camera = options.noise_follows_camera;
+    config.camera_noise_subcells = options.camera_noise_subcells;
     if (run.initialised_from.contains("autoencoder_training")) {
       run.autoencoder_training = run.initialised_from["autoencoder_training"];
       run.initialised_from.erase("autoencoder_training");
@@ -334,6 +339,7 @@ RunStart start_run(TrainOptions& options, const fs::path& out) {
   config.sampling_shift = options.time_shift;
   config.frame_noise_correlation = options.frame_noise_correlation;
   config.noise_follows_camera = options.noise_follows_camera;
+  config.camera_noise_subcells = options.camera_noise_subcells;
   if (!options.autoencoder_dir.empty()) {
     // A latent model: the autoencoder stage's latent keys, its weights loaded by load_start_weights.
     const engine::ModelConfig coder = engine::load_model_config(options.autoencoder_dir);
@@ -432,7 +438,8 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
                    options.conditioning_probability, options.uniform_time_share, options.seed,
                    config.data_channels(), config.is_latent() ? config.latent_factor : 1, options.time_shift,
                    options.filler_probability, &filler_words, options.offset_noise,
-                   options.frame_noise_correlation, options.noise_follows_camera};
+                   options.frame_noise_correlation, options.noise_follows_camera,
+                   options.camera_noise_subcells};
     TrainingBatch batch = make_training_batch(config, tokenizer, spec,
                                               mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));

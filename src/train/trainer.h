@@ -85,6 +85,7 @@ struct TrainOptions {
                                         // the model's frame_noise_correlation, which it samples with
   bool noise_follows_camera = false;    // that share moves with each clip's camera (BatchSpec); exported
                                         // as the model's noise_follows_camera. Needs the correlation.
+  int camera_noise_subcells = 1;        // how finely it moves (BatchSpec); exported. >1 needs the above
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;

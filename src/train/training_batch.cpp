@@ -154,14 +154,15 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   if (spec.offset_noise > 0.0)
     offset = spec.offset_noise * torch::randn({b, spec.data_channels, 1, 1, 1}, generator, torch::kFloat32);
   if (const double a = spec.frame_noise_correlation; a > 0.0) {
-    torch::Tensor shared = torch::randn({b, spec.data_channels, 1, batch.noise.size(3), batch.noise.size(4)},
+    const int k = spec.noise_follows_camera ? spec.camera_noise_subcells : 1;
+    torch::Tensor shared = torch::randn({b, spec.data_channels, 1, batch.noise.size(3) * k, batch.noise.size(4) * k},
                                         generator, torch::kFloat32);
     if (spec.noise_follows_camera) {
       std::vector<torch::Tensor> moved;
       for (int i = 0; i < b; ++i) {
         const CameraMotion motion =
             world::content_motion(samples[static_cast<std::size_t>(i)].attributes.camera, frames, spec.size.height);
-        moved.push_back(engine::move_with_camera(shared[i].squeeze(1), frames, motion.on_grid(spec.data_factor)));
+        moved.push_back(engine::move_with_camera(shared[i].squeeze(1), frames, motion.on_grid(spec.data_factor), 0, k));
       }
       shared = torch::stack(moved);
     }

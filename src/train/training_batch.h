@@ -49,6 +49,10 @@ struct BatchSpec {
   // (engine/runtime/moving_noise.h), so structure in the noise travels with the content and, at
   // sampling, a camera move asked for draws as the noise moves. Needs frame_noise_correlation > 0.
   bool noise_follows_camera = false;
+  // How finely it moves: k×k noise sub-cells per latent cell (moving_noise.h). Why: with whole cells
+  // a zoom barely moves the noise (under a cell a frame at the edges, nothing near the centre), and
+  // the model drew no zoom. 1 = whole cells, the batch of before.
+  int camera_noise_subcells = 1;
 };
 
 struct TrainingBatch {

@@ -156,6 +156,29 @@ TEST(ModelConfigFile, NoiseFollowsCameraRoundTripsDefaultsToOffAndNeedsACorrelat
   }
 }
 
+TEST(ModelConfigFile, CameraNoiseSubCellsRoundTripDefaultToWholeCellsAndNeedTheMovingNoise) {
+  shotgen::testing::TempDir dir;
+  ModelConfig config = test_models::tiny_config();
+  EXPECT_EQ(model_config_json(config).find("camera_noise_subcells"), std::string::npos);  // 1: as before
+  config.frame_noise_correlation = 0.5;
+  config.noise_follows_camera = true;
+  config.camera_noise_subcells = 4;
+  save_model_config(config, dir.path());
+  EXPECT_EQ(load_model_config(dir.path()).camera_noise_subcells, 4);
+  const auto refused = [&](const std::string& text, const std::string& message) {
+    shotgen::testing::write_text(dir.path() / "config.json", text);
+    try {
+      load_model_config(dir.path());
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  refused(R"({"frame_noise_correlation": 0.5, "camera_noise_subcells": 4})", "needs noise_follows_camera");
+  refused(R"({"frame_noise_correlation": 0.5, "noise_follows_camera": true, "camera_noise_subcells": 0})",
+          "camera_noise_subcells must be in [1, 8]");
+}
+
 TEST(ModelConfigFile, CompoundWordsRoundTripAddTokensAndAreChecked) {
   shotgen::testing::TempDir dir;
   ModelConfig config = test_models::tiny_config();

@@ -127,6 +127,25 @@ TEST(Engine, NoiseFollowsTheRequestsCameraMotionOnlyWhenAskedTo) {
   }
 }
 
+TEST(Engine, NoiseInSubCellsIsTheModelsAndOnlyForNoiseThatMoves) {
+  ModelConfig whole_cells = test_models::tiny_config();
+  whole_cells.frame_noise_correlation = 0.5;
+  whole_cells.noise_follows_camera = true;
+  ModelConfig sub_cells = whole_cells;
+  sub_cells.camera_noise_subcells = 4;
+  Engine coarse = Engine::create_random(whole_cells, 5), fine = Engine::create_random(sub_cells, 5);
+  GenerationRequest push = small_request("sky", 21, 4);
+  push.camera_motion = CameraMotion{0, 0, 1.05};
+  SamplerSettings settings = few_steps();
+  settings.frame_noise_correlation = 0.5;
+  settings.noise_follows_camera = true;
+  const Clip drawn = fine.generate({push}, settings)[0];
+  EXPECT_EQ(fine.generate({push}, settings)[0], drawn);  // deterministic
+  EXPECT_NE(drawn, coarse.generate({push}, settings)[0]);  // the same weights, finer noise
+  settings.noise_follows_camera = false;  // still noise: the model's sub-cells do not apply
+  EXPECT_EQ(fine.generate({push}, settings)[0], coarse.generate({push}, settings)[0]);
+}
+
 TEST(Engine, NegativePromptAndThreeBranchGuidanceChangeTheResult) {
   Engine engine = Engine::create_random(test_models::tiny_config(), 3);
   GenerationRequest request = small_request("green sky", 9);

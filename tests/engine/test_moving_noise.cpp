@@ -55,4 +55,59 @@ TEST(MovingNoise, ZoomsOnlyMagnifyAndKeepTheFieldsValues) {
   EXPECT_EQ(push[0][7][8][16 + 7].item<float>(), f[0][8][16 + 5].item<float>());  // 16 + 7.5 / 1.05^7
 }
 
+// Pearson correlation of two tensors' values.
+double correlation(const torch::Tensor& x, const torch::Tensor& y) {
+  const torch::Tensor a = x - x.mean(), b = y - y.mean();
+  return ((a * b).mean() / (a.std(false) * b.std(false))).item<double>();
+}
+
+TEST(MovingNoise, SubCellsSumToUnitCellsAndPanByWholeCellsExactly) {
+  const torch::Tensor fine = field(2, 8 * 4, 16 * 4, 4);
+  // A still frame: each cell is its 4×4 sub-cells summed and divided by 4 (unit noise again).
+  const torch::Tensor still = move_with_camera(fine, 3, CameraMotion{}, 0, 4);
+  ASSERT_EQ(still.sizes(), (std::vector<std::int64_t>{2, 3, 8, 16}));
+  const torch::Tensor blocks = fine.reshape({2, 8, 4, 16, 4}).sum({2, 4}) / 4;
+  EXPECT_TRUE(torch::allclose(still.select(1, 0), blocks, 1e-5, 1e-5));
+  for (int t = 1; t < 3; ++t) EXPECT_TRUE(torch::equal(still.select(1, t), still.select(1, 0)));
+  // A whole cell a frame moves the frame by whole cells, as with k = 1.
+  const torch::Tensor right = move_with_camera(fine, 4, CameraMotion{1, 0, 1}, 0, 4);
+  for (int t = 0; t < 4; ++t)
+    EXPECT_TRUE(torch::allclose(right.select(1, t), torch::roll(right.select(1, 0), t, 2), 1e-5, 1e-5)) << t;
+}
+
+TEST(MovingNoise, SubCellsMoveTheNoiseByFractionsOfACell) {
+  const torch::Tensor fine = field(4, 32 * 4, 64 * 4, 5);
+  // A quarter cell a frame: frame 1 shares 3 of each cell's 4 sub-columns with frame 0 (correlation
+  // 3/4), frame 4 is frame 0 one whole cell on. Whole cells would move nothing until frame 2.
+  const torch::Tensor slow = move_with_camera(fine, 5, CameraMotion{0.25, 0, 1}, 0, 4);
+  EXPECT_NEAR(correlation(slow.select(1, 1), slow.select(1, 0)), 0.75, 0.03);
+  EXPECT_NEAR(correlation(slow.select(1, 2), slow.select(1, 0)), 0.5, 0.03);
+  EXPECT_TRUE(torch::allclose(slow.select(1, 4), torch::roll(slow.select(1, 0), 1, 2), 1e-5, 1e-5));
+}
+
+TEST(MovingNoise, SubCellZoomsKeepCellsUnitAndIndependent) {
+  const CameraMotion push{0, 0, 1.05};
+  const torch::Tensor fine = field(4, 32 * 4, 64 * 4, 6);
+  const torch::Tensor zoomed = move_with_camera(fine, 8, push, 0, 4);
+  const torch::Tensor coarse = move_with_camera(fine.reshape({4, 32, 4, 64, 4}).sum({2, 4}) / 4, 8, push);
+  for (int t = 0; t < 8; ++t) {
+    const torch::Tensor frame = zoomed.select(1, t);
+    EXPECT_NEAR(frame.std().item<double>(), 1.0, 0.05) << t;
+    // Neighbouring cells draw on disjoint sub-cells: nearly independent even 1.4× magnified, where
+    // whole cells repeat (nearest neighbour) and neighbours are often the same value.
+    EXPECT_LT(std::abs(correlation(frame.narrow(2, 0, 63), frame.narrow(2, 1, 63))), 0.1) << t;
+  }
+  const torch::Tensor last_coarse = coarse.select(1, 7);
+  EXPECT_GT(correlation(last_coarse.narrow(2, 0, 63), last_coarse.narrow(2, 1, 63)), 0.2);
+  // The noise follows the content: each frame resembles the frame before magnified 1.05× about the
+  // centre (resampled here with whole cells, half a cell off on average) far more than that frame
+  // in place, which the zoom has moved by over a cell at the edges.
+  for (int t = 1; t < 8; ++t) {
+    const torch::Tensor before = zoomed.select(1, t - 1), frame = zoomed.select(1, t);
+    const torch::Tensor followed = move_with_camera(before, 2, push).select(1, 1);
+    EXPECT_GT(correlation(frame, followed), 0.4) << t;
+    EXPECT_LT(correlation(frame, before), 0.3) << t;
+  }
+}
+
 }  // namespace

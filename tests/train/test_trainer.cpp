@@ -160,13 +160,14 @@ TEST(Trainer, FrameNoiseCorrelationIsRecordedKeptOnResumeAndExportedForSampling)
                    0.0);
 }
 
-TEST(Trainer, NoiseThatFollowsTheCameraChangesTheUpdateIsKeptOnResumeAndExported) {
+TEST(Trainer, NoiseThatFollowsTheCameraInSubCellsChangesTheUpdateIsKeptOnResumeAndExported) {
   testing::TempDir still, moving;
   TrainOptions options = tiny_options(still.path(), 2);
   options.frame_noise_correlation = 0.5;
   train(options);
   options.out_dir = moving.path();
   options.noise_follows_camera = true;
+  options.camera_noise_subcells = 2;
   train(options);
   // The same clips and draws; only the shared noise of the clips whose camera moves differs.
   EXPECT_FALSE(read_file(still.path() / "checkpoint" / "model.safetensors") ==
@@ -176,9 +177,11 @@ TEST(Trainer, NoiseThatFollowsTheCameraChangesTheUpdateIsKeptOnResumeAndExported
   train(resumed);
   const auto state = nlohmann::json::parse(read_file(moving.path() / "checkpoint" / "state.json"));
   EXPECT_EQ(state["hyperparameters"]["noise_follows_camera"], true);
+  EXPECT_EQ(state["hyperparameters"]["camera_noise_subcells"], 2);  // kept on resume, unasked
   EXPECT_EQ(state["step"], 3);
   const engine::Engine engine = engine::Engine::load(moving.path() / "model", engine::DeviceChoice::Cpu);
   EXPECT_TRUE(engine.info().config.noise_follows_camera);
+  EXPECT_EQ(engine.info().config.camera_noise_subcells, 2);
   EXPECT_FALSE(engine::Engine::load(still.path() / "model", engine::DeviceChoice::Cpu).info().config.noise_follows_camera);
 }
 
@@ -355,6 +358,14 @@ TEST(Trainer, ValidatesOptions) {
   EXPECT_THROW(options.validate(), Error);
   options.frame_noise_correlation = 0.5;
   EXPECT_NO_THROW(options.validate());
+  options.camera_noise_subcells = 9;
+  EXPECT_THROW(options.validate(), Error);
+  options.camera_noise_subcells = 4;
+  EXPECT_NO_THROW(options.validate());
+  options.noise_follows_camera = false;  // sub-cells of a noise that does not move
+  EXPECT_THROW(options.validate(), Error);
+  options.noise_follows_camera = true;
+  options.camera_noise_subcells = 1;
   options.init_from = "elsewhere/checkpoint";
   EXPECT_NO_THROW(options.validate());
   options.resume = true;  // continue this run, or start from another: not both

@@ -142,6 +142,41 @@ TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
   EXPECT_GT(pans, 0);
 }
 
+TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
+  BatchSpec spec{48, 4, {32, 32}, 0.5, 0.5, 3};
+  spec.frame_noise_correlation = 0.5;
+  spec.noise_follows_camera = true;
+  BatchSpec whole = spec;
+  spec.camera_noise_subcells = 4;
+  const TrainingBatch a = make_training_batch(config, tokenizer, whole, 5, 0);
+  const TrainingBatch b = make_training_batch(config, tokenizer, spec, 5, 0);
+  EXPECT_TRUE(torch::equal(a.clean, b.clean));
+  EXPECT_FALSE(torch::equal(a.noise, b.noise));
+  int pans = 0, zooms = 0;
+  for (int i = 0; i < 48; ++i) {
+    const world::CameraMove move = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32).attributes.camera;
+    const torch::Tensor noise = b.noise[i];
+    for (int t = 0; t < 4; ++t) EXPECT_NEAR(noise.select(1, t).std().item<double>(), 1.0, 0.08) << i << " " << t;
+    auto correlation = [](const torch::Tensor& x, const torch::Tensor& y) {
+      return ((x * y).mean() / (x.std() * y.std())).item<double>();
+    };
+    const torch::Tensor f0 = noise.select(1, 0), f1 = noise.select(1, 1);
+    if (move == world::CameraMove::PanLeft) {
+      EXPECT_NEAR(correlation(f1, torch::roll(f0, 2, 2)), 0.5, 0.12) << i;
+      ++pans;
+    } else if (move == world::CameraMove::PushIn) {
+      // A push-in moves the shared half under the content: frame 1 keeps part of it in place (near
+      // the centre), not all (a still clip's frames correlate 0.5).
+      const double r = correlation(f1, f0);
+      EXPECT_GT(r, 0.1) << i;
+      EXPECT_LT(r, 0.4) << i;
+      ++zooms;
+    }
+  }
+  EXPECT_GT(pans, 0);
+  EXPECT_GT(zooms, 0);
+}
+
 TEST(FillerWords, CaptionPartsStayInOrderAndOnlyFillerIsAdded) {
   const std::string caption = "flat 2D animation, pan left, night scene, teal and orange";
   const std::vector<std::string> words = {"lighthouse", "lantern", "harbor"};

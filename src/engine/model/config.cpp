@@ -27,6 +27,7 @@ const std::set<std::string>& config_keys() {
       "window_frames", "overlap_frames", "trained_sizes", "reference_groups",
       "reference_tokens_per_group", "max_references", "mlp_depthwise_kernel", "latent_channels",
       "latent_factor", "autoencoder_width", "sampling_shift", "frame_noise_correlation", "noise_follows_camera",
+      "camera_noise_subcells",
       "pooled_words", "compound_words", "training"};
   return keys;
 }
@@ -108,6 +109,9 @@ void ModelConfig::validate(const std::string& where) const {
           "frame_noise_correlation must be in [0, 1)", where);
   require(!noise_follows_camera || frame_noise_correlation > 0.0,
           "noise_follows_camera needs a frame_noise_correlation above 0 (it moves the noise the frames share)", where);
+  require(camera_noise_subcells >= 1 && camera_noise_subcells <= 8, "camera_noise_subcells must be in [1, 8]", where);
+  require(camera_noise_subcells == 1 || noise_follows_camera,
+          "camera_noise_subcells above 1 needs noise_follows_camera (it says how finely that noise moves)", where);
   require(compound_words.size() <= 4096, "compound_words must hold at most 4096 words", where);
   std::set<std::string> compounds;
   for (const std::string& word : compound_words) {
@@ -180,6 +184,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
   read_key(root, "sampling_shift", config.sampling_shift, where);
   read_key(root, "frame_noise_correlation", config.frame_noise_correlation, where);
   read_key(root, "noise_follows_camera", config.noise_follows_camera, where);
+  read_key(root, "camera_noise_subcells", config.camera_noise_subcells, where);
   read_key(root, "reference_groups", config.reference_groups, where);
   read_key(root, "reference_tokens_per_group", config.reference_tokens_per_group, where);
   read_key(root, "max_references", config.max_references, where);
@@ -249,6 +254,7 @@ std::string model_config_json(const ModelConfig& config) {
   if (config.sampling_shift != 1.0) root["sampling_shift"] = config.sampling_shift;
   if (config.frame_noise_correlation != 0.0) root["frame_noise_correlation"] = config.frame_noise_correlation;
   if (config.noise_follows_camera) root["noise_follows_camera"] = true;
+  if (config.camera_noise_subcells != 1) root["camera_noise_subcells"] = config.camera_noise_subcells;
   json sizes = json::array();
   for (const FrameSize& size : config.trained_sizes) sizes.push_back({size.width, size.height});
   root["trained_sizes"] = sizes;

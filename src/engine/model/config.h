@@ -66,6 +66,8 @@ struct ModelConfig {
   // Whether that shared part moved with each training clip's camera (engine/runtime/moving_noise.h):
   // the sampler then moves it as a request's camera motion asks, unless told otherwise.
   bool noise_follows_camera = false;
+  // How finely it moved: k×k noise sub-cells per latent cell (moving_noise.h). 1 = whole cells (v3.5).
+  int camera_noise_subcells = 1;
   // References: each reference image becomes `reference_tokens_per_group` tokens per group.
   std::vector<std::string> reference_groups{"palette", "lighting", "texture", "composition"};
   int reference_tokens_per_group = 2;

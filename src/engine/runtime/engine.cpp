@@ -351,7 +351,8 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
   // has the latent's shape.
   ShotModelImpl& model = *impl.model;
   const std::vector<std::int64_t> data_shape = model.data_shape(shape.frames, shape.height, shape.width);
-  const StartingNoise starting_noise(batch, data_shape, settings, shape.height / data_shape[2]);
+  const StartingNoise starting_noise(batch, data_shape, settings, shape.height / data_shape[2],
+                                     impl.config.camera_noise_subcells);
   const std::vector<std::int64_t> clip_shape{requests, data_shape[0], data_shape[1], data_shape[2], data_shape[3]};
 
   // The clip's given frames (request conditioning), as pixels, a per-frame mask, and in the space

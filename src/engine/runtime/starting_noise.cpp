@@ -9,7 +9,8 @@
 namespace shotgen::engine {
 
 StartingNoise::StartingNoise(const std::vector<GenerationRequest>& batch, const std::vector<std::int64_t>& data_shape,
-                             const SamplerSettings& settings, std::int64_t grid_factor) {
+                             const SamplerSettings& settings, std::int64_t grid_factor, int camera_noise_subcells)
+    : subcells_(settings.noise_follows_camera ? camera_noise_subcells : 1) {
   const double a = settings.frame_noise_correlation;
   std::vector<torch::Tensor> own, shared;
   for (const GenerationRequest& request : batch) {
@@ -18,8 +19,9 @@ StartingNoise::StartingNoise(const std::vector<GenerationRequest>& batch, const 
     if (a > 0.0) {
       // Drawn after the frames' own noise, so a correlation of 0 gives the noise of before.
       own.push_back(std::sqrt(1.0 - a) * noise);
-      shared.push_back(std::sqrt(a) * torch::randn({data_shape[0], data_shape[2], data_shape[3]}, generator,
-                                                   torch::kFloat32));
+      shared.push_back(std::sqrt(a) * torch::randn({data_shape[0], data_shape[2] * subcells_,
+                                                    data_shape[3] * subcells_},
+                                                   generator, torch::kFloat32));
     } else {
       own.push_back(noise);
     }
@@ -35,7 +37,7 @@ torch::Tensor StartingNoise::window(int start, int length) const {
   if (!shared_.defined()) return own;
   std::vector<torch::Tensor> moved;
   for (std::size_t r = 0; r < motions_.size(); ++r)
-    moved.push_back(move_with_camera(shared_[static_cast<std::int64_t>(r)], length, motions_[r], start));
+    moved.push_back(move_with_camera(shared_[static_cast<std::int64_t>(r)], length, motions_[r], start, subcells_));
   return own + torch::stack(moved);
 }
 
