@@ -31,11 +31,13 @@ using Clock = std::chrono::steady_clock;
 
 const std::string kTinyModel = std::string(SHOTGEN_TEST_DATA) + "/engine/tiny_model";
 
-// Six shots of 2 s at 8 fps (16 frames, four windows of the tiny model) at 32x16, 60 steps: each
-// task runs long enough on a shared machine to be caught running.
+// Six shots of 2 s at 8 fps (16 frames, four windows of the tiny model) at 32x16, 200 steps: each
+// task runs long enough on a shared machine to be caught running. (At 60 steps, with the machine
+// busy, a task was shown running for under a second of its ~2 and a `farm status` poll took ~1 s:
+// the polls saw all six end without catching one.)
 render::testing::FilmSpec slurm_film() {
   render::testing::FilmSpec spec;
-  spec.steps = 60;
+  spec.steps = 200;
   spec.shots.clear();
   for (int i = 1; i <= 6; ++i)
     spec.shots.push_back(
@@ -98,6 +100,7 @@ TEST(FarmSlurm, KilledTaskResubmittedAndEveryTakeCollectedOnce) {
   const auto deadline = Clock::now() + std::chrono::minutes(10);
   while (killed_run.empty() && Clock::now() < deadline) {
     const auto now = farm_status_json(root);
+    if (now.value("active", -1) == 0) break;  // every task ended before one was caught running
     int finished = 0;
     std::string running;
     for (const auto& task : now["tasks"]) {
