@@ -110,6 +110,11 @@ TEST_F(BatchFixture, FrameNoiseCorrelationSharesNoiseAcrossFramesAndKeepsUnitVar
   EXPECT_GT(a.noise.mean({2, 3, 4}).std().item<double>(), 0.2);
 }
 
+// Correlation of two zero-mean noise fields (their values paired).
+double correlation(const torch::Tensor& x, const torch::Tensor& y) {
+  return ((x * y).mean() / (x.std() * y.std())).item<double>();
+}
+
 TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
   BatchSpec still{48, 4, {32, 32}, 0.5, 0.5, 3};
   still.frame_noise_correlation = 0.5;
@@ -131,9 +136,6 @@ TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
     if (move != world::CameraMove::PanLeft) continue;
     // Pan left: content moves right by camera_step_pixels(32) = 2 pixels a frame, and so does the
     // shared half of the noise: frame 1 matches frame 0 moved right, not frame 0 in place.
-    auto correlation = [](const torch::Tensor& x, const torch::Tensor& y) {
-      return ((x * y).mean() / (x.std() * y.std())).item<double>();
-    };
     const torch::Tensor f0 = noise.select(1, 0), f1 = noise.select(1, 1);
     EXPECT_NEAR(correlation(f1, torch::roll(f0, 2, 2)), 0.5, 0.12) << i;
     EXPECT_NEAR(correlation(f1, f0), 0.0, 0.12) << i;
@@ -157,9 +159,6 @@ TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
     const world::CameraMove move = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32).attributes.camera;
     const torch::Tensor noise = b.noise[i];
     for (int t = 0; t < 4; ++t) EXPECT_NEAR(noise.select(1, t).std().item<double>(), 1.0, 0.08) << i << " " << t;
-    auto correlation = [](const torch::Tensor& x, const torch::Tensor& y) {
-      return ((x * y).mean() / (x.std() * y.std())).item<double>();
-    };
     const torch::Tensor f0 = noise.select(1, 0), f1 = noise.select(1, 1);
     if (move == world::CameraMove::PanLeft) {
       EXPECT_NEAR(correlation(f1, torch::roll(f0, 2, 2)), 0.5, 0.12) << i;
