@@ -1,6 +1,7 @@
 // shotgen model train-autoencoder: the first stage of a latent model — the frame autoencoder,
 // trained alone on world frames (train/autoencoder_trainer.h). `model train --autoencoder DIR`
-// then trains the denoiser on its latents.
+// then trains the denoiser on its latents. With --decoder-of MODEL it trains only that model's
+// decoder and writes the model with the new decoder to OUT/model.
 #include <cstdio>
 #include <iostream>
 
@@ -17,11 +18,13 @@ struct TrainAutoencoderCommand {
   std::string out;
   std::string sizes = "128x64";
   std::string crop = "64x32";
+  std::string decoder_of;
 };
 
 void run_train_autoencoder(TrainAutoencoderCommand& command, const std::string& command_line) {
   train::AutoencoderTrainOptions& options = command.options;
   options.out_dir = command.out;
+  options.decoder_of = command.decoder_of;
   options.command_line = command_line;
   options.config.trained_sizes = parse_frame_sizes(command.sizes, "--sizes");
   options.crop = command.crop == "0x0" ? engine::FrameSize{0, 0} : parse_frame_size(command.crop, "--crop");
@@ -40,6 +43,7 @@ void run_train_autoencoder(TrainAutoencoderCommand& command, const std::string& 
               summary.final_loss, summary.validation_psnr, summary.validation_structure_ratio);
   std::cout << "checkpoint " << summary.checkpoint.string() << "\n"
             << "preview " << summary.preview.string() << "\n";
+  if (!summary.model.empty()) std::cout << "model " << summary.model.string() << "\n";
 }
 
 }  // namespace
@@ -70,11 +74,20 @@ void setup_model_train_autoencoder(CLI::App& model, const GlobalOptions& global)
   sub->add_option("--seed", o.seed, "Seed of the initialisation and the frame stream")->capture_default_str();
   sub->add_option("--threads", o.threads, "Torch threads (0 = $SHOTGEN_THREADS, else hardware threads)")->capture_default_str();
   sub->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
-  sub->add_option("--latent-channels", c.latent_channels, "Latent channels")->capture_default_str();
+  CLI::Option* decoder_of =
+      sub->add_option("--decoder-of", command->decoder_of,
+                      "Train only this latent model's decoder (its encoder and latents stay; writes OUT/model)");
+  // The model brings its own autoencoder shape and trained sizes.
+  sub->add_option("--latent-channels", c.latent_channels, "Latent channels")->capture_default_str()->excludes(decoder_of);
   sub->add_option("--latent-factor", c.latent_factor, "Latent grid is this many times smaller per side (4 or 8)")
-      ->capture_default_str();
-  sub->add_option("--width", c.autoencoder_width, "Autoencoder base channels (multiple of 8)")->capture_default_str();
-  sub->add_option("--sizes", command->sizes, "Frame sizes WxH[,WxH...] (one picked per step)")->capture_default_str();
+      ->capture_default_str()
+      ->excludes(decoder_of);
+  sub->add_option("--width", c.autoencoder_width, "Autoencoder base channels (multiple of 8)")
+      ->capture_default_str()
+      ->excludes(decoder_of);
+  sub->add_option("--sizes", command->sizes, "Frame sizes WxH[,WxH...] (one picked per step)")
+      ->capture_default_str()
+      ->excludes(decoder_of);
   sub->add_option("--crop", command->crop, "Train on random WxH crops of the frames (0x0: whole frames)")
       ->capture_default_str();
   sub->callback([command, sub]() { run_train_autoencoder(*command, command_line_of(*sub, "shotgen model train-autoencoder")); });

@@ -128,12 +128,13 @@ void write_checkpoint(const fs::path& out, const engine::ModelConfig& config, en
   engine::save_model_config(config, staging);
   engine::save_weights(model, staging / "autoencoder.safetensors", engine::DType::F32);
   engine::write_safetensors(staging / "optimizer.safetensors", optimizer.state());
-  const json state = {{"step", run.step},
+  json state = {{"step", run.step},
                       {"frames_seen", run.frames_seen},
                       {"seconds", run.seconds},
                       {"ema_loss", run.ema_loss},
                       {"command_line", options.command_line},
                       {"hyperparameters", hyperparameters(options)}};
+  if (!options.decoder_of.empty()) state["decoder_of"] = options.decoder_of.string();
   write_file_atomic(staging / "state.json", state.dump(2) + "\n");
   fs::remove_all(previous);
   if (fs::exists(target)) fs::rename(target, previous);
@@ -151,6 +152,8 @@ RunState read_state(const fs::path& dir, AutoencoderTrainOptions& options) {
     run.ema_loss = state.at("ema_loss").get<double>();
     apply_hyperparameters(state.at("hyperparameters"), options);
     if (state.contains("command_line")) options.command_line = state["command_line"].get<std::string>();
+    // A decoder-only run stays one when resumed (and still writes its model at the end).
+    options.decoder_of = state.contains("decoder_of") ? fs::path(state["decoder_of"].get<std::string>()) : fs::path();
   } catch (const json::exception& e) {
     throw Error(std::string("checkpoint state is unreadable: ") + e.what(), (dir / "state.json").string(),
                 "delete the checkpoint and train the autoencoder again");
@@ -168,6 +171,42 @@ Clip clip_of(const torch::Tensor& frames) {
     clip.frames.push_back(std::move(image));
   }
   return clip;
+}
+
+// The autoencoder.* tensors of a model's weights, named as the autoencoder module names them.
+engine::SafetensorsFile autoencoder_weights_of(const fs::path& model_dir) {
+  const engine::SafetensorsFile all = engine::read_safetensors(model_dir / "weights.safetensors");
+  const std::string prefix = "autoencoder.";
+  engine::SafetensorsFile out;
+  for (const auto& [name, bytes] : all.tensors)
+    if (name.rfind(prefix, 0) == 0) out.tensors.emplace(name.substr(prefix.size()), bytes);
+  return out;
+}
+
+// Writes out/model: the model of `options.decoder_of` with `coder`'s weights as its autoencoder, in
+// the model's own weight dtype, its config recording the decoder run.
+fs::path write_model_with_decoder(const AutoencoderTrainOptions& options, engine::FrameAutoencoderImpl& coder,
+                                  const RunState& run) {
+  engine::Engine engine = engine::Engine::load(options.decoder_of, engine::DeviceChoice::Cpu);
+  engine::Engine::Impl& impl = engine.impl();
+  engine::load_weights(*impl.model->autoencoder, engine::weights_to_safetensors(coder, engine::DType::F32),
+                       "the trained decoder");
+  json training = impl.config.training_json.empty() ? json::object() : json::parse(impl.config.training_json);
+  training["decoder"] = {{"source", options.decoder_of.string()},
+                         {"step", run.step},
+                         {"frames_seen", run.frames_seen},
+                         {"seconds", run.seconds},
+                         {"ema_loss", run.ema_loss},
+                         {"command_line", options.command_line},
+                         {"hyperparameters", hyperparameters(options)}};
+  impl.config.training_json = training.dump();
+  // Staged and renamed as a whole, so a stopped run never leaves half a model behind.
+  const fs::path target = options.out_dir / "model", staging = options.out_dir / "model.tmp";
+  fs::remove_all(staging);
+  engine.save(staging, impl.weights_dtype);
+  fs::remove_all(target);
+  fs::rename(staging, target);
+  return target;
 }
 
 // Eight held-out frames side by side, originals above their reconstructions (what the decoder draws).
@@ -252,21 +291,34 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
     if (has_checkpoint)
       throw Error("the output directory already holds a checkpoint", out.string(),
                   "pass --resume to continue it, or choose another --out");
-    config = options.config;
-    config.validate("autoencoder config");
-    if (!config.is_latent())
-      throw Error("an autoencoder needs latent channels", "--latent-channels", "pass e.g. --latent-channels 8");
+    if (!options.decoder_of.empty()) {
+      config = engine::load_model_config(options.decoder_of);
+      if (!config.is_latent())
+        throw Error("the model has no autoencoder (it works on pixels): there is no decoder to train",
+                    options.decoder_of.string(), "give a latent model's directory to --decoder-of");
+    } else {
+      config = options.config;
+      config.validate("autoencoder config");
+      if (!config.is_latent())
+        throw Error("an autoencoder needs latent channels", "--latent-channels", "pass e.g. --latent-channels 8");
+    }
     for (const engine::FrameSize& size : config.trained_sizes)
       if (options.crop.width > size.width || options.crop.height > size.height)
         throw Error("the crop is larger than the frames", "--crop", "crop at most the smallest of --sizes");
   }
 
+  const bool decoder_only = !options.decoder_of.empty();
   engine::FrameAutoencoder model(config);
   engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
   if (options.resume) engine::load_weights(*model, checkpoint / "autoencoder.safetensors");
+  else if (decoder_only)
+    engine::load_weights(*model, autoencoder_weights_of(options.decoder_of),
+                         (options.decoder_of / "weights.safetensors").string());
+  if (decoder_only)
+    for (torch::Tensor& parameter : model->encoder->parameters()) parameter.set_requires_grad(false);
   model->to(device);
   model->train();
-  AdamW optimizer(model->named_parameters(), {.weight_decay = 0.0});
+  AdamW optimizer(decoder_only ? model->decoder->named_parameters() : model->named_parameters(), {.weight_decay = 0.0});
   if (options.resume)
     optimizer.load_state(engine::read_safetensors(checkpoint / "optimizer.safetensors"),
                          (checkpoint / "optimizer.safetensors").string());
@@ -311,7 +363,12 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
     const double lr = learning_rate_at(schedule, run.step, progress());
 
     model->zero_grad();
-    torch::Tensor latents = model->encode_raw(frames);
+    torch::Tensor latents;
+    {
+      // A frozen encoder needs no graph (its latents' magnitude penalty is then a constant).
+      torch::AutoGradMode encoder_grad(!decoder_only);
+      latents = model->encode_raw(frames);
+    }
     torch::Tensor noise = torch::randn(latents.sizes(), noise_generator, torch::kFloat32).to(device);
     torch::Tensor noisy = latents + options.latent_noise * latents.detach().std() * noise;
     torch::Tensor decoded = model->decode_raw(noisy);
@@ -341,9 +398,10 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
   }
   if (next.valid()) next.wait();
 
-  // The latents' statistics on held-out frames: the denoiser works on (z − mean) / std.
+  // The latents' statistics on held-out frames: the denoiser works on (z − mean) / std. A decoder-only
+  // run keeps the model's: its denoiser learnt those latents.
   model->eval();
-  {
+  if (!decoder_only) {
     torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> raw;
     for (const engine::FrameSize& size : config.trained_sizes)
@@ -366,6 +424,7 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
   summary.stop_reason = stop_reason;
   summary.device = device.str();
   summary.checkpoint = checkpoint;
+  if (decoder_only) summary.model = write_model_with_decoder(options, *model, run);
   return summary;
 }
 

@@ -13,11 +13,19 @@
 // of the trained sizes, cropped at a position drawn from (seed, s, k); nothing is stored, and a
 // resumed run continues the stream exactly.
 //
+// Decoder only (`decoder_of`, a latent model's directory): the run starts from that model's
+// autoencoder and trains its decoder alone. The encoder and the latent statistics stay as they are,
+// so the latents the model's denoiser learnt are unchanged and its weights stay valid; at the end the
+// run writes model/ — the model with the new decoder, everything else as it was. This is how a
+// decoder is improved without training the denoiser again (docs/ENGINE.md, "the autoencoder's
+// ceiling").
+//
 // Output directory layout (the denoiser stage reads checkpoint/ through TrainOptions::autoencoder_dir):
 //   checkpoint/  config.json (the latent keys), autoencoder.safetensors (autoencoder.* weights with the
 //                latent statistics), optimizer.safetensors, state.json — replaced as a whole
 //   loss.csv     step,loss,ema_loss,lr,seconds
 //   reconstruction.png  eight held-out frames above what the autoencoder makes of them
+//   model/       (decoder only) the model of `decoder_of` with the new decoder, ready to load
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -31,6 +39,8 @@ namespace shotgen::train {
 struct AutoencoderTrainOptions {
   std::filesystem::path out_dir;
   engine::ModelConfig config;  // latent_channels, latent_factor, autoencoder_width, trained_sizes
+  // A latent model's directory: train only its decoder (see above); `config` is then the model's.
+  std::filesystem::path decoder_of;
   bool resume = false;
   std::int64_t max_steps = 0;
   double minutes = 0.0;
@@ -79,6 +89,7 @@ struct AutoencoderSummary {
   std::string device;
   std::filesystem::path checkpoint;
   std::filesystem::path preview;  // reconstruction.png: held-out frames above their reconstructions
+  std::filesystem::path model;    // decoder only: model/, the model with the new decoder; else empty
 };
 
 AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& options,

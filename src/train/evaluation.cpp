@@ -12,6 +12,7 @@
 #include "analyze/sharpness.h"
 #include "core/error.h"
 #include "engine/engine.h"
+#include "train/autoencoder_round_trip.h"
 #include "world/attributes.h"
 #include "world/rng.h"
 #include "world/sample.h"
@@ -272,12 +273,15 @@ std::vector<world::WorldSample> sharpness_pairs(const EvaluationOptions& options
 }
 
 // Adherence per dimension and temporal consistency, against the world's own clips of the prompts.
-void measure_adherence(Renderer& renderer, const std::vector<SuitePrompt>& adherence, const EvaluationOptions& options,
-                       EvaluationReport& report) {
+void measure_adherence(engine::Engine& engine, Renderer& renderer, const std::vector<SuitePrompt>& adherence,
+                       const EvaluationOptions& options, EvaluationReport& report) {
   const auto generated = analyze_all(renderer.render(requests_for(adherence, "", options), "adherence"));
-  std::vector<analyze::ClipAnalysis> world_clips;
+  std::vector<Clip> world_clips;
   for (const SuitePrompt& p : adherence)
-    world_clips.push_back(analyze::analyze_clip(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed)));
+    world_clips.push_back(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed));
+  const std::vector<analyze::ClipAnalysis> world = analyze_all(world_clips);
+  std::optional<std::vector<analyze::ClipAnalysis>> round_trip;
+  if (auto clips = autoencoder_round_trip(engine, world_clips)) round_trip = analyze_all(*clips);
   // Each dimension as words: the value a clip was asked for and the value its analysis measured.
   struct Dimension {
     const char* name;
@@ -297,21 +301,32 @@ void measure_adherence(Renderer& renderer, const std::vector<SuitePrompt>& adher
        [](const auto& m) { return world::word(m.characters.characters); }},
   };
   for (const Dimension& d : dimensions) {
-    AdherenceRow row{d.name, static_cast<int>(adherence.size())};
+    AdherenceRow row;
+    row.dimension = d.name;
+    row.clips = static_cast<int>(adherence.size());
     for (std::size_t i = 0; i < adherence.size(); ++i) {
       const std::string asked(d.asked(adherence[i].attributes));
       const std::string drawn(d.measured(generated[i]));
       auto value = std::find_if(row.values.begin(), row.values.end(), [&](const auto& v) { return v.asked == asked; });
-      if (value == row.values.end()) value = row.values.insert(row.values.end(), ValueAdherence{asked});
+      if (value == row.values.end()) {
+        ValueAdherence first;
+        first.asked = asked;
+        value = row.values.insert(row.values.end(), first);
+      }
       ++value->clips;
       if (drawn == asked) ++value->matches, ++row.matches;
       else ++value->drawn_instead[drawn];
-      row.world_matches += d.measured(world_clips[i]) == asked;
+      row.world_matches += d.measured(world[i]) == asked;
+      if (round_trip) {
+        const int kept = d.measured((*round_trip)[i]) == asked;
+        row.autoencoder_matches = row.autoencoder_matches.value_or(0) + kept;
+        value->autoencoder_matches = value->autoencoder_matches.value_or(0) + kept;
+      }
     }
     report.adherence.push_back(row);
   }
   report.generated_flicker = mean_of(generated, [](const auto& a) { return a.motion.flicker; });
-  report.world_flicker = mean_of(world_clips, [](const auto& a) { return a.motion.flicker; });
+  report.world_flicker = mean_of(world, [](const auto& a) { return a.motion.flicker; });
 }
 
 // Negative effect: the same prompts and seeds without and with the negative.
@@ -463,7 +478,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   report.noise_follows_camera = renderer.settings().noise_follows_camera;
   report.camera_noise_subcells = report.noise_follows_camera ? engine.info().config.camera_noise_subcells : 1;
 
-  measure_adherence(renderer, adherence, options, report);
+  measure_adherence(engine, renderer, adherence, options, report);
   measure_negatives(renderer, green, flat, single, options, report);
   measure_reference_bleed(renderer, referenced, options, report);
   report.sharpness = measure_sharpness(renderer, pairs, options);
@@ -486,12 +501,17 @@ json to_json(const EvaluationReport& r) {
   for (const AdherenceRow& row : r.adherence) {
     json values = json::array();
     for (const ValueAdherence& v : row.values)
-      values.push_back({{"asked", v.asked}, {"clips", v.clips}, {"matches", v.matches}, {"drawn_instead", v.drawn_instead}});
+      values.push_back({{"asked", v.asked},
+                        {"clips", v.clips},
+                        {"matches", v.matches},
+                        {"autoencoder_matches", v.autoencoder_matches ? json(*v.autoencoder_matches) : json(nullptr)},
+                        {"drawn_instead", v.drawn_instead}});
     adherence.push_back({{"dimension", row.dimension},
                          {"clips", row.clips},
                          {"matches", row.matches},
                          {"share", row.share()},
                          {"world_share", row.world_share()},
+                         {"autoencoder_share", row.autoencoder_share() ? json(*row.autoencoder_share()) : json(nullptr)},
                          {"values", values}});
   }
   for (const NegativeRow& row : r.negatives)
@@ -558,14 +578,18 @@ std::string format_report(const EvaluationReport& r) {
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";
-  std::snprintf(line, sizeof line, "%-36s %10s %14s\n", "adherence (measured = prompt)", "model", "world clips");
+  std::snprintf(line, sizeof line, "%-36s %10s %14s %20s\n", "adherence (measured = prompt)", "model", "world clips",
+                "through autoencoder");
   out << line;
   for (const AdherenceRow& row : r.adherence) {
-    std::snprintf(line, sizeof line, "  %-34s %4s %2d/%-3d %13s\n", row.dimension.c_str(), percent(row.share()).c_str(),
-                  row.matches, row.clips, percent(row.world_share()).c_str());
+    const std::optional<double> ceiling = row.autoencoder_share();
+    std::snprintf(line, sizeof line, "  %-34s %4s %2d/%-3d %13s %20s\n", row.dimension.c_str(), percent(row.share()).c_str(),
+                  row.matches, row.clips, percent(row.world_share()).c_str(),
+                  ceiling ? percent(*ceiling).c_str() : "(pixel model)");
     out << line;
   }
-  out << "\nadherence by value (drawn as asked / asked; what was drawn instead, most often first)\n";
+  out << "\nadherence by value (drawn as asked / asked; [through the autoencoder]; what was drawn instead, most often "
+         "first)\n";
   for (const AdherenceRow& row : r.adherence)
     for (std::size_t k = 0; k < row.values.size(); ++k) {
       const ValueAdherence& v = row.values[k];
@@ -573,8 +597,10 @@ std::string format_report(const EvaluationReport& r) {
       std::stable_sort(instead.begin(), instead.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
       std::string misses;
       for (const auto& [drawn, clips] : instead) misses += (misses.empty() ? "" : ", ") + drawn + " " + std::to_string(clips);
-      std::snprintf(line, sizeof line, "  %-12s %-20s %2d/%-3d %s\n", k == 0 ? row.dimension.c_str() : "",
-                    v.asked.c_str(), v.matches, v.clips, misses.c_str());
+      const std::string ceiling =
+          v.autoencoder_matches ? "[" + std::to_string(*v.autoencoder_matches) + "/" + std::to_string(v.clips) + "]" : "";
+      std::snprintf(line, sizeof line, "  %-12s %-20s %2d/%-3d %-8s %s\n", k == 0 ? row.dimension.c_str() : "",
+                    v.asked.c_str(), v.matches, v.clips, ceiling.c_str(), misses.c_str());
       out << line;
     }
   std::snprintf(line, sizeof line, "\n%-50s %9s %9s %8s\n", "negative effect (same prompts and seeds)", "without",

@@ -78,6 +78,7 @@ struct ValueAdherence {
   std::string asked;
   int clips = 0;
   int matches = 0;
+  std::optional<int> autoencoder_matches;     // its world clips through the autoencoder (see AdherenceRow)
   std::map<std::string, int> drawn_instead;  // measured value → clips, over the misses
 };
 
@@ -86,9 +87,16 @@ struct AdherenceRow {
   int clips = 0;
   int matches = 0;        // generated clips measured as the prompt asked
   int world_matches = 0;  // the world's own clips of the same attributes, same analyzer
+  // The same world clips through the model's own autoencoder (train/autoencoder_round_trip.h): the
+  // most this model's decoder lets it score. Absent for a pixel-space model.
+  std::optional<int> autoencoder_matches;
   std::vector<ValueAdherence> values;  // per asked value, in the order the suite first asks it
   double share() const { return clips ? static_cast<double>(matches) / clips : 0.0; }
   double world_share() const { return clips ? static_cast<double>(world_matches) / clips : 0.0; }
+  std::optional<double> autoencoder_share() const {
+    if (!autoencoder_matches) return std::nullopt;
+    return clips ? static_cast<double>(*autoencoder_matches) / clips : 0.0;
+  }
 };
 
 struct NegativeRow {

@@ -69,3 +69,12 @@ TEST(ModelTrainCli, AFullDiskKeepsTheLastCheckpointWholeAndResumeContinues) {
   const auto resumed = nlohmann::json::parse(read_text(out / "after_rerun" / "checkpoint" / "state.json"));
   EXPECT_EQ(resumed.at("step").get<int>(), 4);
 }
+
+TEST(ModelTrainCli, DecoderOfTakesTheModelsAutoencoderShapeAndRefusesAnother) {
+  TempDir dir;
+  const CommandResult run = run_shotgen({"model", "train-autoencoder", "--out", (dir.path() / "run").string(), "--steps",
+                                         "1", "--decoder-of", "models/default", "--width", "32"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("--decoder-of excludes --width"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "run" / "checkpoint"));
+}

@@ -116,3 +116,76 @@ TEST(AutoencoderTrainer, TheDenoiserStageTrainsOnTheFrozenLatentsAndExportsOneMo
 
 }  // namespace
 }  // namespace shotgen::train
+
+namespace shotgen::train {
+namespace {
+
+// A random tiny latent model saved as a model directory, and decoder-only options for it.
+AutoencoderTrainOptions decoder_options(const fs::path& dir, std::int64_t steps) {
+  engine::Engine::create_random(testing::tiny_latent_model_config(), 9).save(dir / "source", "F32");
+  AutoencoderTrainOptions options = tiny_autoencoder_options(dir / "run", steps);
+  options.config = engine::ModelConfig{};  // the model brings its own
+  options.decoder_of = dir / "source";
+  return options;
+}
+
+// Names of the tensors that differ between two model weight files (same names required).
+std::vector<std::string> changed_tensors(const fs::path& a, const fs::path& b) {
+  const auto left = engine::read_safetensors(a), right = engine::read_safetensors(b);
+  EXPECT_EQ(left.tensors.size(), right.tensors.size());
+  std::vector<std::string> changed;
+  for (const auto& [name, bytes] : left.tensors) {
+    const auto other = right.tensors.find(name);
+    if (other == right.tensors.end()) ADD_FAILURE() << name << " is missing";
+    else if (other->second.bytes != bytes.bytes) changed.push_back(name);
+  }
+  return changed;
+}
+
+TEST(AutoencoderTrainer, DecoderOnlyChangesNothingButTheModelsDecoder) {
+  testing::TempDir dir;
+  const AutoencoderTrainOptions options = decoder_options(dir.path(), 3);
+  const AutoencoderSummary summary = train_autoencoder(options);
+  EXPECT_EQ(summary.steps, 3);
+  ASSERT_EQ(summary.model, dir.path() / "run" / "model");
+  // Encoder, latent statistics, denoiser, text and reference encoders: byte for byte the model's.
+  const std::vector<std::string> changed =
+      changed_tensors(options.decoder_of / "weights.safetensors", summary.model / "weights.safetensors");
+  EXPECT_FALSE(changed.empty());
+  for (const std::string& name : changed) EXPECT_EQ(name.rfind("autoencoder.decoder.", 0), 0u) << name;
+  // The exported model loads, and its config records the decoder run.
+  EXPECT_NO_THROW(engine::Engine::load(summary.model, engine::DeviceChoice::Cpu));
+  const nlohmann::json config = nlohmann::json::parse(read_file(summary.model / "config.json"));
+  EXPECT_EQ(config.at("training").at("decoder").at("step"), 3);
+  EXPECT_EQ(config.at("training").at("decoder").at("source"), options.decoder_of.string());
+}
+
+TEST(AutoencoderTrainer, ADecoderOnlyRunResumesAsOne) {
+  testing::TempDir dir;
+  train_autoencoder(decoder_options(dir.path(), 2));
+  AutoencoderTrainOptions resume = tiny_autoencoder_options(dir.path() / "run", 4);
+  resume.resume = true;  // no --decoder-of: the checkpoint remembers it
+  const AutoencoderSummary summary = train_autoencoder(resume);
+  EXPECT_EQ(summary.steps, 4);
+  ASSERT_FALSE(summary.model.empty());
+  for (const std::string& name :
+       changed_tensors(dir.path() / "source" / "weights.safetensors", summary.model / "weights.safetensors"))
+    EXPECT_EQ(name.rfind("autoencoder.decoder.", 0), 0u) << name;
+}
+
+TEST(AutoencoderTrainer, DecoderOfAPixelModelIsRefused) {
+  testing::TempDir dir;
+  engine::Engine::create_random(testing::tiny_model_config(), 9).save(dir.path() / "pixels", "F32");
+  AutoencoderTrainOptions options = tiny_autoencoder_options(dir.path() / "run", 2);
+  options.decoder_of = dir.path() / "pixels";
+  try {
+    train_autoencoder(options);
+    FAIL() << "trained the decoder of a pixel-space model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--decoder-of"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "run" / "model"));
+}
+
+}  // namespace
+}  // namespace shotgen::train

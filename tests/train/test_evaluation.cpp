@@ -102,6 +102,9 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_TRUE(json["temporal"].contains("generated_flicker"));
   EXPECT_EQ(json["sharpness"]["pairs"], 2);
   EXPECT_TRUE(json["sharpness"]["structure"].contains("ratio"));
+  // A pixel-space model has no autoencoder to bound it: no ceiling figure, said so in the table.
+  for (const AdherenceRow& row : report.adherence) EXPECT_FALSE(row.autoencoder_matches.has_value());
+  EXPECT_TRUE(json["adherence"][0]["autoencoder_share"].is_null());
   // Caption use: every adherence dimension at t = 1 and 0.95, clips_per_cell × 6 world clips each.
   ASSERT_EQ(json["caption_use"].size(), 10u);
   EXPECT_EQ(json["caption_use"][0]["dimension"], "palette");
@@ -112,8 +115,41 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_TRUE(json["caption_use"][0].contains("mean_gain"));
   const std::string table = format_report(report);
   for (const char* part : {"adherence", "palette", "adherence by value", "pan left", "negative effect", "reference bleed", "flicker", "sharpness",
-                           "caption use", "speed"})
+                           "caption use", "speed", "through autoencoder", "(pixel model)"})
     EXPECT_NE(table.find(part), std::string::npos) << part;
+}
+
+TEST(Evaluation, LatentModelReportsWhatItsAutoencoderLeavesOfTheWorldClips) {
+  engine::ModelConfig config = testing::tiny_latent_model_config();
+  config.window_frames = 4;
+  engine::Engine engine = engine::Engine::create_random(config, 4);
+  EvaluationOptions options = tiny_options();
+  options.measure_speed = false;
+  const EvaluationReport report = evaluate_engine(engine, options);
+  // A random autoencoder keeps little of a clip: every row has a ceiling, and together they fall
+  // below the world's own clips.
+  int world = 0, ceiling = 0;
+  for (const AdherenceRow& row : report.adherence) {
+    ASSERT_TRUE(row.autoencoder_matches.has_value()) << row.dimension;
+    EXPECT_GE(*row.autoencoder_matches, 0);
+    EXPECT_LE(*row.autoencoder_matches, row.clips);
+    world += row.world_matches;
+    ceiling += *row.autoencoder_matches;
+  }
+  EXPECT_LT(ceiling, world);
+  // Per value, the ceilings add up to the row's.
+  for (const AdherenceRow& row : report.adherence) {
+    int values = 0;
+    for (const ValueAdherence& v : row.values) {
+      ASSERT_TRUE(v.autoencoder_matches.has_value()) << row.dimension << " " << v.asked;
+      EXPECT_LE(*v.autoencoder_matches, v.clips);
+      values += *v.autoencoder_matches;
+    }
+    EXPECT_EQ(values, *row.autoencoder_matches) << row.dimension;
+  }
+  const nlohmann::json json = to_json(report);
+  EXPECT_DOUBLE_EQ(json["adherence"][3]["autoencoder_share"].get<double>(), *report.adherence[3].autoencoder_share());
+  EXPECT_EQ(format_report(report).find("(pixel model)"), std::string::npos);
 }
 
 TEST(Evaluation, SameSeedSameReport) {
