@@ -78,7 +78,7 @@ struct ValueAdherence {
   std::string asked;
   int clips = 0;
   int matches = 0;
-  std::optional<int> autoencoder_matches;     // its world clips through the autoencoder (see AdherenceRow)
+  std::optional<int> autoencoder_matches;    // its world clips through the autoencoder (see AdherenceRow)
   std::map<std::string, int> drawn_instead;  // measured value → clips, over the misses
 };
 
