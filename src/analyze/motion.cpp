@@ -92,6 +92,9 @@ MotionMeasure measure_motion(const std::vector<Planes>& full_frames) {
     for (float v : f.luma) var += (v - mean) * (v - mean);
     const double scale = 0.2 / std::max(1e-3, std::sqrt(var / f.luma.size()));
     for (float& v : f.luma) v = static_cast<float>(0.5 + (v - mean) * scale);
+    // Snow and rain particles move on their own: a median takes them out before the search, or in a
+    // slow zoom they outweigh the few pixels of scene that move.
+    f.luma = median3x3(f.luma, f.width, f.height);
   }
   const int range = std::max(3, frames[0].height / 6);
   std::vector<double> dxs, dys, scales, flickers;

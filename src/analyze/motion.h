@@ -8,8 +8,9 @@
 // is a pan LEFT; content moving DOWN (dy > 0) is a tilt UP; content growing (scale > 1) is a
 // push in.
 //
-// The search normalises each frame's brightness and contrast and truncates per-pixel errors, so
-// exposure flicker and rain or snow do not hide the camera's motion.
+// The search normalises each frame's brightness and contrast, takes rain and snow particles out
+// with a 3×3 median and truncates per-pixel errors, so exposure flicker and weather do not hide the
+// camera's motion (flicker is measured on the unfiltered frames).
 //
 // Flicker: the mean absolute luma difference (0..255 scale, on the searched resolution) between
 // each frame and the previous one after aligning them with the measured motion, averaged over

@@ -1,5 +1,8 @@
 #include "analyze/planes.h"
 
+#include <algorithm>
+#include <array>
+
 namespace shotgen::analyze {
 
 Planes planes_of(const Image& frame) {
@@ -15,6 +18,23 @@ Planes planes_of(const Image& frame) {
     p.hsv[k] = world::rgb_to_hsv(c);
   }
   return p;
+}
+
+std::vector<float> median3x3(const std::vector<float>& plane, int width, int height) {
+  std::vector<float> out(plane.size());
+  std::array<float, 9> window{};
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      int k = 0;
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int xx = std::clamp(x + dx, 0, width - 1), yy = std::clamp(y + dy, 0, height - 1);
+          window[k++] = plane[static_cast<std::size_t>(yy) * width + xx];
+        }
+      std::nth_element(window.begin(), window.begin() + 4, window.end());
+      out[static_cast<std::size_t>(y) * width + x] = window[4];
+    }
+  return out;
 }
 
 }  // namespace shotgen::analyze

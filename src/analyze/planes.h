@@ -16,4 +16,8 @@ struct Planes {
 
 Planes planes_of(const Image& frame);
 
+// 3×3 median of a width × height plane, the border replicated: isolated pixels (speckle, rain and
+// snow particles) go, edges of anything wider stay.
+std::vector<float> median3x3(const std::vector<float>& plane, int width, int height);
+
 }  // namespace shotgen::analyze

@@ -1,10 +1,10 @@
 #include "analyze/sharpness.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <functional>
 
+#include "analyze/planes.h"
 #include "core/error.h"
 
 namespace shotgen::analyze {
@@ -19,24 +19,6 @@ std::vector<float> luma_of(const Image& frame) {
   return luma;
 }
 
-// 3×3 median with the border replicated.
-std::vector<float> median3(const std::vector<float>& luma, int width, int height) {
-  std::vector<float> out(luma.size());
-  std::array<float, 9> window{};
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      int k = 0;
-      for (int dy = -1; dy <= 1; ++dy)
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int xx = std::clamp(x + dx, 0, width - 1), yy = std::clamp(y + dy, 0, height - 1);
-          window[k++] = luma[static_cast<std::size_t>(yy) * width + xx];
-        }
-      std::nth_element(window.begin(), window.begin() + 4, window.end());
-      out[static_cast<std::size_t>(y) * width + x] = window[4];
-    }
-  return out;
-}
-
 }  // namespace
 
 SharpnessMeasure measure_sharpness(const Clip& clip) {
@@ -46,7 +28,7 @@ SharpnessMeasure measure_sharpness(const Clip& clip) {
     const int w = frame.width, h = frame.height;
     if (w < 3 || h < 3) throw Error("frame is smaller than 3x3", "sharpness", "measure frames of at least 3x3 pixels");
     const std::vector<float> luma = luma_of(frame);
-    const std::vector<float> smooth = median3(luma, w, h);
+    const std::vector<float> smooth = median3x3(luma, w, h);
     double noise = 0.0;
     for (std::size_t i = 0; i < luma.size(); ++i) noise += std::abs(luma[i] - smooth[i]);
     std::vector<float> gradients;

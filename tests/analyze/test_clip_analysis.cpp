@@ -6,6 +6,7 @@
 
 #include "analyze/clip_analysis.h"
 #include "core/error.h"
+#include "world/sample.h"
 #include "world/world.h"
 
 using namespace shotgen;
@@ -109,6 +110,17 @@ TEST(ClipAnalysis, WorldZoomsMeasureAsPushAndPull) {
   EXPECT_GT(analyze::analyze_clip(render_clip(a, 8, 64, 32, 1)).motion.scale, 1.02);
   a.camera = CameraMove::PullOut;
   EXPECT_LT(analyze::analyze_clip(render_clip(a, 8, 64, 32, 1)).motion.scale, 0.98);
+}
+
+TEST(ClipAnalysis, ZoomsThroughSnowAreZooms) {
+  // `shotgen world sample --frames 16` seeds 2, 9 and 10: push-ins in snow that measured static while
+  // the particles, moving on their own, outweighed the few pixels of scene a slow zoom moves; the
+  // search now takes them out first (a 3×3 median). Seeds 1 and 5 are push-ins in dust, found before too.
+  for (const std::uint64_t seed : {1, 2, 5, 9, 10}) {
+    const WorldSample s = sample(seed, 16, 128, 64);
+    ASSERT_EQ(s.attributes.camera, CameraMove::PushIn) << seed;
+    EXPECT_EQ(analyze::analyze_clip(s.clip).motion.camera, CameraMove::PushIn) << seed;
+  }
 }
 
 TEST(ClipAnalysis, WorldClipsMoveAsContentMotionSays) {
