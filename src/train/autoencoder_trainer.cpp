@@ -173,16 +173,6 @@ Clip clip_of(const torch::Tensor& frames) {
   return clip;
 }
 
-// The autoencoder.* tensors of a model's weights, named as the autoencoder module names them.
-engine::SafetensorsFile autoencoder_weights_of(const fs::path& model_dir) {
-  const engine::SafetensorsFile all = engine::read_safetensors(model_dir / "weights.safetensors");
-  const std::string prefix = "autoencoder.";
-  engine::SafetensorsFile out;
-  for (const auto& [name, bytes] : all.tensors)
-    if (name.rfind(prefix, 0) == 0) out.tensors.emplace(name.substr(prefix.size()), bytes);
-  return out;
-}
-
 // Writes out/model: the model of `options.decoder_of` with `coder`'s weights as its autoencoder, in
 // the model's own weight dtype, its config recording the decoder run.
 fs::path write_model_with_decoder(const AutoencoderTrainOptions& options, engine::FrameAutoencoderImpl& coder,
@@ -311,9 +301,12 @@ AutoencoderSummary train_autoencoder(const AutoencoderTrainOptions& requested,
   engine::FrameAutoencoder model(config);
   engine::initialize_parameters(*model, engine::InitMode::Training, options.seed);
   if (options.resume) engine::load_weights(*model, checkpoint / "autoencoder.safetensors");
-  else if (decoder_only)
-    engine::load_weights(*model, autoencoder_weights_of(options.decoder_of),
-                         (options.decoder_of / "weights.safetensors").string());
+  else if (decoder_only) {
+    // The run starts from the model's autoencoder as the engine loads it.
+    engine::Engine source = engine::Engine::load(options.decoder_of, engine::DeviceChoice::Cpu);
+    engine::load_weights(*model, engine::weights_to_safetensors(*source.impl().model->autoencoder, engine::DType::F32),
+                         options.decoder_of.string());
+  }
   if (decoder_only)
     for (torch::Tensor& parameter : model->encoder->parameters()) parameter.set_requires_grad(false);
   model->to(device);

@@ -115,11 +115,19 @@ double correlation(const torch::Tensor& x, const torch::Tensor& y) {
   return ((x * y).mean() / (x.std() * y.std())).item<double>();
 }
 
+// 48 clips of 4 frames at 32×32 (every camera move among them), half of each clip's noise shared by
+// its frames and moving with its camera.
+BatchSpec moving_shared_noise_spec() {
+  BatchSpec spec{48, 4, {32, 32}, 0.5, 0.5, 3};
+  spec.frame_noise_correlation = 0.5;
+  spec.noise_follows_camera = true;
+  return spec;
+}
+
 TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
-  BatchSpec still{48, 4, {32, 32}, 0.5, 0.5, 3};
-  still.frame_noise_correlation = 0.5;
-  BatchSpec moving = still;
-  moving.noise_follows_camera = true;
+  const BatchSpec moving = moving_shared_noise_spec();
+  BatchSpec still = moving;
+  still.noise_follows_camera = false;
   const TrainingBatch a = make_training_batch(config, tokenizer, still, 5, 0);
   const TrainingBatch b = make_training_batch(config, tokenizer, moving, 5, 0);
   EXPECT_TRUE(torch::equal(a.clean, b.clean));
@@ -145,10 +153,8 @@ TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
 }
 
 TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
-  BatchSpec spec{48, 4, {32, 32}, 0.5, 0.5, 3};
-  spec.frame_noise_correlation = 0.5;
-  spec.noise_follows_camera = true;
-  BatchSpec whole = spec;
+  const BatchSpec whole = moving_shared_noise_spec();
+  BatchSpec spec = whole;
   spec.camera_noise_subcells = 4;
   const TrainingBatch a = make_training_batch(config, tokenizer, whole, 5, 0);
   const TrainingBatch b = make_training_batch(config, tokenizer, spec, 5, 0);
@@ -223,8 +229,9 @@ TEST_F(BatchFixture, FillerLengthensCaptionsTheSameWayEveryTime) {
   EXPECT_GT(tokens(a), tokens(plain));
   // An empty caption (the unconditional branch) stays empty.
   for (std::int64_t i = 0; i < plain.context.token_ids.size(0); ++i)
-    if ((plain.context.token_ids[i] != 0).sum().item<std::int64_t>() == 1)
+    if ((plain.context.token_ids[i] != 0).sum().item<std::int64_t>() == 1) {
       EXPECT_EQ((a.context.token_ids[i] != 0).sum().item<std::int64_t>(), 1);
+    }
 }
 
 TEST_F(BatchFixture, SameArgumentsSameBatchAndTheStreamMovesOn) {
