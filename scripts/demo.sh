@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 project=projects/arcane_short
 build/shotgen -C "$project" lint || [ $? -eq 1 ]   # warnings are shown but do not stop the demo
-build/shotgen -C "$project" render --all
+# Three takes of every shot: the film uses the one whose analysis matches most of the look its prompt
+# asks for (render/look_match.h); `shotgen take list SHOT` shows each take's match.
+build/shotgen -C "$project" render --all --takes 3
 build/shotgen -C "$project" assemble
 build/shotgen -C "$project" audit

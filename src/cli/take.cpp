@@ -1,4 +1,5 @@
-// shotgen take list SHOT / take approve|reject SHOT TAKE: the takes of a shot and which one the film uses.
+// shotgen take list SHOT / take approve|reject SHOT TAKE: the takes of a shot, how closely each looks as
+// its prompt asks (render/look_match.h), and which one the film uses.
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -61,6 +62,7 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
                        {"fault", render::take_fault(db, t.id)},
                        {"timings", nlohmann::json::parse(t.timings_json)},
                        {"analysis", nlohmann::json::parse(t.analysis_json)},
+                       {"look", render::to_json(render::take_look_match(t))},
                        {"created_at", t.created_at}});
       std::cout << out.dump(2) << "\n";
       return;
@@ -71,7 +73,10 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
       std::cout << (chosen && chosen->id == t.id ? "* " : "  ") << "take " << std::left << std::setw(3)
                 << t.take_number << std::setw(9) << db::take_status_name(t.status) << std::setw(7) << t.backend
                 << (t.approved ? "approved " : "") << (t.mp4_path.empty() ? "(no file)" : t.mp4_path);
-      if (auto measured = measured_classes(t.analysis_json); !measured.empty())
+      if (const auto look = render::take_look_match(t); look.asked() > 0)
+        std::cout << "  [look " << look.matched() << "/" << look.asked() << " as asked"
+                  << (look.matched() < look.asked() ? "; " + look.misses() : "") << "]";
+      else if (auto measured = measured_classes(t.analysis_json); !measured.empty())
         std::cout << "  [measured: " << measured << "]";
       if (!t.reroute_reason.empty()) std::cout << "  [" << t.reroute_reason << "]";
       if (auto fault = render::take_fault(db, t.id); !fault.empty()) std::cout << "  [bad: " << fault << "]";

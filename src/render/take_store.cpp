@@ -1,7 +1,10 @@
 #include "render/take_store.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "media/video_reader.h"
@@ -36,14 +39,30 @@ std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const s
 }
 
 std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id) {
-  std::optional<db::TakeRecord> best;
+  // The current record of each take index: takes() is in id order, so a later record of the same
+  // index replaces an earlier one.
+  std::map<int, db::TakeRecord> current;
   for (auto& take : store.takes(shot_id)) {
     if (take.status != db::TakeStatus::Done) continue;
     if (take.approved) return take;
-    // takes() is in id order, so a later record of the same index replaces an earlier one.
-    if (!best || take.take_index <= best->take_index) best = take;
+    current.insert_or_assign(take.take_index, std::move(take));
+  }
+  std::optional<db::TakeRecord> best;
+  int best_matched = -1;
+  for (auto& [index, take] : current) {  // index order: a tie keeps the lowest take index
+    const int matched = take_look_match(take).matched();
+    if (matched > best_matched) {
+      best_matched = matched;
+      best = std::move(take);
+    }
   }
   return best;
+}
+
+LookMatch take_look_match(const db::TakeRecord& take) {
+  // A record whose analysis is unreadable matches nothing: it still counts as a take, last.
+  const auto analysis = nlohmann::json::parse(take.analysis_json, nullptr, /*allow_exceptions=*/false);
+  return look_match(take.positive, analysis);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "db/database.h"
 #include "db/project_store.h"
 #include "render/job_queue.h"
+#include "render/look_match.h"
 
 namespace shotgen::render {
 
@@ -29,10 +30,14 @@ bool record_finished_take(const db::Database& db, const LeaseOwner& owner, const
 // reads it to walk a shot's route past a rejected take.
 std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const std::string& job_id);
 
-// The take that goes into the film: the approved take, else the first finished one — status done,
-// lowest take index, and for that index the newest record (a shot whose prompt changed keeps
-// its older takes as history; the newest render of a take is the current one).
+// The take that goes into the film: the approved take, else of the finished takes (status done;
+// for each take index the newest record — a shot whose prompt changed keeps its older takes as
+// history, the newest render of a take is the current one) the one whose analysis matches most of
+// the look its prompt asks for (render/look_match.h), the lowest take index among equals.
 std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id);
+
+// How closely a take's recorded analysis follows its positive prompt (render/look_match.h).
+LookMatch take_look_match(const db::TakeRecord& take);
 
 // Approves take `take_number` (as `shotgen take list` shows it: db::TakeRecord::take_number) of
 // `shot_id`. Clears any earlier approval of the shot, in one transaction. Throws shotgen::Error

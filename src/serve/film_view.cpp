@@ -311,6 +311,7 @@ nlohmann::json FilmView::shot(const std::string& shot_id) const {
                      {"fault", render::take_fault(db, t.id)},
                      {"audit", findings_json},
                      {"missing_terms", missing_terms},
+                     {"look", render::to_json(render::take_look_match(t))},
                      {"timings", nlohmann::json::parse(t.timings_json)},
                      {"created_at", t.created_at}});
   }

@@ -83,6 +83,17 @@ TEST(RenderCli, RendersTakesAssemblesTheFilmAndRedoesNothing) {
   const auto take_list = nlohmann::json::parse(takes.out);
   ASSERT_EQ(take_list.size(), 1u);
   EXPECT_TRUE(take_list[0]["chosen"].get<bool>());
+  // How closely the take looks as its prompt asks: the style block names a style the analyzers measure.
+  const auto& look = take_list[0]["look"];
+  ASSERT_GE(look["asked"].get<int>(), 1);
+  EXPECT_EQ(look["checks"].size(), look["asked"].get<std::size_t>());
+  EXPECT_TRUE(look["checks"][0].contains("measured"));
+  const auto listed = ws.shotgen({"take", "list", "s1_01"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("[look " + std::to_string(look["matched"].get<int>()) + "/" +
+                            std::to_string(look["asked"].get<int>()) + " as asked"),
+            std::string::npos)
+      << listed.out;
   const auto probe = ffprobe(ws.root / take_list[0]["mp4"].get<std::string>());
   const auto& stream = probe["streams"][0];
   EXPECT_EQ(stream["codec_name"], "h264");

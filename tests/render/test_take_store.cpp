@@ -23,7 +23,8 @@ struct TakeStoreFixture : ::testing::Test {
     db::ProjectStore(db).sync(film::load_film_string(film_toml(FilmSpec{}), "film.toml"));
   }
   // A job of `shot` finished with a take of `status` (take number `number`); returns the job id.
-  std::string finished_job(const std::string& shot, int number, db::TakeStatus status) {
+  std::string finished_job(const std::string& shot, int number, db::TakeStatus status, const std::string& positive = "",
+                           const std::string& analysis_json = "{}") {
     const auto seed = static_cast<std::uint64_t>(number);  // one job per take
     const auto id = queue.enqueue({shot, number - 1, "final", R"({"frames":4})", seed, "hash-" + shot, 3}).job.id;
     queue.claim_batch({id}, me, 1, 60'000);
@@ -34,6 +35,8 @@ struct TakeStoreFixture : ::testing::Test {
     take.job_id = id;
     take.backend = "final";
     take.status = status;
+    take.positive = positive;
+    take.analysis_json = analysis_json;
     EXPECT_TRUE(record_finished_take(db, me, take, std::nullopt));
     return id;
   }
@@ -53,6 +56,40 @@ TEST_F(TakeStoreFixture, TakeStatusOfJobReadsTheJobsTake) {
   // Rejected in review: planning sees the take as rejected from then on.
   reject_take(db::ProjectStore(db), "s1_01", 1);
   EXPECT_EQ(take_status_of_job(db, done), db::TakeStatus::Rejected);
+}
+
+// What a take measured: palette and lighting classes (analyze::to_json's layout).
+std::string measured(const std::string& palette, const std::string& key) {
+  return R"({"palette": {"class": ")" + palette + R"("}, "key": {"class": ")" + key + R"("}})";
+}
+
+TEST_F(TakeStoreFixture, TheFilmUsesTheTakeThatLooksAsAsked) {
+  const std::string asked = "warm palette, night";
+  finished_job("s1_01", 1, db::TakeStatus::Done, asked, measured("cool palette", "night"));
+  finished_job("s1_01", 2, db::TakeStatus::Done, asked, measured("warm palette", "night"));
+  finished_job("s1_01", 3, db::TakeStatus::Done, asked, measured("warm palette", "high-key lighting"));
+  db::ProjectStore store(db);
+  EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 2);
+  EXPECT_EQ(take_look_match(*chosen_take(store, "s1_01")).matched(), 2);
+  // The filmmaker's approval wins over the measures.
+  approve_take(store, "s1_01", 3);
+  EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 3);
+  // Rejected in review, the best match is out of the film; the next best among equals is the lowest.
+  approve_take(store, "s1_01", 1);
+  reject_take(store, "s1_01", 2);
+  EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 1);
+}
+
+TEST_F(TakeStoreFixture, AmongEqualMatchesTheFirstTakeIsChosen) {
+  // Nothing measured (records from before analyses, or an unreadable one): the first take, as before.
+  finished_job("s1_01", 1, db::TakeStatus::Done, "warm palette", "{}");
+  finished_job("s1_01", 2, db::TakeStatus::Done, "warm palette", "not json");
+  finished_job("s1_01", 3, db::TakeStatus::Rejected, "warm palette", measured("warm palette", "night"));
+  EXPECT_EQ(chosen_take(db::ProjectStore(db), "s1_01")->take_number, 1);
+  // A later, better-matching record of take 2 replaces its older record.
+  finished_job("s1_02", 1, db::TakeStatus::Done, "warm palette", measured("warm palette", "night"));
+  finished_job("s1_02", 2, db::TakeStatus::Done, "warm palette", measured("warm palette", "night"));
+  EXPECT_EQ(chosen_take(db::ProjectStore(db), "s1_02")->take_number, 1);
 }
 
 }  // namespace

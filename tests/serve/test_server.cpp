@@ -358,7 +358,7 @@ TEST(ServeCli, PageAndCliApproveAndRejectAlike) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& t : takes)
       out.push_back({t["take"], t["status"], t["approved"], t["chosen"], t["backend"], t["seed"], t["mp4"],
-                     t["reroute_reason"]});
+                     t["reroute_reason"], t.at("look")});
     return out;
   };
   for (const char* shot : {"s1_01", "s1_02", "s2_01"})

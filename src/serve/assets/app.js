@@ -312,6 +312,7 @@ function showTake(take) {
       h('span', {}, 'seed ', h('b', { text: take.seed })),
       h('span', {}, 'status ', h('b', { text: take.approved ? 'approved' : take.status })),
       timings.model_s !== undefined ? h('span', { text: `${timings.model_s.toFixed(1)} s model · ${(timings.encode_s || 0).toFixed(1)} s encode` }) : null,
+      lookSummary(take.look),
       take.reroute_reason ? h('span', { class: 'muted', text: take.reroute_reason }) : null,
       take.fault ? h('span', { class: 'muted', text: `bad file: ${take.fault}` }) : null);
   }
@@ -319,6 +320,13 @@ function showTake(take) {
   $('approve').disabled = !finished || take.approved;
   $('reject').disabled = !finished;
   renderTakePrompt(take);
+}
+
+// How closely the take looks as its prompt asks (render/look_match.h); what missed in the tooltip.
+function lookSummary(look) {
+  if (!look || !look.asked) return null;
+  const misses = look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
+  return h('span', { title: misses.join('\n') || 'every measured look as asked' }, 'look ', h('b', { text: `${look.matched}/${look.asked}` }), ' as asked');
 }
 
 // A prompt section's look: which block it belongs to and what to call it.

@@ -183,6 +183,8 @@ test('a take plays and playback advances', async () => {
   await page.waitForFunction(() => !document.getElementById('player').seeking);
   // The prompt is shown by section: the style block apart from the look and the negative layers.
   assert.equal(await page.locator('#prompt-positive .section.style').count(), 1);
+  // How closely the take looks as asked: the style block names a style the analyzers measure.
+  assert.match(await page.textContent('#take-meta'), /look \d+\/\d+ as asked/);
   assert.ok(await page.locator('#prompt-positive .section.look').count() >= 2);
   assert.ok(await page.locator('#prompt-negative .section.neg-block').count() >= 3);
 });

@@ -1,0 +1,42 @@
+#pragma once
+// How closely a take follows the look its positive prompt asks for, as far as the analyzers can
+// tell: each dimension the prompt names with the world's vocabulary (palette, lighting, style,
+// camera move, characters; the earliest mention, negations such as "not photorealistic" skipped)
+// is compared with the class the take's recorded analysis measured. Dimensions the prompt does not
+// name, or the analyzers cannot measure (lens, composition, ...), are not counted.
+//
+// Why: a filmmaker renders several takes of a shot and keeps the one that looks as asked. With
+// several finished takes and none approved, the film uses the take that matches most
+// (render/take_store.h: chosen_take); `take list` shows the count and what missed.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace shotgen::render {
+
+struct LookCheck {
+  std::string dimension;  // "palette", "lighting", "style", "camera", "characters"
+  std::string asked;      // the world's canonical word the prompt names
+  std::string measured;   // the class the analysis recorded ("" when it recorded none)
+  bool matches() const { return asked == measured; }
+};
+
+struct LookMatch {
+  std::vector<LookCheck> checks;  // one per dimension the prompt names, in the order above
+  int asked() const { return static_cast<int>(checks.size()); }
+  int matched() const;
+  // "camera: asked push in, measured static camera; ..." — the checks that missed ("" when none).
+  std::string misses() const;
+};
+
+// `analysis` is a take's analysis_json as analyze::to_json writes it; a record without analysis
+// ("{}") matches nothing the prompt asks.
+LookMatch look_match(std::string_view positive, const nlohmann::json& analysis);
+
+// {"matched": 3, "asked": 5, "checks": [{"dimension": "camera", "asked": "push in", "measured":
+// "static camera", "matches": false}, ...]}: what `take list --json` and the review room show.
+nlohmann::json to_json(const LookMatch& look);
+
+}  // namespace shotgen::render

@@ -1,0 +1,60 @@
+// The look a take's prompt asks for against what its analysis measured.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "render/look_match.h"
+
+namespace shotgen::render {
+namespace {
+
+nlohmann::json analysis(const std::string& palette, const std::string& key, const std::string& style,
+                        const std::string& camera, const std::string& characters) {
+  return {{"palette", {{"class", palette}, {"green_share", 0.0}}},
+          {"key", {{"class", key}}},
+          {"style", {{"class", style}}},
+          {"camera", {{"class", camera}, {"dx", 0.0}}},
+          {"characters", {{"class", characters}, {"count", 1.0}}}};
+}
+
+TEST(LookMatch, EveryNamedDimensionIsComparedWithItsMeasuredClass) {
+  const auto look = look_match("painterly, one figure, push in, wide shot, night, teal and orange, rain",
+                               analysis("teal and orange", "night", "painterly", "static camera", "a crowd"));
+  ASSERT_EQ(look.asked(), 5);
+  EXPECT_EQ(look.matched(), 3);
+  EXPECT_EQ(look.checks[0].dimension, "palette");
+  EXPECT_TRUE(look.checks[0].matches());
+  EXPECT_EQ(look.checks[3].dimension, "camera");
+  EXPECT_EQ(look.checks[3].asked, "push in");
+  EXPECT_EQ(look.checks[3].measured, "static camera");
+  EXPECT_FALSE(look.checks[3].matches());
+  EXPECT_EQ(look.misses(), "camera: asked push in, measured static camera; characters: asked one figure, measured a crowd");
+}
+
+TEST(LookMatch, OnlyWhatThePromptNamesCounts) {
+  // No palette, camera or characters named; lens and composition are not measured.
+  const auto look = look_match("hand-painted 2D animation, not photorealistic, wide-angle lens, rule of thirds, high-key",
+                               analysis("warm palette", "high-key lighting", "painterly", "pan left", "one figure"));
+  ASSERT_EQ(look.asked(), 2);
+  EXPECT_EQ(look.checks[0].dimension, "lighting");
+  EXPECT_EQ(look.checks[1].dimension, "style");
+  EXPECT_EQ(look.checks[1].asked, "painterly");  // the earliest mention; the negated style is skipped
+  EXPECT_EQ(look.matched(), 2);
+  EXPECT_EQ(look.misses(), "");
+  EXPECT_EQ(look_match("a quiet harbour at dawn", analysis("warm palette", "night", "painterly", "pan left", "one figure"))
+                .asked(),
+            0);
+}
+
+TEST(LookMatch, ARecordWithoutAnalysisMatchesNothing) {
+  for (const auto& recorded : {nlohmann::json::object(), nlohmann::json(nullptr), nlohmann::json::array(),
+                               nlohmann::json{{"palette", "warm palette"}}}) {
+    const auto look = look_match("warm palette, night", recorded);
+    EXPECT_EQ(look.asked(), 2);
+    EXPECT_EQ(look.matched(), 0);
+    EXPECT_EQ(look.misses(), "palette: asked warm palette, measured nothing; lighting: asked night, measured nothing");
+  }
+}
+
+}  // namespace
+}  // namespace shotgen::render
