@@ -47,16 +47,21 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
     if (take.approved) return take;
     current.insert_or_assign(take.take_index, std::move(take));
   }
-  std::optional<db::TakeRecord> best;
+  if (current.empty()) return std::nullopt;
+  // Only takes of the same prompts as the first take compete with it: after a prompt edit, the takes
+  // of the old prompts that were not rendered again are history, and must not win on their old look.
+  const db::TakeRecord& first = current.begin()->second;
+  const db::TakeRecord* best = nullptr;
   int best_matched = -1;
-  for (auto& [index, take] : current) {  // index order: a tie keeps the lowest take index
+  for (const auto& [index, take] : current) {  // index order: a tie keeps the lowest take index
+    if (take.positive != first.positive || take.negative != first.negative) continue;
     const int matched = take_look_match(take).matched();
     if (matched > best_matched) {
       best_matched = matched;
-      best = std::move(take);
+      best = &take;
     }
   }
-  return best;
+  return *best;
 }
 
 LookMatch take_look_match(const db::TakeRecord& take) {

@@ -92,5 +92,16 @@ TEST_F(TakeStoreFixture, AmongEqualMatchesTheFirstTakeIsChosen) {
   EXPECT_EQ(chosen_take(db::ProjectStore(db), "s1_02")->take_number, 1);
 }
 
+TEST_F(TakeStoreFixture, ATakeOfAnOlderPromptDoesNotWinOnItsLook) {
+  // Takes 2 and 3 were rendered before the prompt changed; take 1 again after.
+  finished_job("s1_01", 2, db::TakeStatus::Done, "warm palette, night", measured("warm palette", "night"));
+  finished_job("s1_01", 3, db::TakeStatus::Done, "cool palette, night", measured("warm palette", "high-key lighting"));
+  finished_job("s1_01", 1, db::TakeStatus::Done, "cool palette, night", measured("warm palette", "high-key lighting"));
+  EXPECT_EQ(chosen_take(db::ProjectStore(db), "s1_01")->take_number, 1);
+  // A take of the new prompt that matches better does win.
+  finished_job("s1_01", 4, db::TakeStatus::Done, "cool palette, night", measured("cool palette", "night"));
+  EXPECT_EQ(chosen_take(db::ProjectStore(db), "s1_01")->take_number, 4);
+}
+
 }  // namespace
 }  // namespace shotgen::render
