@@ -117,6 +117,13 @@ struct VideoReader::State {
 
   void convert(Image& image) {
     const AVFrame* source = frame.get();
+    // A take is one size throughout; a stream whose frames change size midway (damaged, or not a
+    // take) is refused rather than handed on as a clip of mixed sizes.
+    if (frames_returned > 0 && (source->width != scaler_width || source->height != scaler_height))
+      throw Error("video changes frame size midway (" + std::to_string(scaler_width) + "x" +
+                      std::to_string(scaler_height) + " to " + std::to_string(source->width) + "x" +
+                      std::to_string(source->height) + " at frame " + std::to_string(frames_returned + 1) + ")",
+                  path.string(), kCorruptFix);
     // One scaler per input geometry; rebuilt only if the stream changes size or format midway.
     if (!scaler || source->width != scaler_width || source->height != scaler_height ||
         source->format != scaler_format) {

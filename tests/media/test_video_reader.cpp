@@ -91,6 +91,18 @@ TEST_F(TakeOnDisk, GarbageAndEmptyFilesAreRefused) {
   expect_both_refuse(dir_.path() / "text.mp4");
 }
 
+// Found by the video fuzz target: 22 bytes FFmpeg probes as a stream whose frames change size
+// midway. Everything downstream takes a clip to be one size: the reader refuses it instead.
+TEST_F(TakeOnDisk, FramesThatChangeSizeMidwayAreRefused) {
+  const unsigned char bytes[] = {0x00, 0x82, 0xff, 0xdf, 0xff, 0xdd, 0xff, 0xff, 0xff, 0x00, 0x27, 0x00, 0x00, 0x20, 0x00,
+                                 0x00, 0x22, 0x00, 0x80, 0x00, 0x27, 0x22};
+  const auto file = dir_.path() / "changing.mp4";
+  testing::write_text(file, std::string(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  const std::string decoded = error_of([&] { decode_video(file, 48); });
+  EXPECT_NE(decoded.find("changes frame size midway"), std::string::npos) << decoded;
+  EXPECT_NE(decoded.find(file.string()), std::string::npos) << decoded;
+}
+
 TEST_F(TakeOnDisk, MissingFileIsRefused) { expect_both_refuse(dir_.path() / "never-rendered.mp4"); }
 
 }  // namespace
