@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 project=projects/arcane_short
 build/shotgen -C "$project" lint || [ $? -eq 1 ]   # warnings are shown but do not stop the demo
-# Three takes of every shot: the film uses the one whose analysis matches most of the look its prompt
-# asks for (render/look_match.h); `shotgen take list SHOT` shows each take's match.
-build/shotgen -C "$project" render --all --takes 3
+# Best of three: takes of each shot one after another until one looks as its prompt asks (at most
+# three); the film uses the take that matches most (render/look_match.h), and `shotgen take list
+# SHOT` shows each take's match.
+build/shotgen -C "$project" render --all --best-of 3
 build/shotgen -C "$project" assemble
 build/shotgen -C "$project" audit

@@ -1,16 +1,19 @@
-// shotgen render: plans one job per shot × take and renders them into takes (see
-// render/render_runner.h). Ctrl-C (or TERM/HUP) cancels the running batch cleanly; a second one kills
+// shotgen render: plans one job per shot × take (or, with --best-of, takes one after another until
+// one looks as asked) and renders them into takes (see render/render_runner.h). Ctrl-C (or TERM/HUP) cancels the running batch cleanly; a second one kills
 // (cli/stop_on_signals.h).
 #include <unistd.h>
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/one_line.h"
 #include "cli/option_checks.h"
 #include "cli/shot_selection.h"
 #include "cli/stop_on_signals.h"
+#include "core/error.h"
+#include "film/film.h"
 #include "render/render_runner.h"
 
 namespace shotgen::cli {
@@ -22,6 +25,7 @@ struct RenderCliOptions {
   std::string model;
   std::string device = "auto";
   int batch = 4;
+  std::optional<int> best_of;
 };
 
 void print_summary(const render::RenderSummary& s) {
@@ -58,10 +62,18 @@ void setup_render(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--batch", options->batch, "Most jobs per model forward")
       ->capture_default_str()
       ->check(whole_number_in(1, 1024));
+  cmd->add_option("--best-of", options->best_of,
+                  "Render takes of each shot one after another until one looks as its prompt asks, at most N "
+                  "(instead of --takes); the film uses the best")
+      ->check(whole_number_in(1, film::kMaxTakes));
   cmd->callback([&global, options] {
     render::RenderRequest request;
     apply_shot_selection(options->selection, request);
     request.max_batch = options->batch;
+    if (options->best_of && request.takes)
+      throw Error("--best-of and --takes cannot be combined", "--best-of",
+                  "pass --best-of N to render until a take looks as asked, or --takes N for N takes");
+    request.best_of = options->best_of;
 
     const std::filesystem::path model_dir =
         engine::model_dir_or_default(options->model);

@@ -46,10 +46,11 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
   Plan plan;
   db::Transaction tx(queue.database());
   for (const film::Shot* shot : shots) {
-    const int takes = request.takes.value_or(shot->takes);
+    const int takes = request.best_of.value_or(request.takes.value_or(shot->takes));
     if (takes < 1) throw Error("--takes must be at least 1", "--takes", "pass --takes 1 or more");
     const Route route = route_shot(film, *shot, request.mode, request.backend, caps);
     for (int take = 0; take < takes; ++take) {
+      std::optional<std::string> done_job;  // the take's finished job, when it is finished
       const std::uint64_t seed = take_seed(film, *shot, take, request.seed);
       // Walk the route: a backend whose take was rejected (its negative did not bite) hands the
       // take to the next one, whose job the re-route already queued.
@@ -62,12 +63,16 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
           continue;
         if (existing && existing->state == JobState::Done) {
           ++plan.already_done;
+          done_job = existing->id;
         } else {
           const auto result = queue.enqueue(job);
           plan.job_ids.push_back(result.job.id);
         }
         break;
       }
+      // Best of N: the next take is planned only after this one finished and missed its look (a
+      // render queues it then, with the take's record), so planning again continues the same walk.
+      if (request.best_of && !(done_job && !take_of_job_looks_as_asked(queue.database(), *done_job))) break;
     }
   }
   tx.commit();

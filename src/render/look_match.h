@@ -27,6 +27,8 @@ struct LookMatch {
   std::vector<LookCheck> checks;  // one per dimension the prompt names, in the order above
   int asked() const { return static_cast<int>(checks.size()); }
   int matched() const;
+  // Every look the prompt names was measured (also when it names none).
+  bool as_asked() const { return matched() == asked(); }
   // "camera: asked push in, measured static camera; ..." — the checks that missed ("" when none).
   std::string misses() const;
 };

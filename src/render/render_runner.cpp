@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "analyze/clip_analysis.h"
 #include "core/error.h"
 #include "db/migrations.h"
@@ -14,6 +16,7 @@
 #include "render/job_planner.h"
 #include "render/job_queue.h"
 #include "render/lease_heartbeat.h"
+#include "render/look_match.h"
 #include "render/project_lint.h"
 #include "render/reference_images.h"
 #include "render/reroute.h"
@@ -148,10 +151,32 @@ class Runner {
   }
 
   // The take's one analysis, of the frames the model produced (recorded with the take and shown
-  // by `take list` and `shotgen analyze`), and the re-route check that reads it.
+  // by `take list` and `shotgen analyze`), and the two checks that read it: the re-route, then
+  // (best of N) whether the shot needs another take.
   void analyze_take(TakeContext& c, const Clip& clip) {
     const auto analysis = analyze::analyze_clip(clip);
-    c.analysis_json = analyze::to_json(analysis).dump();
+    const nlohmann::json measured = analyze::to_json(analysis);
+    c.analysis_json = measured.dump();
+    check_negative(c, analysis);
+    if (!c.next_job) queue_another_take_if_look_missed(c, measured);
+  }
+
+  // Best of N: a kept take whose look missed (render/look_match.h) queues the shot's next take, on
+  // the first backend of its route as planning would, until N takes.
+  void queue_another_take_if_look_missed(TakeContext& c, const nlohmann::json& measured) {
+    if (!request_.best_of || c.job.take_index + 1 >= *request_.best_of) return;
+    if (look_match(c.spec.positive, measured).as_asked()) return;
+    const film::Shot& shot = *film_.find_shot(c.job.shot_id);
+    const auto route = route_shot(film_, shot, request_.mode, request_.backend, registry_.caps());
+    const int next = c.job.take_index + 1;
+    c.another_take = job_for(film_, shot, next, take_seed(film_, shot, next, request_.seed),
+                             registry_.get(route.backends.front()));
+    // Claimable once the writer has recorded this take.
+    candidates_.push_back(c.another_take->id());
+  }
+
+  // The re-route check: a negative that did not bite sends the take to the next backend.
+  void check_negative(TakeContext& c, const analyze::ClipAnalysis& analysis) {
     if (!has_measurable_negative(c.negative_terms)) return;
     const auto miss = negative_miss(c.negative_terms, analysis);
     if (!miss) return;

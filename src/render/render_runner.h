@@ -65,6 +65,10 @@ struct RenderRequest {
   bool all = false;                   // every shot
   // None of the three: run the jobs already queued (e.g. after `shotgen retry`).
   std::optional<int> takes;           // takes per shot (default: each shot's `takes`)
+  // Best of N (instead of `takes`): takes of each shot are rendered one after another until one
+  // looks as its prompt asks (render/look_match.h: every look it names measured), at most N; the
+  // film then uses the best (take_store.h: chosen_take).
+  std::optional<int> best_of;
   std::optional<std::uint64_t> seed;  // base seed for every shot (seed + take)
   std::optional<std::string> backend; // use only this backend
   RenderMode mode = RenderMode::Final;

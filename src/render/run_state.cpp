@@ -18,6 +18,12 @@ void RunState::set_total(int total, int already_done) {
   baseline_ = already_done;
 }
 
+void RunState::add_job() {
+  std::lock_guard lock(mutex_);
+  ++total_;
+  ++summary_.planned;
+}
+
 void RunState::set_batch_fraction(double fraction, int size) {
   std::lock_guard lock(mutex_);
   batch_fraction_ = fraction;

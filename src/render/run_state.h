@@ -28,6 +28,9 @@ class RunState {
   // finished but not as work done by this run, for the ETA).
   void set_total(int total, int already_done);
 
+  // A job joined the run while it ran (best of N: the next take of a shot whose take missed its look).
+  void add_job();
+
   // A batch of `size` jobs is `fraction` through generation (for the ETA).
   void set_batch_fraction(double fraction, int size);
 

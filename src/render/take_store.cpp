@@ -64,6 +64,11 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
   return *best;
 }
 
+bool take_of_job_looks_as_asked(const db::Database& db, const std::string& job_id) {
+  const auto take = db::ProjectStore(db).take_of_job(job_id);
+  return take && take_look_match(*take).as_asked();
+}
+
 LookMatch take_look_match(const db::TakeRecord& take) {
   // A record whose analysis is unreadable matches nothing: it still counts as a take, last.
   const auto analysis = nlohmann::json::parse(take.analysis_json, nullptr, /*allow_exceptions=*/false);

@@ -21,7 +21,7 @@ int next_take_number(const std::filesystem::path& workspace_root, const db::Data
 
 // The point of truth of a finished render (local, or a farm take being collected), in ONE
 // transaction: the job `take.job_id` is marked done (only while `owner` still holds it), the take
-// is recorded and `next_job` (the re-route) queued.
+// is recorded and `next_job` (the re-route, or the next take of a best of N) queued.
 // False, with nothing written, when `owner` no longer held the job (cancelled meanwhile).
 bool record_finished_take(const db::Database& db, const LeaseOwner& owner, const db::TakeRecord& take,
                           const std::optional<NewJob>& next_job);
@@ -40,6 +40,8 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
 
 // How closely a take's recorded analysis follows its positive prompt (render/look_match.h).
 LookMatch take_look_match(const db::TakeRecord& take);
+// Whether the take the job `job_id` produced looks as its prompt asks; false when it has no take.
+bool take_of_job_looks_as_asked(const db::Database& db, const std::string& job_id);
 
 // Approves take `take_number` (as `shotgen take list` shows it: db::TakeRecord::take_number) of
 // `shot_id`. Clears any earlier approval of the shot, in one transaction. Throws shotgen::Error

@@ -166,8 +166,9 @@ void TakeWriter::write(EncodeTask& task) {
   take.timings_json = timings.dump();
   bool recorded = false;
   try {
-    // The point of truth: job done + take record (+ the re-route job) commit together.
-    recorded = record_finished_take(db_, owner_, take, c.next_job);
+    // The point of truth: job done + take record (+ the re-route job, or the next take of a best of
+    // N) commit together.
+    recorded = record_finished_take(db_, owner_, take, rejected ? c.next_job : c.another_take);
   } catch (const std::exception& e) {
     fail_take(c, paths, std::string("cannot record the take: ") + e.what());
     return;
@@ -178,6 +179,7 @@ void TakeWriter::write(EncodeTask& task) {
     state_.report(job_event(ProgressKind::Cancelled, c.job, "cancelled while rendering; result discarded"), true);
     return;
   }
+  if (!rejected && c.another_take) state_.add_job();  // queued with the record: the run renders it too
   state_.update([&](RenderSummary& s) {
     s.finish_seconds += finish_seconds;
     s.encode_seconds += encode_seconds;

@@ -40,6 +40,9 @@ struct TakeContext {
   int batch_size = 1;
   std::optional<std::string> reroute_reason;
   std::optional<NewJob> next_job;  // set: the take is rejected and the shot goes to this job
+  // Set (best of N, RenderRequest::best_of): the take is kept, but its look missed, so the shot's
+  // next take is queued with it.
+  std::optional<NewJob> another_take;
   finish::FinishPlan finish_plan;  // the shot's [finish]
   std::string analysis_json = "{}";  // analyze::to_json of the generated frames
 };

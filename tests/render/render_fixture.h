@@ -65,6 +65,7 @@ struct FilmSpec {
   int steps = 3;
   std::vector<std::string> fallback{"final", "turbo"};
   std::string extra_toml;  // appended (routing rules, ...)
+  std::string style_block = "Hand-painted 2D animation, brushstroke texture on every surface.";
   std::vector<ShotSpec> shots{{"s1_01"}, {"s1_02"}, {"s2_01", "s2"}};
 };
 
@@ -78,7 +79,7 @@ inline std::string film_toml(const FilmSpec& spec) {
   std::string toml = "format_version = 1\n[film]\ntitle = \"" + spec.title + "\"\nfps = " + std::to_string(spec.fps) +
                      "\nresolution = \"" + spec.resolution +
                      "\"\ndefault_shot_duration = 0.5\nseed_policy = \"per_shot\"\nseed = 3\n\n"
-                     "[style]\nblock = \"Hand-painted 2D animation, brushstroke texture on every surface.\"\n\n"
+                     "[style]\nblock = \"" + spec.style_block + "\"\n\n"
                      "[negative]\nformat = [\"low detail\"]\nanatomy = [\"extra fingers\", \"merged faces\"]\n"
                      "quality = [\"blurry\", \"watermark\"]\n\n"
                      "[render]\nsize = \"" + spec.size + "\"\nsteps = " + std::to_string(spec.steps) + "\n\n"

@@ -240,6 +240,12 @@ TEST(RenderCli, BadInputIsOneClearError) {
   EXPECT_EQ(ws.shotgen({"render", "--all", "--mode", "preview", "--model", model}).exit_code, 2);
   EXPECT_EQ(ws.shotgen({"cancel"}).exit_code, 2);
   EXPECT_EQ(ws.shotgen({"retry", "nosuchjob"}).exit_code, 2);
+  const auto both = ws.shotgen({"render", "--all", "--best-of", "3", "--takes", "2", "--model", model});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_EQ(both.err.rfind("error: --best-of: --best-of and --takes cannot be combined", 0), 0u) << both.err;
+  EXPECT_EQ(ws.shotgen({"render", "--all", "--best-of", "0", "--model", model}).exit_code, 2);
+  // Nothing was queued or written by the refused commands.
+  EXPECT_FALSE(fs::exists(ws.root / "renders" / "s1_01"));
 }
 
 }  // namespace

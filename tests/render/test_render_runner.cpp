@@ -477,6 +477,44 @@ TEST(RenderRunner, ApprovalChoosesTheTake) {
   EXPECT_THROW(approve_take(store, "s1_01", 3), Error);
 }
 
+TEST(RenderRunner, BestOfRendersTakesUntilOneLooksAsAsked) {
+  // The fake backend draws near-flat fields: a hand-painted style block is never met, so every
+  // shot gets all N takes, one after another (each queued by the take before it).
+  Harness h;
+  auto request = Harness::all();
+  request.best_of = 3;
+  const auto summary = h.render(request);
+  EXPECT_TRUE(summary.ok());
+  EXPECT_EQ(summary.planned, 9);  // three planned, six joined as takes missed
+  EXPECT_EQ(summary.rendered, 9);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes WHERE status = 'done' AND shot_id = 's1_01'"), 3);
+  auto db = h.database();
+  const auto takes = db::ProjectStore(db).takes("s1_01");
+  ASSERT_EQ(takes.size(), 3u);
+  for (const auto& take : takes) EXPECT_FALSE(take_look_match(take).as_asked()) << take.analysis_json;
+  // Planning again walks the same takes: nothing to render; more takes continue the walk.
+  const auto again = h.render(request);
+  EXPECT_EQ(again.rendered, 0);
+  EXPECT_EQ(again.already_done, 9);
+  request.best_of = 4;
+  EXPECT_EQ(h.render(request).rendered, 3);
+}
+
+TEST(RenderRunner, BestOfStopsAtTheFirstTakeThatLooksAsAsked) {
+  FilmSpec spec;
+  spec.style_block = "Flat 2D animation, clean flat fills.";  // what the fake backend's fields measure
+  Harness h(spec);
+  auto request = Harness::all();
+  request.best_of = 3;
+  const auto summary = h.render(request);
+  EXPECT_EQ(summary.rendered, 3);
+  auto db = h.database();
+  const auto takes = db::ProjectStore(db).takes("s1_01");
+  ASSERT_EQ(takes.size(), 1u);
+  EXPECT_TRUE(take_look_match(takes[0]).as_asked()) << takes[0].analysis_json;
+  EXPECT_EQ(h.render(request).rendered, 0);
+}
+
 TEST(RenderRunner, FramesAndSeedPolicy) {
   auto film = film::load_film_string(film_toml({}), "film.toml");
   const auto& shot = *film.find_shot("s1_01");

@@ -37,6 +37,22 @@ TEST(RunState, CountsFinishedJobsOnTopOfThoseDoneBefore) {
   for (const auto& e : sink.events) EXPECT_EQ(e.jobs_total, 5);
 }
 
+TEST(RunState, AJobThatJoinsTheRunCountsInTheTotal) {
+  RecordingSink sink;
+  RenderSummary summary;
+  summary.planned = 3;
+  RunState state(&sink, summary);
+  state.set_total(3, 0);
+  state.report(event(ProgressKind::Done), /*finishes=*/true);
+  state.add_job();  // best of N: the take missed its look, the shot's next take joins the run
+  state.report(event(ProgressKind::Done), /*finishes=*/true);
+  ASSERT_EQ(sink.events.size(), 2u);
+  EXPECT_EQ(sink.events[0].jobs_total, 3);
+  EXPECT_EQ(sink.events[1].jobs_total, 4);
+  EXPECT_EQ(sink.events[1].jobs_finished, 2);
+  EXPECT_EQ(summary.planned, 4);
+}
+
 TEST(RunState, EtaIsUnknownBeforeAnyProgressAndZeroWithNothingLeft) {
   RecordingSink sink;
   RenderSummary summary;
