@@ -45,7 +45,6 @@ LookMatch look_match(std::string_view positive, const nlohmann::json& analysis) 
   check(match.checks, "lighting", "key", world::lighting_from_words(positive), analysis);
   check(match.checks, "style", "style", world::style_from_words(positive), analysis);
   check(match.checks, "camera", "camera", world::camera_move_from_words(positive), analysis);
-  check(match.checks, "characters", "characters", world::characters_from_words(positive), analysis);
   return match;
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // How closely a take follows the look its positive prompt asks for, as far as the analyzers can
 // tell: each dimension the prompt names with the world's vocabulary (palette, lighting, style,
-// camera move, characters; the earliest mention, negations such as "not photorealistic" skipped)
-// is compared with the class the take's recorded analysis measured. Dimensions the prompt does not
-// name, or the analyzers cannot measure (lens, composition, ...), are not counted.
+// camera move; the earliest mention, negations such as "not photorealistic" skipped) is compared
+// with the class the take's recorded analysis measured. Dimensions the prompt does not name, or the
+// analyzers cannot measure (lens, composition, ...), are not counted — nor the figure count: on the
+// model's clips it misreads (looked at on the demo: lamp posts counted as figures beside one
+// silhouette, a row of small figures read as one), and choosing takes by it chose worse takes.
 //
 // Why: a filmmaker renders several takes of a shot and keeps the one that looks as asked. With
 // several finished takes and none approved, the film uses the take that matches most
@@ -17,7 +19,7 @@
 namespace shotgen::render {
 
 struct LookCheck {
-  std::string dimension;  // "palette", "lighting", "style", "camera", "characters"
+  std::string dimension;  // "palette", "lighting", "style", "camera"
   std::string asked;      // the world's canonical word the prompt names
   std::string measured;   // the class the analysis recorded ("" when it recorded none)
   bool matches() const { return asked == measured; }
