@@ -1,6 +1,6 @@
 // shotgen render: plans one job per shot × take (or, with --best-of, takes one after another until
-// one looks as asked) and renders them into takes (see render/render_runner.h). Ctrl-C (or TERM/HUP) cancels the running batch cleanly; a second one kills
-// (cli/stop_on_signals.h).
+// one looks as asked) and renders them into takes (see render/render_runner.h). Ctrl-C (or
+// TERM/HUP) cancels the running batch cleanly; a second one kills (cli/stop_on_signals.h).
 #include <unistd.h>
 
 #include <iostream>

@@ -169,8 +169,11 @@ class Runner {
     const film::Shot& shot = *film_.find_shot(c.job.shot_id);
     const auto route = route_shot(film_, shot, request_.mode, request_.backend, registry_.caps());
     const int next = c.job.take_index + 1;
-    c.another_take = job_for(film_, shot, next, take_seed(film_, shot, next, request_.seed),
-                             registry_.get(route.backends.front()));
+    NewJob job = job_for(film_, shot, next, take_seed(film_, shot, next, request_.seed),
+                         registry_.get(route.backends.front()));
+    const auto existing = queue_.find(job.id());
+    if (existing && existing->state == JobState::Done) return;  // rendered before: planning walks on from it
+    c.another_take = std::move(job);
     // Claimable once the writer has recorded this take.
     candidates_.push_back(c.another_take->id());
   }

@@ -500,6 +500,20 @@ TEST(RenderRunner, BestOfRendersTakesUntilOneLooksAsAsked) {
   EXPECT_EQ(h.render(request).rendered, 3);
 }
 
+TEST(RenderRunner, BestOfContinuesFromTakesRenderedBefore) {
+  Harness h;
+  auto request = Harness::all();
+  request.takes = 2;
+  EXPECT_EQ(h.render(request).rendered, 6);
+  request.takes.reset();
+  request.best_of = 3;  // takes 1 and 2 missed their look: only take 3 of each shot is new
+  const auto summary = h.render(request);
+  EXPECT_EQ(summary.rendered, 3);
+  EXPECT_EQ(summary.already_done, 6);
+  EXPECT_EQ(summary.planned, 9);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM takes WHERE status = 'done'"), 9);
+}
+
 TEST(RenderRunner, BestOfStopsAtTheFirstTakeThatLooksAsAsked) {
   FilmSpec spec;
   spec.style_block = "Flat 2D animation, clean flat fills.";  // what the fake backend's fields measure
