@@ -185,7 +185,8 @@ nlohmann::json FilmView::film() const {
                        {"backend", chosen->backend},
                        {"approved", chosen->approved},
                        {"mp4", file_url(chosen->mp4_path)},
-                       {"poster", file_url(chosen->poster_path)}};
+                       {"poster", file_url(chosen->poster_path)},
+                       {"look", render::to_json(render::take_look_match(*chosen))}};
       shots.push_back({{"id", shot.id},
                        {"action", shot.action},
                        {"seconds", shot.duration.value_or(loaded.film.info.default_shot_duration)},

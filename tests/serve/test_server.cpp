@@ -67,6 +67,8 @@ TEST(Server, FilmListsScenesShotsPostersLintAndAudit) {
   const auto& shot = film["scenes"][0]["shots"][0];
   EXPECT_EQ(shot["id"], "s1_01");
   EXPECT_TRUE(shot["chosen"]["poster"].get<std::string>().starts_with("/files/renders/s1_01/take_1_"));
+  // The look the film's take was measured with (render/look_match.h): the style block names a style.
+  EXPECT_GE(shot["chosen"]["look"]["asked"].get<int>(), 1);
   EXPECT_EQ(ws.get(shot["chosen"]["poster"].get<std::string>())->get_header_value("Content-Type"), "image/png");
   EXPECT_EQ(film["backends"], nlohmann::json::array({"final", "turbo"}));
 }

@@ -175,6 +175,11 @@ function shotCard(shot) {
   if (shot.lint.errors) flags.append(h('span', { class: 'flag error', text: `${shot.lint.errors} lint`, title: 'lint errors' }));
   else if (shot.lint.warnings) flags.append(h('span', { class: 'flag warn', text: `${shot.lint.warnings} lint`, title: 'lint warnings' }));
   if (shot.audit) flags.append(h('span', { class: 'flag error', text: 'audit', title: `${shot.audit} render(s) fail the audit` }));
+  const look = shot.chosen && shot.chosen.look;
+  if (look && look.matched < look.asked) {
+    const misses = look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
+    flags.append(h('span', { class: 'flag warn', text: `look ${look.matched}/${look.asked}`, title: misses.join('\n') }));
+  }
   thumb.append(flags);
   return h('button', {
     class: `card${shot.approved ? ' approved' : ''}`, dataset: { shot: shot.id }, type: 'button',
