@@ -66,7 +66,8 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
 
 bool take_of_job_looks_as_asked(const db::Database& db, const std::string& job_id) {
   const auto take = db::ProjectStore(db).take_of_job(job_id);
-  return take && take_look_match(*take).as_asked();
+  // A take rejected in review is not a take the filmmaker keeps, whatever it measured.
+  return take && take->status == db::TakeStatus::Done && take_look_match(*take).as_asked();
 }
 
 LookMatch take_look_match(const db::TakeRecord& take) {

@@ -40,7 +40,8 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
 
 // How closely a take's recorded analysis follows its positive prompt (render/look_match.h).
 LookMatch take_look_match(const db::TakeRecord& take);
-// Whether the take the job `job_id` produced looks as its prompt asks; false when it has no take.
+// Whether the take the job `job_id` produced is kept (status done) and looks as its prompt asks;
+// false when it has no take.
 bool take_of_job_looks_as_asked(const db::Database& db, const std::string& job_id);
 
 // Approves take `take_number` (as `shotgen take list` shows it: db::TakeRecord::take_number) of

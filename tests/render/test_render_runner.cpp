@@ -529,6 +529,24 @@ TEST(RenderRunner, BestOfStopsAtTheFirstTakeThatLooksAsAsked) {
   EXPECT_EQ(h.render(request).rendered, 0);
 }
 
+TEST(RenderRunner, BestOfGoesOnPastATakeRejectedInReview) {
+  FilmSpec spec;
+  spec.style_block = "Flat 2D animation, clean flat fills.";  // met by the fake backend's fields
+  spec.fallback = {"final"};  // no backend to re-route to: a rejected take stays rejected
+  Harness h(spec);
+  auto request = Harness::all();
+  request.best_of = 3;
+  EXPECT_EQ(h.render(request).rendered, 3);
+  {
+    auto db = h.database();
+    reject_take(db::ProjectStore(db), "s1_01", 1);
+  }
+  const auto again = h.render(request);
+  EXPECT_EQ(again.rendered, 1);  // s1_01's take 2; the other shots keep their take 1
+  auto db = h.database();
+  EXPECT_EQ(chosen_take(db::ProjectStore(db), "s1_01")->take_index, 1);
+}
+
 TEST(RenderRunner, FramesAndSeedPolicy) {
   auto film = film::load_film_string(film_toml({}), "film.toml");
   const auto& shot = *film.find_shot("s1_01");
