@@ -124,9 +124,8 @@ struct VideoReader::State {
                       std::to_string(scaler_height) + " to " + std::to_string(source->width) + "x" +
                       std::to_string(source->height) + " at frame " + std::to_string(frames_returned + 1) + ")",
                   path.string(), kCorruptFix);
-    // One scaler per input geometry; rebuilt only if the stream changes size or format midway.
-    if (!scaler || source->width != scaler_width || source->height != scaler_height ||
-        source->format != scaler_format) {
+    // One scaler per stream (its size is fixed, above); rebuilt only if the pixel format changes midway.
+    if (!scaler || source->format != scaler_format) {
       scaler.reset(sws_getContext(source->width, source->height, static_cast<AVPixelFormat>(source->format),
                                   source->width, source->height, AV_PIX_FMT_RGB24,
                                   SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr));

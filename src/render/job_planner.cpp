@@ -72,7 +72,10 @@ Plan plan_jobs(const film::Film& film, const std::vector<const film::Shot*>& sho
       }
       // Best of N: the next take is planned only after this one finished and missed its look (a
       // render queues it then, with the take's record), so planning again continues the same walk.
-      if (request.best_of && !(done_job && !take_of_job_looks_as_asked(queue.database(), *done_job))) break;
+      if (request.best_of) {
+        const bool finished_and_missed = done_job && !take_of_job_looks_as_asked(queue.database(), *done_job);
+        if (!finished_and_missed) break;
+      }
     }
   }
   tx.commit();

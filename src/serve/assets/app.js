@@ -176,10 +176,8 @@ function shotCard(shot) {
   else if (shot.lint.warnings) flags.append(h('span', { class: 'flag warn', text: `${shot.lint.warnings} lint`, title: 'lint warnings' }));
   if (shot.audit) flags.append(h('span', { class: 'flag error', text: 'audit', title: `${shot.audit} render(s) fail the audit` }));
   const look = shot.chosen && shot.chosen.look;
-  if (look && look.matched < look.asked) {
-    const misses = look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
-    flags.append(h('span', { class: 'flag warn', text: `look ${look.matched}/${look.asked}`, title: misses.join('\n') }));
-  }
+  if (look && look.matched < look.asked)
+    flags.append(h('span', { class: 'flag warn', text: `look ${look.matched}/${look.asked}`, title: lookMisses(look).join('\n') }));
   thumb.append(flags);
   return h('button', {
     class: `card${shot.approved ? ' approved' : ''}`, dataset: { shot: shot.id }, type: 'button',
@@ -327,11 +325,15 @@ function showTake(take) {
   renderTakePrompt(take);
 }
 
-// How closely the take looks as its prompt asks (render/look_match.h); what missed in the tooltip.
+// The checks of a take's look (render/look_match.h) that missed, one line each.
+function lookMisses(look) {
+  return look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
+}
+
+// How closely the take looks as its prompt asks; what missed in the tooltip.
 function lookSummary(look) {
   if (!look || !look.asked) return null;
-  const misses = look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
-  return h('span', { title: misses.join('\n') || 'every measured look as asked' }, 'look ', h('b', { text: `${look.matched}/${look.asked}` }), ' as asked');
+  return h('span', { title: lookMisses(look).join('\n') || 'every measured look as asked' }, 'look ', h('b', { text: `${look.matched}/${look.asked}` }), ' as asked');
 }
 
 // A prompt section's look: which block it belongs to and what to call it.
