@@ -26,6 +26,7 @@
 #include "db/migrations.h"
 #include "db/project_store.h"
 #include "film/film_loader.h"
+#include "finish/deflicker.h"
 #include "finish/finisher.h"
 #include "finish/gpu_passes.h"
 #include "finish/source_frames.h"
@@ -129,7 +130,7 @@ finish::FinishPlan chain_plan(const std::vector<std::string>& passes) {
     film.finish.passes->clear();
     for (const auto& name : passes) {
       const auto pass = film::finish_pass_from_name(name);
-      if (!pass) throw Error("unknown pass '" + name + "'", "--passes", "grade, palette_lock, upscale, grain, letterbox");
+      if (!pass) throw Error("unknown pass '" + name + "'", "--passes", "deflicker, grade, palette_lock, upscale, grain, letterbox");
       film.finish.passes->push_back(*pass);
     }
   }
@@ -174,7 +175,21 @@ void run_chain(int frames, int repeats, const std::vector<std::string>& passes) 
   } else {
     std::cerr << "no Vulkan device: " << context.problem().message() << "\n";
   }
+  // The deflicker is a clip pass on the CPU (finish/deflicker.h): timed over the whole clip.
+  json deflicker = nullptr;
+  if (plan.has(film::FinishPass::Deflicker)) {
+    double best = 1e30, best_cpu = 1e30;
+    for (int r = 0; r < repeats; ++r) {
+      const auto start = Clock::now();
+      const double cpu_start = process_cpu_seconds();
+      const Clip steadied = finish::deflicker(clip, static_cast<float>(plan.deflicker));
+      best = std::min(best, seconds_since(start) / steadied.frame_count());
+      best_cpu = std::min(best_cpu, (process_cpu_seconds() - cpu_start) / steadied.frame_count());
+    }
+    deflicker = {{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
+  }
   std::cout << json{{"chain", plan.to_json()["passes"]},
+                    {"deflicker_on_the_cpu", deflicker},
                     {"from", "128x64"},
                     {"to", "512x256"},
                     {"frames", frames},

@@ -69,9 +69,9 @@ Planes half_size(const Planes& p) {
 
 }  // namespace
 
-MotionMeasure measure_motion(const std::vector<Planes>& full_frames) {
-  MotionMeasure m;
-  if (full_frames.size() < 2) return m;
+std::vector<FrameStep> frame_steps(const std::vector<Planes>& full_frames) {
+  std::vector<FrameStep> steps;
+  if (full_frames.size() < 2) return steps;
   // Search at 32..63 rows: halve larger frames and scale the shifts back up.
   std::vector<Planes> reduced;
   int factor = 1;
@@ -97,7 +97,6 @@ MotionMeasure measure_motion(const std::vector<Planes>& full_frames) {
     f.luma = median3x3(f.luma, f.width, f.height);
   }
   const int range = std::max(3, frames[0].height / 6);
-  std::vector<double> dxs, dys, scales, flickers;
   for (std::size_t t = 1; t < frames.size(); ++t) {
     const Planes &prev = frames[t - 1], &next = frames[t];
     // Start from "no motion" so a shift must do strictly better to count (flat regions match
@@ -115,17 +114,28 @@ MotionMeasure measure_motion(const std::vector<Planes>& full_frames) {
       const double e = mismatch(prev, next, 0, 0, s, 1);
       if (e < best * 0.97) best = e, bdx = 0, bdy = 0, bs = s;
     }
-    dxs.push_back(bdx * factor);
-    dys.push_back(bdy * factor);
-    scales.push_back(bs);
-    flickers.push_back(flicker_between(raw[t - 1], raw[t], bdx, bdy, bs) * 255.0);
+    steps.push_back({static_cast<double>(bdx) * factor, static_cast<double>(bdy) * factor, bs,
+                     flicker_between(raw[t - 1], raw[t], bdx, bdy, bs) * 255.0});
+  }
+  return steps;
+}
+
+MotionMeasure measure_motion(const std::vector<Planes>& frames) {
+  MotionMeasure m;
+  const std::vector<FrameStep> steps = frame_steps(frames);
+  if (steps.empty()) return m;
+  std::vector<double> dxs, dys, scales;
+  double flicker = 0;
+  for (const FrameStep& step : steps) {
+    dxs.push_back(step.dx);
+    dys.push_back(step.dy);
+    scales.push_back(step.scale);
+    flicker += step.flicker;
   }
   m.dx = median(dxs);
   m.dy = median(dys);
   m.scale = median(scales);
-  double flicker = 0;
-  for (double f : flickers) flicker += f;
-  m.flicker = flicker / flickers.size();
+  m.flicker = flicker / steps.size();
   using world::CameraMove;
   if (std::abs(m.dx) >= 0.5 && std::abs(m.dx) >= std::abs(m.dy)) m.camera = m.dx > 0 ? CameraMove::PanLeft : CameraMove::PanRight;
   else if (std::abs(m.dy) >= 0.5) m.camera = m.dy > 0 ? CameraMove::TiltUp : CameraMove::TiltDown;

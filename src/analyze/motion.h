@@ -32,4 +32,15 @@ struct MotionMeasure {
 
 MotionMeasure measure_motion(const std::vector<Planes>& frames);
 
+// The motion between each frame and the next (frames.size() - 1 steps), found by the search above:
+// frame t+1 is frame t translated by (dx, dy) pixels of the full frame and scaled by `scale` about
+// the frame centre. measure_motion is their median; the deflicker pass (finish/deflicker.h) aligns
+// frames with them.
+struct FrameStep {
+  double dx = 0, dy = 0;
+  double scale = 1;
+  double flicker = 0;  // this pair's flicker, as MotionMeasure::flicker
+};
+std::vector<FrameStep> frame_steps(const std::vector<Planes>& frames);
+
 }  // namespace shotgen::analyze

@@ -58,6 +58,10 @@ void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--noise-follows-camera", o.noise_follows_camera,
                   "on/off: move the shared starting noise as each prompt's camera move asks (default: the model's "
                   "noise_follows_camera)");
+  sub->add_option("--deflicker", o.deflicker,
+                  "Put every generated clip through the finishing deflicker pass at this strength (0..1) before "
+                  "measuring it, as a film with deflicker in its [finish] passes shows it")
+      ->capture_default_str();
   sub->add_option("--clips-per-cell", o.clips_per_cell, "Clips per prompt value / test cell")->capture_default_str();
   sub->add_option("--seed", o.seed, "Seed of the prompt suite")->capture_default_str();
   sub->add_option("--frames", o.frames, "Frames per suite clip")->capture_default_str();

@@ -5,8 +5,8 @@
 namespace shotgen::film {
 namespace {
 
-constexpr std::array<std::string_view, kFinishPassCount> kPassNames = {"grade", "palette_lock", "upscale", "grain",
-                                                                       "letterbox"};
+constexpr std::array<std::string_view, kFinishPassCount> kPassNames = {"deflicker", "grade",        "palette_lock",
+                                                                       "upscale",   "grain",        "letterbox"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> enum_from(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -36,9 +36,9 @@ std::string_view finish_pass_name(FinishPass pass) { return kPassNames[static_ca
 std::optional<FinishPass> finish_pass_from_name(std::string_view name) { return enum_from<FinishPass>(kPassNames, name); }
 
 const std::array<FinishPass, kFinishPassCount>& all_finish_passes() {
-  static const std::array<FinishPass, kFinishPassCount> passes = {FinishPass::Grade, FinishPass::PaletteLock,
-                                                                  FinishPass::Upscale, FinishPass::Grain,
-                                                                  FinishPass::Letterbox};
+  static const std::array<FinishPass, kFinishPassCount> passes = {
+      FinishPass::Deflicker, FinishPass::Grade, FinishPass::PaletteLock,
+      FinishPass::Upscale,   FinishPass::Grain, FinishPass::Letterbox};
   return passes;
 }
 
@@ -68,6 +68,7 @@ FinishSettings FinishSettings::overridden_by(const FinishSettings& over) const {
   take_over(out.lut_interpolation, over.lut_interpolation);
   take_over(out.lut_strength, over.lut_strength);
   take_over(out.palette_lock, over.palette_lock);
+  take_over(out.deflicker, over.deflicker);
   take_over(out.grain, over.grain);
   take_over(out.grain_size, over.grain_size);
   take_over(out.aspect, over.aspect);
@@ -86,6 +87,7 @@ nlohmann::json finish_settings_to_json(const FinishSettings& s) {
   if (s.lut_interpolation) out["lut_interpolation"] = std::string(lut_interpolation_name(*s.lut_interpolation));
   if (s.lut_strength) out["lut_strength"] = *s.lut_strength;
   if (s.palette_lock) out["palette_lock"] = *s.palette_lock;
+  if (s.deflicker) out["deflicker"] = *s.deflicker;
   if (s.grain) out["grain"] = *s.grain;
   if (s.grain_size) out["grain_size"] = *s.grain_size;
   if (s.aspect) out["aspect"] = *s.aspect;
@@ -108,9 +110,9 @@ FinishSettings finish_settings_from_json(const nlohmann::json& in) {
   if (in.contains("lut_interpolation"))
     s.lut_interpolation = known_or_throw(lut_interpolation_from_name(text_of("lut_interpolation")),
                                          text_of("lut_interpolation"), "lut_interpolation");
-  for (auto [key, field] : {std::pair{"lut_strength", &s.lut_strength}, std::pair{"palette_lock", &s.palette_lock},
-                            std::pair{"grain", &s.grain}, std::pair{"grain_size", &s.grain_size},
-                            std::pair{"aspect", &s.aspect}})
+  for (auto [key, field] : {std::pair{"deflicker", &s.deflicker}, std::pair{"lut_strength", &s.lut_strength},
+                            std::pair{"palette_lock", &s.palette_lock}, std::pair{"grain", &s.grain},
+                            std::pair{"grain_size", &s.grain_size}, std::pair{"aspect", &s.aspect}})
     if (in.contains(key)) *field = in[key].get<double>();
   return s;
 }

@@ -69,7 +69,8 @@ atmosphere = "clear"            # clear, fog, rain, snow, dust
 # Passes applied to every take's pixels between the model and the MP4, on a Vulkan GPU or the CPU;
 # scenes and shots override keys with `finish = { ... }`. `shotgen finish` re-finishes takes.
 # [finish]
-# passes = ["grade", "palette_lock", "upscale", "grain"]   # also "letterbox" (needs aspect)
+# passes = ["deflicker", "grade", "palette_lock", "upscale", "grain"]   # also "letterbox" (needs aspect)
+# deflicker = 1.0            # steady the model's frame-to-frame shimmer (0..1); motion and rain stay
 # lut = "luts/print.cube"    # the grade: a .cube 3D LUT from Resolve, Premiere or OCIO
 # palette_lock = 0.3         # pull colours toward the [look] palette (0..1)
 # grain = 0.04               # grain strength (0..1); grain_size = 1.0 pixels

@@ -31,6 +31,9 @@ nlohmann::json FinishPlan::to_json() const {
   for (film::FinishPass pass : passes) {
     nlohmann::json step = {{"pass", film::finish_pass_name(pass)}};
     switch (pass) {
+      case film::FinishPass::Deflicker:
+        step["strength"] = deflicker;
+        break;
       case film::FinishPass::Grade:
         step["lut"] = lut_path;
         step["lut_sha256"] = lut_sha256;
@@ -116,6 +119,7 @@ FinishPlan FinishPlanner::plan(const film::Shot& shot) {
     if (s.passes && std::find(s.passes->begin(), s.passes->end(), pass) != s.passes->end()) plan.passes.push_back(pass);
   plan.kernel = s.upscale.value_or(film::kDefaultUpscaleKernel);
   plan.fit = s.fit.value_or(film::kDefaultFrameFit);
+  if (plan.has(film::FinishPass::Deflicker)) plan.deflicker = s.deflicker.value_or(film::kDefaultDeflicker);
   if (plan.has(film::FinishPass::Grade)) {
     if (!s.lut)
       throw Error("the grade pass has no LUT", shot_where(shot), "set lut = \"luts/NAME.cube\" in [finish]", "missing-lut");

@@ -24,6 +24,8 @@ struct FinishPlan {
   std::vector<film::FinishPass> passes;  // the passes that run, in running order (film::FinishPass order)
   film::Resolution output;               // the film's resolution: the upscale's target
 
+  double deflicker = 0;                  // strength
+
   film::UpscaleKernel kernel = film::kDefaultUpscaleKernel;
   film::FrameFit fit = film::kDefaultFrameFit;
   std::shared_ptr<const CubeLut> lut;    // set when grading

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "finish/deflicker.h"
 #include "finish/gpu_passes.h"
 #include "finish/letterbox.h"
 #include "finish/lut_grade.h"
@@ -29,6 +30,7 @@ Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std
   Image image = generated;
   for (film::FinishPass pass : plan.passes) {
     switch (pass) {
+      case film::FinishPass::Deflicker: break;  // a clip pass: Finisher::finish runs it before the frame passes
       case film::FinishPass::Grade:
         grade_reference(image, *plan.lut, plan.interpolation, static_cast<float>(plan.lut_strength));
         break;
@@ -72,13 +74,18 @@ Finisher Finisher::open(FinishDevice device, const std::function<void(const std:
 
 Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed) {
   if (plan.passes.empty()) return generated;
+  // The deflicker needs the whole clip and runs on the CPU at the generation size (see deflicker.h);
+  // every other pass works frame by frame.
+  Clip steadied;
+  if (plan.has(film::FinishPass::Deflicker)) steadied = deflicker(generated, static_cast<float>(plan.deflicker));
+  const Clip& source = plan.has(film::FinishPass::Deflicker) ? steadied : generated;
   const std::uint32_t seed = grain_seed(take_seed);
   Clip finished;
-  finished.frames.reserve(generated.frames.size());
-  for (std::size_t i = 0; i < generated.frames.size(); ++i) {
+  finished.frames.reserve(source.frames.size());
+  for (std::size_t i = 0; i < source.frames.size(); ++i) {
     const auto frame = static_cast<std::uint32_t>(i);
-    finished.frames.push_back(gpu_ ? gpu_->finish_frame(generated.frames[i], plan, seed, frame)
-                                   : finish_frame_reference(generated.frames[i], plan, seed, frame));
+    finished.frames.push_back(gpu_ ? gpu_->finish_frame(source.frames[i], plan, seed, frame)
+                                   : finish_frame_reference(source.frames[i], plan, seed, frame));
   }
   return finished;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Where the finishing passes run: a Vulkan device (shaders/*.comp) or their CPU reference, which
-// give the same pixels within 1/255. The render pipeline, `shotgen finish` and `shotgen assemble`
+// give the same pixels within 1/255. The deflicker, which needs the whole clip at the generation
+// size, runs on the CPU either way. The render pipeline, `shotgen finish` and `shotgen assemble`
 // hold one Finisher; no Vulkan type appears here.
 #include <cstdint>
 #include <functional>
@@ -27,7 +28,8 @@ std::optional<FinishDevice> finish_device_from_name(std::string_view name);  // 
 // $SHOTGEN_FINISH_DEVICE, Auto when unset. Throws shotgen::Error naming the variable for another value.
 FinishDevice finish_device_from_environment();
 
-// A plan's passes on one generated frame on the CPU: the reference chain.
+// A plan's frame passes on one generated frame on the CPU: the reference chain (the deflicker, a
+// clip pass, is not among them: Finisher::finish runs it first).
 Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame);
 
 class Finisher {
@@ -39,7 +41,8 @@ class Finisher {
   Finisher& operator=(Finisher&&) noexcept;
   ~Finisher();
 
-  // The generated clip through `plan`: frame i's grain is seeded by the take's seed and i. A plan
+  // The generated clip through `plan` (the deflicker over the whole clip first, then each frame's
+  // passes): frame i's grain is seeded by the take's seed and i. A plan
   // without passes returns the clip unchanged.
   Clip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed);
   // One frame of a transition (see transition.h).

@@ -287,6 +287,7 @@ Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, st
   s.run([&](VkCommandBuffer c) {
     for (film::FinishPass pass : plan.passes) {
       switch (pass) {
+        case film::FinishPass::Deflicker: break;  // a clip pass, run on the CPU by Finisher::finish
         case film::FinishPass::Grade:
           s.record_grade(c, *current, *table, width, height, *plan.lut, plan.interpolation,
                          static_cast<float>(plan.lut_strength));

@@ -12,6 +12,7 @@
 #include "analyze/sharpness.h"
 #include "core/error.h"
 #include "engine/engine.h"
+#include "finish/deflicker.h"
 #include "train/autoencoder_round_trip.h"
 #include "world/attributes.h"
 #include "world/rng.h"
@@ -117,7 +118,9 @@ class Renderer {
       // As a render does: the camera move the prompt names sets the noise's motion.
       for (engine::GenerationRequest& request : batch)
         request.camera_motion = world::prompt_camera_motion(request.positive, window_frames_, request.height);
-      for (Clip& clip : engine_.generate(batch, settings_)) clips.push_back(std::move(clip));
+      for (Clip& clip : engine_.generate(batch, settings_))
+        clips.push_back(options_.deflicker > 0 ? finish::deflicker(clip, static_cast<float>(options_.deflicker))
+                                               : std::move(clip));
       done_ += static_cast<int>(batch.size());
       if (progress_) progress_(stage, done_, total_);
     }
@@ -214,6 +217,7 @@ void EvaluationOptions::validate() const {
   require(width > 0 && height > 0 && width % 16 == 0 && height % 16 == 0, "must be multiples of 16", "--size");
   require(batch >= 1, "must be at least 1", "--batch");
   require(guidance > 0.0, "must be positive", "--guidance");
+  require(deflicker >= 0.0 && deflicker <= 1.0, "must be between 0 and 1", "--deflicker");
 }
 
 std::vector<std::string> evaluation_prompt_texts() {
@@ -530,6 +534,7 @@ json to_json(const EvaluationReport& r) {
                 {"guidance", o.guidance},
                 {"frame_noise_correlation", r.frame_noise_correlation},
                 {"noise_follows_camera", r.noise_follows_camera},
+                {"deflicker", o.deflicker},
                 {"camera_noise_subcells", r.camera_noise_subcells},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
@@ -576,7 +581,8 @@ std::string format_report(const EvaluationReport& r) {
                                                  : "noise follows camera in " + std::to_string(r.camera_noise_subcells) +
                                                        "x" + std::to_string(r.camera_noise_subcells) + " sub-cells, ");
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
-      << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation << o.frames << " frames "
+      << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation
+      << (o.deflicker > 0 ? "deflicker " + fixed(o.deflicker, 2) + ", " : "") << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";
   std::snprintf(line, sizeof line, "%-36s %10s %14s %20s\n", "adherence (measured = prompt)", "model", "world clips",
                 "through autoencoder");

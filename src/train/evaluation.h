@@ -31,6 +31,8 @@
 //               whole and of the clip's mean per channel, with the caption naming the clip's value of
 //               the dimension, another value, or none (train/caption_use.h): whether the model uses
 //               the dimension's words at all.
+//   With --deflicker every generated clip first goes through the finishing deflicker pass, so the
+//   report measures what a film that uses the pass shows; the world's clips are never filtered.
 //   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
 //               the 2-core CPU machine).
 #include <cstdint>
@@ -60,6 +62,9 @@ struct EvaluationOptions {
   std::optional<double> frame_noise_correlation;
   // engine::SamplerSettings::noise_follows_camera (each prompt's camera move); unset: the model's
   std::optional<bool> noise_follows_camera;
+  // The finishing deflicker pass (finish/deflicker.h) on every generated clip before it is
+  // measured, as a film with `deflicker` in its [finish] passes gets it; 0: the model's clips as drawn.
+  double deflicker = 0.0;
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)

@@ -101,6 +101,27 @@ TEST(FinishSettings, OutOfRangeAndUnknownKeysAreErrors) {
   EXPECT_NE(unknown.fix.find("did you mean 'grain_size'?"), std::string::npos) << unknown.fix;
 }
 
+TEST(FinishSettings, DeflickerStrengthIsReadMergedWrittenAndChecked) {
+  auto replaced = [](std::string text, const std::string& old_text, const std::string& new_text) {
+    return text.replace(text.find(old_text), old_text.size(), new_text);
+  };
+  const std::string text =
+      replaced(replaced(kFilm, R"(passes = ["upscale", "grade", "grain"])", "passes = [\"deflicker\", \"upscale\"]\ndeflicker = 0.6"),
+               "finish = { grain = 0.1,", "finish = { deflicker = 0.9, grain = 0.1,");
+  const Film film = load_film_string(text, "film.toml");
+  EXPECT_EQ(*film.finish.passes, (std::vector{FinishPass::Deflicker, FinishPass::Upscale}));
+  EXPECT_EQ(film.finish.deflicker, 0.6);
+  EXPECT_EQ(film.finish.overridden_by(film.scenes[0].finish).deflicker, 0.9);
+  const std::string written = write_film_toml(film);
+  EXPECT_NE(written.find("deflicker = 0.6\n"), std::string::npos) << written;
+  EXPECT_EQ(load_film_string(written, "export.toml"), film);
+  EXPECT_EQ(finish_settings_from_json(finish_settings_to_json(film.finish)), film.finish);
+
+  const Problem problem = load_error(replaced(text, "deflicker = 0.6", "deflicker = 1.5"));
+  EXPECT_EQ(problem.code, "out-of-range");
+  EXPECT_NE(problem.what.find("'finish.deflicker' must be from 0 to 1"), std::string::npos) << problem.what;
+}
+
 TEST(FinishSettings, WriterRoundTripsEveryLevel) {
   const Film film = load_film_string(kFilm, "film.toml");
   const std::string text = write_film_toml(film);

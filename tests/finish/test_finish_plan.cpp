@@ -94,6 +94,22 @@ TEST_F(FinishPlanTest, MergesTheLevelsAndRunsPassesInTheirOrder) {
   EXPECT_DOUBLE_EQ(b.aspect, 2.39);
 }
 
+TEST_F(FinishPlanTest, TheDeflickerRunsFirstWithItsStrength) {
+  // Listed last, run first; the default strength where no level sets one, the shot's where it does.
+  const film::Film f = film(replaced(replaced(kFilm, R"(passes = ["grain", "upscale", "grade", "palette_lock"])",
+                                              R"(passes = ["grain", "upscale", "deflicker"])"),
+                                     R"(finish = { passes = ["letterbox"], aspect = 2.39 })",
+                                     R"(finish = { deflicker = 0.4 })"));
+  FinishPlanner planner(f, dir_.path());
+  const FinishPlan a = planner.plan(f.scenes[0].shots[0]);
+  EXPECT_EQ(a.passes, (std::vector{film::FinishPass::Deflicker, film::FinishPass::Upscale, film::FinishPass::Grain}));
+  EXPECT_EQ(a.deflicker, film::kDefaultDeflicker);
+  EXPECT_EQ(a.to_json()["passes"][0], nlohmann::json({{"pass", "deflicker"}, {"strength", film::kDefaultDeflicker}}));
+  const FinishPlan b = planner.plan(f.scenes[0].shots[1]);
+  EXPECT_EQ(b.deflicker, 0.4);
+  EXPECT_NE(b.block_hash(), a.block_hash());  // takes finished at another strength are outdated
+}
+
 TEST_F(FinishPlanTest, HashChangesWithTheBlockAndTheLutBytes) {
   const film::Film f = film();
   const std::string before = FinishPlanner(f, dir_.path()).plan(f.scenes[0].shots[0]).block_hash();

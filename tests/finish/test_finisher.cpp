@@ -2,11 +2,13 @@
 // reference's pixels, never an error.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "finish/deflicker.h"
 #include "finish/finisher.h"
 #include "finish/vulkan_context.h"
 #include "finish_fixtures.h"
@@ -80,6 +82,32 @@ TEST(Finisher, CpuDeviceNeedsNoVulkanAndSaysNothing) {
   Finisher finisher = Finisher::open(FinishDevice::Cpu, [&](const std::string& line) { notes.push_back(line); });
   EXPECT_TRUE(notes.empty());
   EXPECT_EQ(finisher.device(), "cpu reference");
+}
+
+TEST(Finisher, TheDeflickerRunsOverTheWholeClipBeforeTheFramePasses) {
+  // Frames that differ by a little everywhere: what the deflicker steadies.
+  Clip clip;
+  for (std::uint32_t t = 0; t < 6; ++t) {
+    Image frame = gradient_image(32, 16);
+    const Image noise = testing::noise_image(32, 16, t);
+    for (std::size_t i = 0; i < frame.rgb.size(); ++i)
+      frame.rgb[i] = static_cast<std::uint8_t>(std::clamp(frame.rgb[i] + noise.rgb[i] / 32 - 4, 0, 255));
+    clip.frames.push_back(frame);
+  }
+  FinishPlan plan = upscale_and_grain();
+  plan.passes.insert(plan.passes.begin(), film::FinishPass::Deflicker);
+  plan.deflicker = 1.0;
+  const Clip steadied = deflicker(clip, 1.0f);
+  ASSERT_NE(steadied, clip);
+  for (FinishDevice device : {FinishDevice::Cpu, FinishDevice::Vulkan}) {  // Vulkan: lavapipe where there is no GPU
+    Finisher finisher = Finisher::open(device, {});
+    const Clip finished = finisher.finish(clip, plan, 5);
+    ASSERT_EQ(finished.frame_count(), 6);
+    for (std::uint32_t t = 0; t < 6; ++t) {
+      const Image expected = finish_frame_reference(steadied.frames[t], plan, grain_seed(5), t);
+      EXPECT_LE(max_difference(finished.frames[t], expected), 1) << finisher.device() << " frame " << t;
+    }
+  }
 }
 
 TEST(Finisher, DeviceNamesAndTheEnvironment) {

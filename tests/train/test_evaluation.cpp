@@ -173,6 +173,27 @@ TEST(Evaluation, RejectsBadOptions) {
   options = tiny_options();
   options.clips_per_cell = 0;
   EXPECT_THROW(options.validate(), Error);
+  for (double deflicker : {-0.1, 1.5}) {
+    options = tiny_options();
+    options.deflicker = deflicker;
+    EXPECT_THROW(options.validate(), Error) << deflicker;
+  }
+}
+
+TEST(Evaluation, DeflickerMeasuresTheClipsAFilmWouldShow) {
+  // The same suite and seeds with every generated clip through the finishing deflicker: steadier
+  // generated clips, the world's unchanged, the setting in the report.
+  engine::Engine engine = engine::Engine::create_random(testing::tiny_model_config(), 5);
+  EvaluationOptions options = tiny_options();
+  options.measure_speed = false;
+  options.frames = 4;
+  const EvaluationReport drawn = evaluate_engine(engine, options);
+  options.deflicker = 1.0;
+  const EvaluationReport steadied = evaluate_engine(engine, options);
+  EXPECT_LT(steadied.generated_flicker, drawn.generated_flicker);
+  EXPECT_EQ(steadied.world_flicker, drawn.world_flicker);
+  EXPECT_EQ(to_json(steadied)["settings"]["deflicker"], 1.0);
+  EXPECT_NE(format_report(steadied).find("deflicker 1.00"), std::string::npos);
 }
 
 TEST(Evaluation, SuiteWordsAreInTheTrainingVocabulary) {
