@@ -15,6 +15,7 @@
 #include "core/nearest_name.h"
 #include "engine/engine.h"
 #include "film/film.h"
+#include "finish/deflicker.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
 #include "world/world.h"
@@ -40,6 +41,7 @@ struct GenerateOptions {
   std::string device = "auto";
   std::vector<std::string> references;
   double fps = 12.0;
+  double deflicker = 0.0;  // the finishing deflicker pass on the clip before it is written (0: as drawn)
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -129,7 +131,8 @@ void run_generate(const GenerateOptions& options) {
 
   const std::filesystem::path out = options.out;
   std::filesystem::create_directories(out);
-  const Clip& clip = clips.front();
+  const Clip clip = options.deflicker > 0 ? finish::deflicker(clips.front(), static_cast<float>(options.deflicker))
+                                          : clips.front();
   for (int i = 0; i < clip.frame_count(); ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "frame_%04d.png", i);
@@ -176,6 +179,11 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")
       ->capture_default_str()
       ->check(number_above(0, film::kMaxFps));
+  sub->add_option("--deflicker", options->deflicker,
+                  "Steady the clip's frame-to-frame shimmer with the finishing deflicker pass at this strength "
+                  "(0 = the frames as the model drew them, 1 = as the demo film finishes its takes)")
+      ->capture_default_str()
+      ->check(number_in(0, 1));
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
   sub->callback([options] { run_generate(*options); });
 }

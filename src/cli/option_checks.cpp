@@ -71,4 +71,15 @@ CLI::Validator number_above(double above, double highest) {
       "NUMBER " + range);
 }
 
+CLI::Validator number_in(double lowest, double highest) {
+  const std::string range = "from " + number_text(lowest) + " to " + number_text(highest);
+  return CLI::Validator(
+      [lowest, highest, range](std::string& text) -> std::string {
+        const auto value = parse_all<double>(text);
+        if (value && std::isfinite(*value) && *value >= lowest && *value <= highest) return {};
+        return "must be a number " + range + ", got '" + text + "'";
+      },
+      "NUMBER " + range);
+}
+
 }  // namespace shotgen::cli

@@ -17,4 +17,7 @@ CLI::Validator seed_number();
 // A number greater than `above` and at most `highest`: "must be greater than 0 and at most 240".
 CLI::Validator number_above(double above, double highest);
 
+// A number from `lowest` to `highest`: "must be a number from 0 to 1, got '2'".
+CLI::Validator number_in(double lowest, double highest);
+
 }  // namespace shotgen::cli

@@ -60,6 +60,30 @@ TEST(CliGenerate, AcceptsReferencesWithIgnoreAndThreeBranchGuidance) {
   EXPECT_TRUE(fs::exists(tmp.path() / "b" / "frame_0005.png"));
 }
 
+TEST(CliGenerate, DeflickerSteadiesTheWrittenClip) {
+  // The bundled model (the tiny test model draws unrelated noise every frame: nothing to steady).
+  testing::TempDir tmp;
+  auto args = [&](const std::string& dir) {
+    return std::vector<std::string>{"generate", "--model", (testing::source_dir() / "models" / "default").string(),
+                                    "--prompt", "a quiet harbor at golden hour, static camera", "--seed", "5",
+                                    "--steps", "8", "--frames", "8", "--out", (tmp.path() / dir).string()};
+  };
+  ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
+  auto steady = args("steady");
+  steady.insert(steady.end(), {"--deflicker", "1"});
+  const auto result = testing::run_shotgen(steady);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // The first frame too (the pass runs forward and back), and the analyzer's flicker goes down.
+  EXPECT_NE(testing::read_text(tmp.path() / "drawn" / "frame_0000.png"),
+            testing::read_text(tmp.path() / "steady" / "frame_0000.png"));
+  auto flicker = [](const fs::path& dir) {
+    const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
+    EXPECT_EQ(text.exit_code, 0) << text.err;
+    return nlohmann::json::parse(text.out)["flicker"].get<double>();
+  };
+  EXPECT_LT(flicker(tmp.path() / "steady"), 0.8 * flicker(tmp.path() / "drawn"));
+}
+
 TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   testing::TempDir tmp;
   auto expect_bad = [&](std::vector<std::string> args, const std::string& fragment) {
@@ -91,6 +115,7 @@ TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   expect_bad(with("--guidance", "1e308"), "guidance must be a number in [0, 30]");
   // Checked before the model runs, so no frame is written.
   expect_bad(with("--fps", "0"), "--fps: must be greater than 0 and at most 240, got '0'");
+  expect_bad(with("--deflicker", "1.5"), "--deflicker: must be a number from 0 to 1, got '1.5'");
   expect_bad(with("--seed", "-1"), "--seed: seeds are whole numbers from 0 to 9223372036854775807");
   const std::string board = (testing::projects_dir() / "arcane_short" / "references" / "palette_board.png").string();
   expect_bad(with("--reference", board + ":ignore=lighting,bogus"), "--reference: unknown reference dimension 'bogus'");
