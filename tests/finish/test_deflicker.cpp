@@ -1,9 +1,12 @@
-// The deflicker pass: shimmer on a steady or panning scene goes, what really changes (a figure that
-// moves, a flash, rain) stays as drawn, and strength 0 or a one-frame clip changes nothing.
+// The deflicker pass: shimmer on a steady or panning scene goes, a texture drawn anew each frame
+// keeps its contrast, what really changes (a figure that moves, a flash) stays as drawn, and
+// strength 0 or a one-frame clip changes nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "analyze/motion.h"
 #include "analyze/planes.h"
@@ -17,8 +20,8 @@ using testing::max_difference;
 
 constexpr int kWidth = 96, kHeight = 48, kFrames = 10;
 
-// A scene with shapes at every scale, seen through a window that starts `offset` pixels in: a pan
-// moves the offset.
+// A scene with shapes at several scales (ripples and 12-pixel checks); scene_frame looks at it through
+// a window that a pan moves.
 std::uint8_t scene_value(int x, int y, int channel) {
   const double v = 110 + 50 * std::sin(x * 0.21 + channel) * std::cos(y * 0.17) + ((x / 12 + y / 12) % 2 ? 30 : -30);
   return static_cast<std::uint8_t>(std::lround(v));
