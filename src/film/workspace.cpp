@@ -68,9 +68,10 @@ atmosphere = "clear"            # clear, fog, rain, snow, dust
 # ---- Finishing ---------------------------------------------------------------------------------
 # Passes applied to every take's pixels between the model and the MP4, on a Vulkan GPU or the CPU;
 # scenes and shots override keys with `finish = { ... }`. `shotgen finish` re-finishes takes.
-# [finish]
-# passes = ["deflicker", "grade", "palette_lock", "upscale", "grain"]   # also "letterbox" (needs aspect)
-# deflicker = 1.0            # steady the model's frame-to-frame shimmer (0..1); motion and rain stay
+# Also: "grade", "palette_lock", "grain", "letterbox" (needs aspect); they run in a fixed order.
+[finish]
+passes = ["deflicker", "upscale"]   # steady the model's shimmer; sharp upscale to [film] resolution
+# deflicker = 1.0            # how strongly (0..1); figures that move, rain and flashes stay as drawn
 # lut = "luts/print.cube"    # the grade: a .cube 3D LUT from Resolve, Premiere or OCIO
 # palette_lock = 0.3         # pull colours toward the [look] palette (0..1)
 # grain = 0.04               # grain strength (0..1); grain_size = 1.0 pixels
