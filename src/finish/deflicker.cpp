@@ -6,6 +6,7 @@
 
 #include "analyze/motion.h"
 #include "analyze/planes.h"
+#include "finish/pixel_math.h"
 
 namespace shotgen::finish {
 namespace {
@@ -24,8 +25,7 @@ FloatFrame to_float(const Image& image) {
 
 Image to_image(const FloatFrame& f) {
   Image image(f.width, f.height);
-  for (std::size_t i = 0; i < f.rgb.size(); ++i)
-    image.rgb[i] = static_cast<std::uint8_t>(std::lround(std::clamp(f.rgb[i], 0.0f, 1.0f) * 255.0f));
+  for (std::size_t i = 0; i < f.rgb.size(); ++i) image.rgb[i] = to_byte(f.rgb[i] * 255.0f);
   return image;
 }
 
