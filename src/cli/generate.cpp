@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -16,6 +17,7 @@
 #include "engine/engine.h"
 #include "film/film.h"
 #include "finish/deflicker.h"
+#include "finish/reframe.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
 #include "world/world.h"
@@ -42,6 +44,7 @@ struct GenerateOptions {
   std::vector<std::string> references;
   double fps = 12.0;
   double deflicker = 0.0;  // the finishing deflicker pass on the clip before it is written (0: as drawn)
+  std::optional<double> reframe;  // the finishing reframe's zoom: the prompt's camera move where the model drew none
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -131,8 +134,17 @@ void run_generate(const GenerateOptions& options) {
 
   const std::filesystem::path out = options.out;
   std::filesystem::create_directories(out);
-  const Clip clip = options.deflicker > 0 ? finish::deflicker(clips.front(), static_cast<float>(options.deflicker))
-                                          : clips.front();
+  // As a film's finishing does: the reframe decides on the frames as drawn, then the deflicker, then the move.
+  std::optional<world::CameraMove> reframed;
+  if (options.reframe)
+    reframed = finish::digital_move(world::camera_move_from_words(request.positive).value_or(world::CameraMove::Static),
+                                    finish::drawn_camera_move(clips.front()));
+  Clip clip = options.deflicker > 0 ? finish::deflicker(clips.front(), static_cast<float>(options.deflicker))
+                                    : clips.front();
+  if (reframed) {
+    clip = finish::reframe_clip(clip, *reframed, static_cast<float>(*options.reframe));
+    std::cerr << "reframe: " << world::word(*reframed) << " drawn digitally (the model drew the clip static)\n";
+  }
   for (int i = 0; i < clip.frame_count(); ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "frame_%04d.png", i);
@@ -145,6 +157,7 @@ void run_generate(const GenerateOptions& options) {
                      {"shotgen_negative", options.negative},
                      {"shotgen_seed", std::to_string(options.seed)},
                      {"shotgen_model", model_dir.filename().string()}};
+  if (reframed) encode.metadata["shotgen_reframed"] = std::string(world::word(*reframed));
   media::encode_mp4(out / "clip.mp4", clip, encode);
   std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") and clip.mp4 to "
             << out.string() << "\n";
@@ -184,6 +197,11 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
                   "(0 = the frames as the model drew them, 1 = as the demo film finishes its takes)")
       ->capture_default_str()
       ->check(number_in(0, 1));
+  sub->add_option("--reframe", options->reframe,
+                  "Where the prompt asks a camera move (push in, pan left, ...) and the model drew the clip static, "
+                  "draw the move digitally with the finishing reframe: a crop window this many times smaller at "
+                  "its tightest (1.05..2; 1.3 as a film's default)")
+      ->check(number_in(film::kMinReframeZoom, film::kMaxReframeZoom));
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
   sub->callback([options] { run_generate(*options); });
 }

@@ -62,6 +62,10 @@ void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
                   "Put every generated clip through the finishing deflicker pass at this strength (0..1) before "
                   "measuring it, as a film with deflicker in its [finish] passes shows it")
       ->capture_default_str();
+  sub->add_option("--reframe", o.reframe,
+                  "Draw the camera move a prompt asks digitally where the model drew the clip static (the finishing "
+                  "reframe, crop zoom 1.05..2), as a film with reframe in its [finish] passes shows it; 0: off")
+      ->capture_default_str();
   sub->add_option("--clips-per-cell", o.clips_per_cell, "Clips per prompt value / test cell")->capture_default_str();
   sub->add_option("--seed", o.seed, "Seed of the prompt suite")->capture_default_str();
   sub->add_option("--frames", o.frames, "Frames per suite clip")->capture_default_str();

@@ -79,6 +79,8 @@ std::vector<KeySpec> build_accepted_keys() {
       interpolations.emplace_back(lut_interpolation_name(interpolation));
     add(finish_table, "passes", Kind::StringArray, false, one_of(passes, "finishing pass"));
     add(finish_table, "deflicker", Kind::Number, false, between(0, 1, "deflicker = 0.5"));
+    add(finish_table, "reframe_zoom", Kind::Number, false,
+        between(kMinReframeZoom, kMaxReframeZoom, "reframe_zoom = 1.3"));
     add(finish_table, "upscale", Kind::String, false, one_of(kernels, "upscale kernel"));
     add(finish_table, "fit", Kind::String, false, one_of(fits, "fit"));
     add(finish_table, "lut", Kind::String);
@@ -539,6 +541,7 @@ FinishSettings Loader::read_finish(const toml::table& t, std::string_view spec_t
       if (auto pass = finish_pass_from_name(name)) finish.passes->push_back(*pass);
   }
   finish.deflicker = number_at(t, "deflicker");
+  finish.reframe_zoom = number_at(t, "reframe_zoom");
   if (auto name = optional_text_at(t, "upscale")) finish.upscale = upscale_kernel_from_name(*name);
   if (auto name = optional_text_at(t, "fit")) finish.fit = frame_fit_from_name(*name);
   finish.lut = optional_text_at(t, "lut");

@@ -58,6 +58,7 @@ std::vector<std::pair<std::string, std::string>> finish_lines(const FinishSettin
     lines.emplace_back("passes", list_text(names));
   }
   if (finish.deflicker) lines.emplace_back("deflicker", float_text(*finish.deflicker));
+  if (finish.reframe_zoom) lines.emplace_back("reframe_zoom", float_text(*finish.reframe_zoom));
   if (finish.upscale) lines.emplace_back("upscale", toml_quoted(upscale_kernel_name(*finish.upscale)));
   if (finish.fit) lines.emplace_back("fit", toml_quoted(frame_fit_name(*finish.fit)));
   if (finish.lut) lines.emplace_back("lut", toml_quoted(*finish.lut));

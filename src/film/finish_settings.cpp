@@ -5,8 +5,8 @@
 namespace shotgen::film {
 namespace {
 
-constexpr std::array<std::string_view, kFinishPassCount> kPassNames = {"deflicker", "grade",        "palette_lock",
-                                                                       "upscale",   "grain",        "letterbox"};
+constexpr std::array<std::string_view, kFinishPassCount> kPassNames = {
+    "deflicker", "grade", "palette_lock", "reframe", "upscale", "grain", "letterbox"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> enum_from(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -37,7 +37,7 @@ std::optional<FinishPass> finish_pass_from_name(std::string_view name) { return 
 
 const std::array<FinishPass, kFinishPassCount>& all_finish_passes() {
   static const std::array<FinishPass, kFinishPassCount> passes = {
-      FinishPass::Deflicker, FinishPass::Grade, FinishPass::PaletteLock,
+      FinishPass::Deflicker, FinishPass::Grade, FinishPass::PaletteLock, FinishPass::Reframe,
       FinishPass::Upscale,   FinishPass::Grain, FinishPass::Letterbox};
   return passes;
 }
@@ -69,6 +69,7 @@ FinishSettings FinishSettings::overridden_by(const FinishSettings& over) const {
   take_over(out.lut_strength, over.lut_strength);
   take_over(out.palette_lock, over.palette_lock);
   take_over(out.deflicker, over.deflicker);
+  take_over(out.reframe_zoom, over.reframe_zoom);
   take_over(out.grain, over.grain);
   take_over(out.grain_size, over.grain_size);
   take_over(out.aspect, over.aspect);
@@ -88,6 +89,7 @@ nlohmann::json finish_settings_to_json(const FinishSettings& s) {
   if (s.lut_strength) out["lut_strength"] = *s.lut_strength;
   if (s.palette_lock) out["palette_lock"] = *s.palette_lock;
   if (s.deflicker) out["deflicker"] = *s.deflicker;
+  if (s.reframe_zoom) out["reframe_zoom"] = *s.reframe_zoom;
   if (s.grain) out["grain"] = *s.grain;
   if (s.grain_size) out["grain_size"] = *s.grain_size;
   if (s.aspect) out["aspect"] = *s.aspect;
@@ -110,7 +112,8 @@ FinishSettings finish_settings_from_json(const nlohmann::json& in) {
   if (in.contains("lut_interpolation"))
     s.lut_interpolation = known_or_throw(lut_interpolation_from_name(text_of("lut_interpolation")),
                                          text_of("lut_interpolation"), "lut_interpolation");
-  for (auto [key, field] : {std::pair{"deflicker", &s.deflicker}, std::pair{"lut_strength", &s.lut_strength},
+  for (auto [key, field] : {std::pair{"deflicker", &s.deflicker}, std::pair{"reframe_zoom", &s.reframe_zoom},
+                            std::pair{"lut_strength", &s.lut_strength},
                             std::pair{"palette_lock", &s.palette_lock}, std::pair{"grain", &s.grain},
                             std::pair{"grain_size", &s.grain_size}, std::pair{"aspect", &s.aspect}})
     if (in.contains(key)) *field = in[key].get<double>();

@@ -15,10 +15,12 @@ namespace shotgen::film {
 // The passes in the order they run, whatever order `passes` lists them in: the deflicker first, on
 // the frames as the model drew them (it aligns frames by their camera motion, which the other
 // passes do not change), then colour work at the small generation size (16x fewer pixels), then the
-// upscale, then grain at the output size (grain is a property of the projected image), then the matte.
-enum class FinishPass { Deflicker, Grade, PaletteLock, Upscale, Grain, Letterbox };
-inline constexpr std::size_t kFinishPassCount = 6;
-// "deflicker", "grade", "palette_lock", "upscale", "grain", "letterbox"
+// reframe (a digital camera move: it moves the upscale's crop window, so the frame is resampled
+// once), the upscale, then grain at the output size (grain is a property of the projected image),
+// then the matte.
+enum class FinishPass { Deflicker, Grade, PaletteLock, Reframe, Upscale, Grain, Letterbox };
+inline constexpr std::size_t kFinishPassCount = 7;
+// "deflicker", "grade", "palette_lock", "reframe", "upscale", "grain", "letterbox"
 std::string_view finish_pass_name(FinishPass pass);
 std::optional<FinishPass> finish_pass_from_name(std::string_view name);
 const std::array<FinishPass, kFinishPassCount>& all_finish_passes();
@@ -41,12 +43,15 @@ inline constexpr double kMinGrainSize = 0.5;  // pixels of the output frame
 inline constexpr double kMaxGrainSize = 8.0;
 inline constexpr double kMinAspect = 0.5;     // width / height of the picture inside the matte
 inline constexpr double kMaxAspect = 4.0;
+inline constexpr double kMinReframeZoom = 1.05;  // the digital move's crop: how far a push in ends closer
+inline constexpr double kMaxReframeZoom = 2.0;
 
 // Values used when no level sets a key.
 inline constexpr UpscaleKernel kDefaultUpscaleKernel = UpscaleKernel::Lanczos3;
 inline constexpr FrameFit kDefaultFrameFit = FrameFit::Crop;
 inline constexpr LutInterpolation kDefaultLutInterpolation = LutInterpolation::Tetrahedral;
 inline constexpr double kDefaultDeflicker = 1.0;
+inline constexpr double kDefaultReframeZoom = 1.3;
 inline constexpr double kDefaultLutStrength = 1.0;
 inline constexpr double kDefaultPaletteLock = 0.3;
 inline constexpr double kDefaultGrain = 0.04;
@@ -56,6 +61,7 @@ inline constexpr double kDefaultGrainSize = 1.0;
 struct FinishSettings {
   std::optional<std::vector<FinishPass>> passes;  // which passes run (replaced as a whole when set)
   std::optional<double> deflicker;                // 0..1: how strongly frames are steadied (finish/deflicker.h)
+  std::optional<double> reframe_zoom;             // the digital camera move's crop (finish/reframe.h)
   std::optional<UpscaleKernel> upscale;
   std::optional<FrameFit> fit;
   std::optional<std::string> lut;                 // .cube file, relative to the workspace

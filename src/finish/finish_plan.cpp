@@ -26,6 +26,11 @@ bool FinishPlan::has(film::FinishPass pass) const {
   return std::find(passes.begin(), passes.end(), pass) != passes.end();
 }
 
+std::optional<world::CameraMove> FinishPlan::reframe_for(world::CameraMove drawn) const {
+  if (!has(film::FinishPass::Reframe)) return std::nullopt;
+  return digital_move(reframe_move, drawn);
+}
+
 nlohmann::json FinishPlan::to_json() const {
   nlohmann::json steps = nlohmann::json::array();
   for (film::FinishPass pass : passes) {
@@ -33,6 +38,10 @@ nlohmann::json FinishPlan::to_json() const {
     switch (pass) {
       case film::FinishPass::Deflicker:
         step["strength"] = deflicker;
+        break;
+      case film::FinishPass::Reframe:
+        step["move"] = world::word(reframe_move);
+        step["zoom"] = reframe_zoom;
         break;
       case film::FinishPass::Grade:
         step["lut"] = lut_path;
@@ -65,13 +74,22 @@ nlohmann::json FinishPlan::to_json() const {
 std::string FinishPlan::block_hash() const { return sha256_hex(to_json().dump()); }
 
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
-                             int source_width, int source_height, int source_frames) {
+                             int source_width, int source_height, int source_frames,
+                             std::optional<world::CameraMove> reframed) {
   nlohmann::json record = plan.to_json();
   record["block_hash"] = plan.block_hash();
   record["grain_seed"] = grain_seed(take_seed);
   record["device"] = device;
   record["source"] = {{"width", source_width}, {"height", source_height}, {"frames", source_frames}};
+  if (reframed) record["reframed"] = world::word(*reframed);
   return record;
+}
+
+std::optional<world::CameraMove> recorded_reframe(const std::string& finish_json) {
+  if (finish_json.empty()) return std::nullopt;
+  const auto record = nlohmann::json::parse(finish_json, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object() || !record.contains("reframed") || !record["reframed"].is_string()) return std::nullopt;
+  return world::camera_move_from_words(record["reframed"].get<std::string>());
 }
 
 std::string recorded_block_hash(const std::string& finish_json) {
@@ -120,6 +138,20 @@ FinishPlan FinishPlanner::plan(const film::Shot& shot) {
   plan.kernel = s.upscale.value_or(film::kDefaultUpscaleKernel);
   plan.fit = s.fit.value_or(film::kDefaultFrameFit);
   if (plan.has(film::FinishPass::Deflicker)) plan.deflicker = s.deflicker.value_or(film::kDefaultDeflicker);
+  if (plan.has(film::FinishPass::Reframe)) {
+    if (!plan.has(film::FinishPass::Upscale))
+      throw Error("the reframe pass needs the upscale pass: it moves the upscale's crop window", "[finish] passes",
+                  "add \"upscale\" to passes, or drop \"reframe\"", "reframe-without-upscale");
+    const film::Scene* scene = film_.scene_of(shot.id);
+    const film::Look look = film_.look.overridden_by(scene ? scene->look : film::Look{}).overridden_by(shot.look);
+    const auto& camera = look.get(film::LookField::CameraMove);
+    // The assembler puts the look's camera move before the action, so it is the move the prompt asks.
+    std::optional<world::CameraMove> asked;
+    if (camera) asked = world::camera_move_from_words(*camera);
+    if (!asked) asked = world::camera_move_from_words(shot.action);
+    plan.reframe_move = asked.value_or(world::CameraMove::Static);
+    plan.reframe_zoom = s.reframe_zoom.value_or(film::kDefaultReframeZoom);
+  }
   if (plan.has(film::FinishPass::Grade)) {
     if (!s.lut)
       throw Error("the grade pass has no LUT", shot_where(shot), "set lut = \"luts/NAME.cube\" in [finish]", "missing-lut");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "finish/cube_lut.h"
 #include "finish/grain.h"
 #include "finish/palette_lock.h"
+#include "finish/reframe.h"
+#include "world/attributes.h"
 
 namespace shotgen::finish {
 
@@ -25,6 +28,11 @@ struct FinishPlan {
   film::Resolution output;               // the film's resolution: the upscale's target
 
   double deflicker = 0;                  // strength
+  // The camera move the shot's look asks for (its camera_move, else its action's words; Static when
+  // none) and the digital move's crop: the reframe draws that move where the model drew the shot
+  // static (finish/reframe.h).
+  world::CameraMove reframe_move = world::CameraMove::Static;
+  double reframe_zoom = 0;
 
   film::UpscaleKernel kernel = film::kDefaultUpscaleKernel;
   film::FrameFit fit = film::kDefaultFrameFit;
@@ -40,6 +48,9 @@ struct FinishPlan {
   double aspect = 0;                     // the letterbox's picture aspect
 
   bool has(film::FinishPass pass) const;
+  // The camera move the reframe draws into a take whose model frames measured `drawn`: none
+  // without the pass, for a shot asking no move, or when the model drew a move (reframe.h).
+  std::optional<world::CameraMove> reframe_for(world::CameraMove drawn) const;
   GrainParams grain_params() const { return {static_cast<float>(grain), static_cast<float>(grain_size)}; }
   // The passes and their parameters (LUT by path and hash): what decides the pixels, apart from
   // the frames and the take's seed.
@@ -49,9 +60,15 @@ struct FinishPlan {
 };
 
 // What a take records about its finishing (takes.finish_json and the MP4's shotgen_finish tag):
-// the plan, its hash, the grain seed, the device that ran it and the generated frames' size.
+// the plan, its hash, the grain seed, the device that ran it, the generated frames' size and the
+// camera move the reframe drew ("reframed": "push in"; absent when it drew none).
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
-                             int source_width, int source_height, int source_frames);
+                             int source_width, int source_height, int source_frames,
+                             std::optional<world::CameraMove> reframed = std::nullopt);
+
+// The camera move a take's finishing drew digitally, read from its finish record; none for a take
+// the reframe left as drawn, or an empty or old record.
+std::optional<world::CameraMove> recorded_reframe(const std::string& finish_json);
 
 // A take's recorded block hash, "" when the take was never finished (an empty or old record).
 std::string recorded_block_hash(const std::string& finish_json);
@@ -69,7 +86,7 @@ class FinishPlanner {
   // device or oversized file: the kind read_regular_file gives), malformed-lut or lut-wrong-size
   // (kind Corrupt, where: "<lut file>:<line>"),
   // unknown-palette (palette_lock without a palette the lock knows), missing-aspect (letterbox
-  // without aspect).
+  // without aspect), reframe-without-upscale (the reframe moves the upscale's crop window).
   FinishPlan plan(const film::Shot& shot);
 
  private:

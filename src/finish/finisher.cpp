@@ -26,11 +26,13 @@ FinishDevice finish_device_from_environment() {
               "use auto, vulkan or cpu");
 }
 
-Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame) {
+Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame,
+                             const CropWindow& window) {
   Image image = generated;
   for (film::FinishPass pass : plan.passes) {
     switch (pass) {
       case film::FinishPass::Deflicker: break;  // a clip pass: Finisher::finish runs it before the frame passes
+      case film::FinishPass::Reframe: break;    // the upscale shows `window`
       case film::FinishPass::Grade:
         grade_reference(image, *plan.lut, plan.interpolation, static_cast<float>(plan.lut_strength));
         break;
@@ -39,7 +41,9 @@ Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std
         break;
       case film::FinishPass::Upscale:
         image = upscale_reference(
-            image, upscale_geometry(image.width, image.height, plan.output.width, plan.output.height, plan.fit),
+            image,
+            within_window(upscale_geometry(image.width, image.height, plan.output.width, plan.output.height, plan.fit),
+                          window),
             plan.kernel);
         break;
       case film::FinishPass::Grain: grain_reference(image, plan.grain_params(), seed, frame); break;
@@ -72,20 +76,29 @@ Finisher Finisher::open(FinishDevice device, const std::function<void(const std:
   }
 }
 
-Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed) {
-  if (plan.passes.empty()) return generated;
+FinishedClip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed) {
+  if (plan.passes.empty()) return {generated, std::nullopt};
+  // The reframe decides on the model's frames, as the take's analysis measures them, so a take
+  // reads "drawn static, reframed" consistently (render/look_match.h); the motion search runs only
+  // where the shot asks for a move.
+  std::optional<world::CameraMove> reframed;
+  if (plan.has(film::FinishPass::Reframe) && plan.reframe_move != world::CameraMove::Static)
+    reframed = plan.reframe_for(drawn_camera_move(generated));
   // The deflicker needs the whole clip and runs on the CPU at the generation size (see deflicker.h);
   // every other pass works frame by frame.
   Clip steadied;
   if (plan.has(film::FinishPass::Deflicker)) steadied = deflicker(generated, static_cast<float>(plan.deflicker));
   const Clip& source = plan.has(film::FinishPass::Deflicker) ? steadied : generated;
   const std::uint32_t seed = grain_seed(take_seed);
-  Clip finished;
-  finished.frames.reserve(source.frames.size());
+  FinishedClip finished{{}, reframed};
+  finished.clip.frames.reserve(source.frames.size());
   for (std::size_t i = 0; i < source.frames.size(); ++i) {
     const auto frame = static_cast<std::uint32_t>(i);
-    finished.frames.push_back(gpu_ ? gpu_->finish_frame(source.frames[i], plan, seed, frame)
-                                   : finish_frame_reference(source.frames[i], plan, seed, frame));
+    const CropWindow window = reframed ? reframe_window(*reframed, static_cast<float>(plan.reframe_zoom), i,
+                                                        source.frames.size())
+                                       : CropWindow{};
+    finished.clip.frames.push_back(gpu_ ? gpu_->finish_frame(source.frames[i], plan, seed, frame, window)
+                                        : finish_frame_reference(source.frames[i], plan, seed, frame, window));
   }
   return finished;
 }

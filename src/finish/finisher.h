@@ -12,6 +12,7 @@
 
 #include "core/image.h"
 #include "finish/finish_plan.h"
+#include "finish/reframe.h"
 #include "finish/transition.h"
 
 namespace shotgen::finish {
@@ -29,8 +30,16 @@ std::optional<FinishDevice> finish_device_from_name(std::string_view name);  // 
 FinishDevice finish_device_from_environment();
 
 // A plan's frame passes on one generated frame on the CPU: the reference chain (the deflicker, a
-// clip pass, is not among them: Finisher::finish runs it first).
-Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame);
+// clip pass, is not among them: Finisher::finish runs it first). The upscale shows `window` of
+// its fitted crop: the reframe's window for this frame (finish/reframe.h).
+Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame,
+                             const CropWindow& window = {});
+
+// A finished clip and the camera move the reframe drew into it (none: the frames keep the model's).
+struct FinishedClip {
+  Clip clip;
+  std::optional<world::CameraMove> reframed;
+};
 
 class Finisher {
  public:
@@ -41,10 +50,10 @@ class Finisher {
   Finisher& operator=(Finisher&&) noexcept;
   ~Finisher();
 
-  // The generated clip through `plan` (the deflicker over the whole clip first, then each frame's
-  // passes): frame i's grain is seeded by the take's seed and i. A plan
-  // without passes returns the clip unchanged.
-  Clip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed);
+  // The generated clip through `plan` (the deflicker over the whole clip first, the reframe's
+  // decision on the model's frames, then each frame's passes): frame i's grain is seeded by the
+  // take's seed and i. A plan without passes returns the clip unchanged.
+  FinishedClip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed);
   // One frame of a transition (see transition.h).
   Image transition(const Image& outgoing, const Image& incoming, TransitionStyle style, float incoming_weight);
 

@@ -264,7 +264,8 @@ Image GpuPasses::transition(const Image& outgoing, const Image& incoming, Transi
   return State::download(a, outgoing.width, outgoing.height);
 }
 
-Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame) {
+Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame,
+                              const CropWindow& window) {
   State& s = *state_;
   GpuBuffer* current = &s.frame_buffer(s.source_slot, generated);
   int width = generated.width, height = generated.height;
@@ -273,7 +274,7 @@ Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, st
   GpuBuffer* upscaled = nullptr;
   GpuBuffer* taps = nullptr;
   if (plan.has(film::FinishPass::Upscale)) {
-    geometry = upscale_geometry(width, height, plan.output.width, plan.output.height, plan.fit);
+    geometry = within_window(upscale_geometry(width, height, plan.output.width, plan.output.height, plan.fit), window);
     upscaled = &s.buffer(s.target_slot, frame_bytes(geometry->target_width, geometry->target_height));
     taps = &s.taps_buffer(*geometry, plan.kernel);
   }
@@ -288,6 +289,7 @@ Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, st
     for (film::FinishPass pass : plan.passes) {
       switch (pass) {
         case film::FinishPass::Deflicker: break;  // a clip pass, run on the CPU by Finisher::finish
+        case film::FinishPass::Reframe: break;    // the upscale shows `window`
         case film::FinishPass::Grade:
           s.record_grade(c, *current, *table, width, height, *plan.lut, plan.interpolation,
                          static_cast<float>(plan.lut_strength));

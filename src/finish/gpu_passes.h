@@ -9,6 +9,7 @@
 #include "core/image.h"
 #include "finish/finish_plan.h"
 #include "finish/letterbox.h"
+#include "finish/reframe.h"
 #include "finish/transition.h"
 #include "finish/upscale.h"
 
@@ -33,8 +34,10 @@ class GpuPasses {
   void letterbox(Image& image, const PictureRect& picture);
   Image transition(const Image& outgoing, const Image& incoming, TransitionStyle style, float incoming_weight);
 
-  // `plan`'s passes on one generated frame, in one submission.
-  Image finish_frame(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame);
+  // `plan`'s passes on one generated frame, in one submission; the upscale shows `window` of its
+  // fitted crop (the reframe's, finish/reframe.h).
+  Image finish_frame(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame,
+                     const CropWindow& window = {});
 
  private:
   struct State;

@@ -116,9 +116,10 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     const db::TakeRecord& take = takes[i];
     const FinishPlan& plan = plans[i];
     const Clip& generated = sources[i];
-    const Clip finished = finisher.finish(generated, plan, take.seed);
+    const FinishedClip result = finisher.finish(generated, plan, take.seed);
+    const Clip& finished = result.clip;
     const auto record = finish_record(plan, take.seed, finisher.device(), generated.width(), generated.height(),
-                                      generated.frame_count());
+                                      generated.frame_count(), result.reframed);
 
     media::EncodeOptions encode;
     encode.fps = film.info.fps;

@@ -30,6 +30,12 @@ int LookMatch::matched() const {
   return count;
 }
 
+int LookMatch::drawn_matched() const {
+  int count = 0;
+  for (const auto& c : checks) count += c.matches() && !c.reframed;
+  return count;
+}
+
 std::string LookMatch::misses() const {
   std::string out;
   for (const auto& c : checks)
@@ -39,19 +45,34 @@ std::string LookMatch::misses() const {
   return out;
 }
 
-LookMatch look_match(std::string_view positive, const nlohmann::json& analysis) {
+std::string LookMatch::reframe_note() const {
+  for (const auto& c : checks)
+    if (c.reframed) return c.dimension + ": " + c.measured + " drawn by the reframe";
+  return "";
+}
+
+LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
+                     std::optional<world::CameraMove> reframed) {
   LookMatch match;
   check(match.checks, "palette", "palette", world::palette_from_words(positive), analysis);
   check(match.checks, "lighting", "key", world::lighting_from_words(positive), analysis);
   check(match.checks, "style", "style", world::style_from_words(positive), analysis);
   check(match.checks, "camera", "camera", world::camera_move_from_words(positive), analysis);
+  if (reframed && !match.checks.empty() && match.checks.back().dimension == "camera" &&
+      match.checks.back().measured == world::word(world::CameraMove::Static)) {
+    match.checks.back().measured = std::string(world::word(*reframed));
+    match.checks.back().reframed = true;
+  }
   return match;
 }
 
 nlohmann::json to_json(const LookMatch& look) {
   nlohmann::json checks = nlohmann::json::array();
-  for (const auto& c : look.checks)
-    checks.push_back({{"dimension", c.dimension}, {"asked", c.asked}, {"measured", c.measured}, {"matches", c.matches()}});
+  for (const auto& c : look.checks) {
+    nlohmann::json check = {{"dimension", c.dimension}, {"asked", c.asked}, {"measured", c.measured}, {"matches", c.matches()}};
+    if (c.reframed) check["reframed"] = true;
+    checks.push_back(std::move(check));
+  }
   return {{"matched", look.matched()}, {"asked", look.asked()}, {"checks", checks}};
 }
 

@@ -162,7 +162,9 @@ class Runner {
   }
 
   // Best of N: a kept take whose look missed (render/look_match.h) queues the shot's next take, on
-  // the first backend of its route as planning would, until N takes.
+  // the first backend of its route as planning would, until N takes. The model's frames decide: a
+  // camera move the finishing's reframe would draw still asks for another take, which may draw the
+  // move itself (the take choice prefers it, take_store.h).
   void queue_another_take_if_look_missed(TakeContext& c, const nlohmann::json& measured) {
     if (!request_.best_of || c.job.take_index + 1 >= *request_.best_of) return;
     if (look_match(c.spec.positive, measured).as_asked()) return;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "finish/finish_plan.h"
 #include "media/video_reader.h"
 #include "render/job_queue.h"
 #include "render/take_files.h"
@@ -52,10 +53,13 @@ std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const s
   // of the old prompts that were not rendered again are history, and must not win on their old look.
   const db::TakeRecord& first = current.begin()->second;
   const db::TakeRecord* best = nullptr;
-  int best_matched = -1;
+  std::pair<int, int> best_matched{-1, -1};
   for (const auto& [index, take] : current) {  // index order: a tie keeps the lowest take index
     if (take.positive != first.positive || take.negative != first.negative) continue;
-    const int matched = take_look_match(take).matched();
+    const LookMatch look = take_look_match(take);
+    // Most looks as the film shows them; among equals, the take whose model drew more of them
+    // (a pan the model drew over a pan the reframe drew).
+    const std::pair<int, int> matched{look.matched(), look.drawn_matched()};
     if (matched > best_matched) {
       best_matched = matched;
       best = &take;
@@ -73,7 +77,7 @@ bool take_of_job_looks_as_asked(const db::Database& db, const std::string& job_i
 LookMatch take_look_match(const db::TakeRecord& take) {
   // A record whose analysis is unreadable matches nothing: it still counts as a take, last.
   const auto analysis = nlohmann::json::parse(take.analysis_json, nullptr, /*allow_exceptions=*/false);
-  return look_match(take.positive, analysis);
+  return look_match(take.positive, analysis, finish::recorded_reframe(take.finish_json));
 }
 
 namespace {

@@ -33,7 +33,8 @@ std::optional<db::TakeStatus> take_status_of_job(const db::Database& db, const s
 // The take that goes into the film: the approved take, else of the finished takes (status done;
 // for each take index the newest record — a shot whose prompt changed keeps its older takes as
 // history, the newest render of a take is the current one) the one whose analysis matches most of
-// the look its prompt asks for (render/look_match.h), the lowest take index among equals. Only the
+// the look its prompt asks for (render/look_match.h; a camera move the reframe drew counts), then
+// the one whose model drew most of it, the lowest take index among equals. Only the
 // takes rendered from the same prompts as the first take compete with it (a take of an older
 // prompt never wins on its old look).
 std::optional<db::TakeRecord> chosen_take(const db::ProjectStore& store, const std::string& shot_id);

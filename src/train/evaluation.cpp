@@ -12,7 +12,9 @@
 #include "analyze/sharpness.h"
 #include "core/error.h"
 #include "engine/engine.h"
+#include "film/finish_settings.h"
 #include "finish/deflicker.h"
+#include "finish/reframe.h"
 #include "train/autoencoder_round_trip.h"
 #include "world/attributes.h"
 #include "world/rng.h"
@@ -118,9 +120,8 @@ class Renderer {
       // As a render does: the camera move the prompt names sets the noise's motion.
       for (engine::GenerationRequest& request : batch)
         request.camera_motion = world::prompt_camera_motion(request.positive, window_frames_, request.height);
-      for (Clip& clip : engine_.generate(batch, settings_))
-        clips.push_back(options_.deflicker > 0 ? finish::deflicker(clip, static_cast<float>(options_.deflicker))
-                                               : std::move(clip));
+      std::vector<Clip> drawn = engine_.generate(batch, settings_);
+      for (std::size_t i = 0; i < drawn.size(); ++i) clips.push_back(as_finished(drawn[i], batch[i].positive));
       done_ += static_cast<int>(batch.size());
       if (progress_) progress_(stage, done_, total_);
     }
@@ -130,6 +131,19 @@ class Renderer {
   const engine::SamplerSettings& settings() const { return settings_; }
 
  private:
+  // The clip as the finishing passes the options name leave it: the deflicker, then the reframe
+  // where the prompt asks a camera move the model drew static (decided on the drawn frames, as
+  // the Finisher does).
+  Clip as_finished(Clip clip, const std::string& positive) const {
+    std::optional<world::CameraMove> move;
+    if (options_.reframe > 0)
+      move = finish::digital_move(world::camera_move_from_words(positive).value_or(world::CameraMove::Static),
+                                  finish::drawn_camera_move(clip));
+    if (options_.deflicker > 0) clip = finish::deflicker(clip, static_cast<float>(options_.deflicker));
+    if (move) clip = finish::reframe_clip(clip, *move, static_cast<float>(options_.reframe));
+    return clip;
+  }
+
   engine::Engine& engine_;
   const EvaluationOptions& options_;
   const EvaluationProgress& progress_;
@@ -218,6 +232,8 @@ void EvaluationOptions::validate() const {
   require(batch >= 1, "must be at least 1", "--batch");
   require(guidance > 0.0, "must be positive", "--guidance");
   require(deflicker >= 0.0 && deflicker <= 1.0, "must be between 0 and 1", "--deflicker");
+  require(reframe == 0.0 || (reframe >= film::kMinReframeZoom && reframe <= film::kMaxReframeZoom),
+          "must be 0 (off) or between 1.05 and 2", "--reframe");
 }
 
 std::vector<std::string> evaluation_prompt_texts() {
@@ -535,6 +551,7 @@ json to_json(const EvaluationReport& r) {
                 {"frame_noise_correlation", r.frame_noise_correlation},
                 {"noise_follows_camera", r.noise_follows_camera},
                 {"deflicker", o.deflicker},
+                {"reframe", o.reframe},
                 {"camera_noise_subcells", r.camera_noise_subcells},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
@@ -582,7 +599,8 @@ std::string format_report(const EvaluationReport& r) {
                                                        "x" + std::to_string(r.camera_noise_subcells) + " sub-cells, ");
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation
-      << (o.deflicker > 0 ? "deflicker " + fixed(o.deflicker, 2) + ", " : "") << o.frames << " frames "
+      << (o.deflicker > 0 ? "deflicker " + fixed(o.deflicker, 2) + ", " : "")
+      << (o.reframe > 0 ? "reframe " + fixed(o.reframe, 2) + ", " : "") << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";
   std::snprintf(line, sizeof line, "%-36s %10s %14s %20s\n", "adherence (measured = prompt)", "model", "world clips",
                 "through autoencoder");

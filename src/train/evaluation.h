@@ -33,6 +33,8 @@
 //               the dimension's words at all.
 //   With --deflicker every generated clip first goes through the finishing deflicker pass, so the
 //   report measures what a film that uses the pass shows; the world's clips are never filtered.
+//   With --reframe Z a generated clip whose prompt names a camera move the model drew static gets
+//   the move digitally (the finishing reframe, finish/reframe.h, crop zoom Z) after the deflicker.
 //   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
 //               the 2-core CPU machine).
 #include <cstdint>
@@ -65,6 +67,9 @@ struct EvaluationOptions {
   // The finishing deflicker pass (finish/deflicker.h) on every generated clip before it is
   // measured, as a film with `deflicker` in its [finish] passes gets it; 0: the model's clips as drawn.
   double deflicker = 0.0;
+  // The finishing reframe's crop zoom (finish/reframe.h) for every generated clip whose prompt asks
+  // a camera move the model drew static, as a film with `reframe` in its passes gets it; 0: none.
+  double reframe = 0.0;
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)

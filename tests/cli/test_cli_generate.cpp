@@ -84,6 +84,32 @@ TEST(CliGenerate, DeflickerSteadiesTheWrittenClip) {
   EXPECT_LT(flicker(tmp.path() / "steady"), 0.8 * flicker(tmp.path() / "drawn"));
 }
 
+TEST(CliGenerate, ReframeDrawsTheAskedMoveTheModelDrewStatic) {
+  // The bundled model draws this push in static (it draws 2 zooms of 16, README); --reframe moves a
+  // crop window over the clip instead, and the analyzer reads the push in.
+  testing::TempDir tmp;
+  auto args = [&](const std::string& dir) {
+    return std::vector<std::string>{"generate", "--model", (testing::source_dir() / "models" / "default").string(),
+                                    "--prompt", "a quiet harbor at golden hour, push in", "--seed", "5",
+                                    "--steps", "8", "--frames", "8", "--out", (tmp.path() / dir).string()};
+  };
+  auto camera = [](const fs::path& dir) {
+    const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
+    EXPECT_EQ(text.exit_code, 0) << text.err;
+    return nlohmann::json::parse(text.out)["camera"]["class"].get<std::string>();
+  };
+  ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
+  ASSERT_EQ(camera(tmp.path() / "drawn"), "static camera");
+  auto moved = args("moved");
+  moved.insert(moved.end(), {"--reframe", "1.3"});
+  const auto result = testing::run_shotgen(moved);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("reframe: push in drawn digitally"), std::string::npos) << result.err;
+  EXPECT_EQ(camera(tmp.path() / "moved"), "push in");
+  // The MP4 says so in its tags (stored as text in the file's metadata box).
+  EXPECT_NE(testing::read_text(tmp.path() / "moved" / "clip.mp4").find("shotgen_reframed"), std::string::npos);
+}
+
 TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   testing::TempDir tmp;
   auto expect_bad = [&](std::vector<std::string> args, const std::string& fragment) {
@@ -116,6 +142,7 @@ TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   // Checked before the model runs, so no frame is written.
   expect_bad(with("--fps", "0"), "--fps: must be greater than 0 and at most 240, got '0'");
   expect_bad(with("--deflicker", "1.5"), "--deflicker: must be a number from 0 to 1, got '1.5'");
+  expect_bad(with("--reframe", "3"), "--reframe: must be a number from 1.05 to 2, got '3'");
   expect_bad(with("--seed", "-1"), "--seed: seeds are whole numbers from 0 to 9223372036854775807");
   const std::string board = (testing::projects_dir() / "arcane_short" / "references" / "palette_board.png").string();
   expect_bad(with("--reference", board + ":ignore=lighting,bogus"), "--reference: unknown reference dimension 'bogus'");

@@ -122,6 +122,31 @@ TEST(FinishSettings, DeflickerStrengthIsReadMergedWrittenAndChecked) {
   EXPECT_NE(problem.what.find("'finish.deflicker' must be from 0 to 1"), std::string::npos) << problem.what;
 }
 
+TEST(FinishSettings, ReframeZoomIsReadMergedWrittenAndChecked) {
+  auto replaced = [](std::string text, const std::string& old_text, const std::string& new_text) {
+    return text.replace(text.find(old_text), old_text.size(), new_text);
+  };
+  const std::string text =
+      replaced(replaced(kFilm, R"(passes = ["upscale", "grade", "grain"])", "passes = [\"reframe\", \"upscale\"]\nreframe_zoom = 1.2"),
+               "finish = { grain = 0.1,", "finish = { reframe_zoom = 1.6, grain = 0.1,");
+  const Film film = load_film_string(text, "film.toml");
+  EXPECT_EQ(*film.finish.passes, (std::vector{FinishPass::Reframe, FinishPass::Upscale}));
+  EXPECT_EQ(finish_pass_name(FinishPass::Reframe), "reframe");
+  EXPECT_EQ(film.finish.reframe_zoom, 1.2);
+  EXPECT_EQ(film.finish.overridden_by(film.scenes[0].finish).reframe_zoom, 1.6);
+  const std::string written = write_film_toml(film);
+  EXPECT_NE(written.find("reframe_zoom = 1.2\n"), std::string::npos) << written;
+  EXPECT_EQ(load_film_string(written, "export.toml"), film);
+  EXPECT_EQ(finish_settings_from_json(finish_settings_to_json(film.finish)), film.finish);
+
+  // 1: no move at all; beyond 2 the crop shows under a quarter of the drawn frame.
+  for (const char* zoom : {"reframe_zoom = 1.0", "reframe_zoom = 2.5"}) {
+    const Problem problem = load_error(replaced(text, "reframe_zoom = 1.2", zoom));
+    EXPECT_EQ(problem.code, "out-of-range") << zoom;
+    EXPECT_NE(problem.what.find("'finish.reframe_zoom' must be from 1.05 to 2"), std::string::npos) << problem.what;
+  }
+}
+
 TEST(FinishSettings, WriterRoundTripsEveryLevel) {
   const Film film = load_film_string(kFilm, "film.toml");
   const std::string text = write_film_toml(film);

@@ -46,6 +46,25 @@ TEST(LookMatch, OnlyWhatThePromptNamesCounts) {
             0);
 }
 
+TEST(LookMatch, AMoveTheReframeDrewCountsAsTheMoveAndSaysSo) {
+  const auto measured = analysis("teal and orange", "night", "painterly", "static camera", "a crowd");
+  const auto look = look_match("push in, night, teal and orange", measured, world::CameraMove::PushIn);
+  ASSERT_EQ(look.asked(), 3);
+  EXPECT_TRUE(look.as_asked());
+  EXPECT_TRUE(look.checks[2].reframed);
+  EXPECT_EQ(look.matched(), 3);
+  EXPECT_EQ(look.drawn_matched(), 2);
+  EXPECT_EQ(look.reframe_note(), "camera: push in drawn by the reframe");
+  EXPECT_EQ(to_json(look)["checks"][2]["reframed"], true);
+  // Without it, or over a move the model drew, the analysis stands.
+  EXPECT_EQ(look_match("push in, night, teal and orange", measured).reframe_note(), "");
+  const auto drawn = look_match("push in, night", analysis("warm", "night", "painterly", "pan left", "one figure"),
+                                world::CameraMove::PushIn);
+  EXPECT_FALSE(drawn.checks[1].reframed);
+  EXPECT_EQ(drawn.misses(), "camera: asked push in, measured pan left");
+  EXPECT_FALSE(to_json(drawn)["checks"][1].contains("reframed"));
+}
+
 TEST(LookMatch, ARecordWithoutAnalysisMatchesNothing) {
   for (const auto& recorded : {nlohmann::json::object(), nlohmann::json(nullptr), nlohmann::json::array(),
                                nlohmann::json{{"palette", "warm palette"}}}) {

@@ -24,7 +24,7 @@ struct TakeStoreFixture : ::testing::Test {
   }
   // A job of `shot` finished with a take of `status` (take number `number`); returns the job id.
   std::string finished_job(const std::string& shot, int number, db::TakeStatus status, const std::string& positive = "",
-                           const std::string& analysis_json = "{}") {
+                           const std::string& analysis_json = "{}", const std::string& finish_json = "") {
     const auto seed = static_cast<std::uint64_t>(number);  // one job per take
     const auto id = queue.enqueue({shot, number - 1, "final", R"({"frames":4})", seed, "hash-" + shot, 3}).job.id;
     queue.claim_batch({id}, me, 1, 60'000);
@@ -37,6 +37,7 @@ struct TakeStoreFixture : ::testing::Test {
     take.status = status;
     take.positive = positive;
     take.analysis_json = analysis_json;
+    take.finish_json = finish_json;
     EXPECT_TRUE(record_finished_take(db, me, take, std::nullopt));
     return id;
   }
@@ -78,6 +79,23 @@ TEST_F(TakeStoreFixture, TheFilmUsesTheTakeThatLooksAsAsked) {
   approve_take(store, "s1_01", 1);
   reject_take(store, "s1_01", 2);
   EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 1);
+}
+
+TEST_F(TakeStoreFixture, AMoveTheReframeDrewCountsButTheModelsOwnMoveIsPreferred) {
+  // Take 1: drawn static, pushed in by the reframe; take 2: the wrong palette; take 3: the model drew the push in.
+  const std::string asked = "warm palette, push in";
+  auto camera = [](const std::string& move) {
+    return R"({"palette": {"class": "warm palette"}, "camera": {"class": ")" + move + R"("}})";
+  };
+  const std::string reframed = R"({"passes": [], "reframed": "push in"})";
+  finished_job("s1_01", 1, db::TakeStatus::Done, asked, camera("static camera"), reframed);
+  finished_job("s1_01", 2, db::TakeStatus::Done, asked,
+               R"({"palette": {"class": "cool palette"}, "camera": {"class": "push in"}})");
+  db::ProjectStore store(db);
+  EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 1);  // 2 of 2 as the film shows it, against 1
+  EXPECT_EQ(take_look_match(*chosen_take(store, "s1_01")).reframe_note(), "camera: push in drawn by the reframe");
+  finished_job("s1_01", 3, db::TakeStatus::Done, asked, camera("push in"));
+  EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 3);
 }
 
 TEST_F(TakeStoreFixture, AmongEqualMatchesTheFirstTakeIsChosen) {
