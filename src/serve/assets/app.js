@@ -330,10 +330,16 @@ function lookMisses(look) {
   return look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
 }
 
-// How closely the take looks as its prompt asks; what missed in the tooltip.
+// The camera moves the finishing's reframe drew where the model drew the shot static.
+function lookReframes(look) {
+  return look.checks.filter((c) => c.reframed).map((c) => `${c.dimension}: ${c.measured} drawn by the reframe`);
+}
+
+// How closely the take looks as its prompt asks; what missed, and what the reframe drew, in the tooltip.
 function lookSummary(look) {
   if (!look || !look.asked) return null;
-  return h('span', { title: lookMisses(look).join('\n') || 'every measured look as asked' }, 'look ', h('b', { text: `${look.matched}/${look.asked}` }), ' as asked');
+  const notes = [...lookMisses(look), ...lookReframes(look)];
+  return h('span', { title: notes.join('\n') || 'every measured look as asked' }, 'look ', h('b', { text: `${look.matched}/${look.asked}` }), ' as asked');
 }
 
 // A prompt section's look: which block it belongs to and what to call it.
