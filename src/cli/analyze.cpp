@@ -15,7 +15,9 @@
 #include "analyze/clip_analysis.h"
 #include "analyze/clip_source.h"
 #include "cli/commands.h"
+#include "finish/finish_plan.h"
 #include "media/video_reader.h"
+#include "world/attributes.h"
 
 namespace shotgen::cli {
 namespace {
@@ -30,6 +32,7 @@ struct RecordedAnalysis {
   nlohmann::json analysis;
   std::string take;  // "shot s1 take 2"
   std::string size;  // generation size "64x32"
+  std::optional<world::CameraMove> reframed;  // the camera move the take's finishing drew (finish/reframe.h)
 };
 
 // The analysis recorded in a take file's tags; nullopt for anything else (a directory, a video
@@ -49,7 +52,7 @@ std::optional<RecordedAnalysis> recorded_analysis(const std::filesystem::path& c
   if (!analysis.is_object() || !analysis.contains("style")) return std::nullopt;
   return RecordedAnalysis{std::move(analysis),
                           "shot " + probe.metadata["shotgen_shot"] + " take " + probe.metadata["shotgen_take"],
-                          probe.metadata["shotgen_size"]};
+                          probe.metadata["shotgen_size"], finish::recorded_reframe(probe.metadata["shotgen_finish"])};
 }
 
 void print_text(const nlohmann::json& a) {
@@ -81,6 +84,7 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
     const auto recorded = options->measure_file ? std::nullopt : recorded_analysis(options->clip);
     nlohmann::json analysis = recorded ? recorded->analysis
                                        : analyze::to_json(analyze::analyze_clip(analyze::read_clip(options->clip)));
+    if (recorded && recorded->reframed) analysis["reframed"] = world::word(*recorded->reframed);
     if (options->json) {
       analysis["source"] = recorded ? "take" : "frames";
       std::cout << analysis.dump(2) << "\n";
@@ -91,6 +95,9 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
                   "(--measure-file measures this file's frames)\n",
                   recorded->take.c_str(), recorded->size.c_str());
     print_text(analysis);
+    if (recorded && recorded->reframed)
+      std::printf("finishing:   the reframe drew a %s over the static frames the model drew (the MP4 moves)\n",
+                  std::string(world::word(*recorded->reframed)).c_str());
   });
 }
 

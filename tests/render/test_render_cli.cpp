@@ -202,6 +202,25 @@ TEST(RenderCli, AnalyzeAndTakeListGiveOneAnswerForATake) {
   EXPECT_EQ(file["width"], 64);
 }
 
+TEST(RenderCli, ATakeTheReframeMovedSaysSoInTakeListAndAnalyze) {
+  // The tiny model draws unrelated noise each frame: no camera move, so the push in the look asks
+  // for is the reframe's.
+  FilmSpec spec;
+  spec.shots = {{"only"}};
+  spec.extra_toml = "[look]\ncamera_move = \"push in\"\n\n[finish]\npasses = [\"reframe\", \"upscale\"]\n";
+  CliWorkspace ws(spec);
+  ASSERT_EQ(ws.shotgen({"render", "only", "--model", tiny_model_dir().string()}).exit_code, 0);
+  const auto take = nlohmann::json::parse(ws.shotgen({"take", "list", "only", "--json"}).out)[0];
+  ASSERT_EQ(take["analysis"]["camera"]["class"], "static camera");
+  const auto camera = take["look"]["checks"].back();
+  EXPECT_EQ(camera["measured"], "push in");
+  EXPECT_EQ(camera["reframed"], true);
+  EXPECT_NE(ws.shotgen({"take", "list", "only"}).out.find("camera: push in drawn by the reframe"), std::string::npos);
+  const std::string mp4 = (ws.root / take["mp4"].get<std::string>()).string();
+  EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json"}).out)["reframed"], "push in");
+  EXPECT_NE(ws.shotgen({"analyze", mp4}).out.find("finishing:   the reframe drew a push in"), std::string::npos);
+}
+
 TEST(RenderCli, AssembleListsShotsWithoutTakes) {
   CliWorkspace ws(three_shot_film());
   const auto result = ws.shotgen({"assemble"});
