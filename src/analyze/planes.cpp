@@ -20,6 +20,13 @@ Planes planes_of(const Image& frame) {
   return p;
 }
 
+std::vector<Planes> planes_of(const Clip& clip) {
+  std::vector<Planes> planes;
+  planes.reserve(clip.frames.size());
+  for (const Image& frame : clip.frames) planes.push_back(planes_of(frame));
+  return planes;
+}
+
 std::vector<float> median3x3(const std::vector<float>& plane, int width, int height) {
   std::vector<float> out(plane.size());
   std::array<float, 9> window{};

@@ -15,6 +15,8 @@ struct Planes {
 };
 
 Planes planes_of(const Image& frame);
+// Every frame's planes, in order.
+std::vector<Planes> planes_of(const Clip& clip);
 
 // 3×3 median of a width × height plane, the border replicated: isolated pixels (speckle, rain and
 // snow particles) go, edges of anything wider stay.

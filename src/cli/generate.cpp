@@ -137,8 +137,7 @@ void run_generate(const GenerateOptions& options) {
   // As a film's finishing does: the reframe decides on the frames as drawn, then the deflicker, then the move.
   std::optional<world::CameraMove> reframed;
   if (options.reframe)
-    reframed = finish::digital_move(world::camera_move_from_words(request.positive).value_or(world::CameraMove::Static),
-                                    finish::drawn_camera_move(clips.front()));
+    reframed = finish::digital_move(request.positive, finish::drawn_camera_move(clips.front()));
   Clip clip = options.deflicker > 0 ? finish::deflicker(clips.front(), static_cast<float>(options.deflicker))
                                     : clips.front();
   if (reframed) {

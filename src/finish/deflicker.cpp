@@ -133,10 +133,7 @@ analyze::FrameStep inverse(const analyze::FrameStep& step) {
 Clip deflicker(const Clip& clip, float strength) {
   // Frames under 3x3 have no neighbourhood to judge agreement by (and the model draws none).
   if (strength <= 0 || clip.frames.size() < 2 || clip.width() < 3 || clip.height() < 3) return clip;
-  std::vector<analyze::Planes> planes;
-  planes.reserve(clip.frames.size());
-  for (const Image& frame : clip.frames) planes.push_back(analyze::planes_of(frame));
-  const std::vector<analyze::FrameStep> steps = analyze::frame_steps(planes);
+  const std::vector<analyze::FrameStep> steps = analyze::frame_steps(analyze::planes_of(clip));
 
   std::vector<FloatFrame> frames;
   frames.reserve(clip.frames.size());

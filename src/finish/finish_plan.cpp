@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "core/path_within.h"
 #include "core/regular_file.h"
+#include "finish/reframe.h"
 
 namespace fs = std::filesystem;
 
@@ -26,9 +27,9 @@ bool FinishPlan::has(film::FinishPass pass) const {
   return std::find(passes.begin(), passes.end(), pass) != passes.end();
 }
 
-std::optional<world::CameraMove> FinishPlan::reframe_for(world::CameraMove drawn) const {
+std::optional<world::CameraMove> FinishPlan::reframe_for(std::string_view positive, world::CameraMove drawn) const {
   if (!has(film::FinishPass::Reframe)) return std::nullopt;
-  return digital_move(reframe_move, drawn);
+  return digital_move(positive, drawn);
 }
 
 nlohmann::json FinishPlan::to_json() const {
@@ -40,7 +41,6 @@ nlohmann::json FinishPlan::to_json() const {
         step["strength"] = deflicker;
         break;
       case film::FinishPass::Reframe:
-        step["move"] = world::word(reframe_move);
         step["zoom"] = reframe_zoom;
         break;
       case film::FinishPass::Grade:
@@ -142,14 +142,6 @@ FinishPlan FinishPlanner::plan(const film::Shot& shot) {
     if (!plan.has(film::FinishPass::Upscale))
       throw Error("the reframe pass needs the upscale pass: it moves the upscale's crop window", "[finish] passes",
                   "add \"upscale\" to passes, or drop \"reframe\"", "reframe-without-upscale");
-    const film::Scene* scene = film_.scene_of(shot.id);
-    const film::Look look = film_.look.overridden_by(scene ? scene->look : film::Look{}).overridden_by(shot.look);
-    const auto& camera = look.get(film::LookField::CameraMove);
-    // The assembler puts the look's camera move before the action, so it is the move the prompt asks.
-    std::optional<world::CameraMove> asked;
-    if (camera) asked = world::camera_move_from_words(*camera);
-    if (!asked) asked = world::camera_move_from_words(shot.action);
-    plan.reframe_move = asked.value_or(world::CameraMove::Static);
     plan.reframe_zoom = s.reframe_zoom.value_or(film::kDefaultReframeZoom);
   }
   if (plan.has(film::FinishPass::Grade)) {

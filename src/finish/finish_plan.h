@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,7 +19,6 @@
 #include "finish/cube_lut.h"
 #include "finish/grain.h"
 #include "finish/palette_lock.h"
-#include "finish/reframe.h"
 #include "world/attributes.h"
 
 namespace shotgen::finish {
@@ -28,11 +28,7 @@ struct FinishPlan {
   film::Resolution output;               // the film's resolution: the upscale's target
 
   double deflicker = 0;                  // strength
-  // The camera move the shot's look asks for (its camera_move, else its action's words; Static when
-  // none) and the digital move's crop: the reframe draws that move where the model drew the shot
-  // static (finish/reframe.h).
-  world::CameraMove reframe_move = world::CameraMove::Static;
-  double reframe_zoom = 0;
+  double reframe_zoom = 0;               // the digital camera move's crop (finish/reframe.h)
 
   film::UpscaleKernel kernel = film::kDefaultUpscaleKernel;
   film::FrameFit fit = film::kDefaultFrameFit;
@@ -48,9 +44,10 @@ struct FinishPlan {
   double aspect = 0;                     // the letterbox's picture aspect
 
   bool has(film::FinishPass pass) const;
-  // The camera move the reframe draws into a take whose model frames measured `drawn`: none
-  // without the pass, for a shot asking no move, or when the model drew a move (reframe.h).
-  std::optional<world::CameraMove> reframe_for(world::CameraMove drawn) const;
+  // The camera move the reframe draws into a take of the prompt `positive` whose model frames
+  // measured `drawn`: none without the pass, for a prompt naming no move, or when the model drew a
+  // move (reframe.h: digital_move).
+  std::optional<world::CameraMove> reframe_for(std::string_view positive, world::CameraMove drawn) const;
   GrainParams grain_params() const { return {static_cast<float>(grain), static_cast<float>(grain_size)}; }
   // The passes and their parameters (LUT by path and hash): what decides the pixels, apart from
   // the frames and the take's seed.

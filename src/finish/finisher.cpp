@@ -76,29 +76,24 @@ Finisher Finisher::open(FinishDevice device, const std::function<void(const std:
   }
 }
 
-FinishedClip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed) {
-  if (plan.passes.empty()) return {generated, std::nullopt};
-  // The reframe decides on the model's frames, as the take's analysis measures them, so a take
-  // reads "drawn static, reframed" consistently (render/look_match.h); the motion search runs only
-  // where the shot asks for a move.
-  std::optional<world::CameraMove> reframed;
-  if (plan.has(film::FinishPass::Reframe) && plan.reframe_move != world::CameraMove::Static)
-    reframed = plan.reframe_for(drawn_camera_move(generated));
+Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
+                      std::optional<world::CameraMove> reframe) {
+  if (plan.passes.empty()) return generated;
   // The deflicker needs the whole clip and runs on the CPU at the generation size (see deflicker.h);
   // every other pass works frame by frame.
   Clip steadied;
   if (plan.has(film::FinishPass::Deflicker)) steadied = deflicker(generated, static_cast<float>(plan.deflicker));
   const Clip& source = plan.has(film::FinishPass::Deflicker) ? steadied : generated;
   const std::uint32_t seed = grain_seed(take_seed);
-  FinishedClip finished{{}, reframed};
-  finished.clip.frames.reserve(source.frames.size());
+  const bool reframing = reframe && plan.has(film::FinishPass::Reframe);
+  Clip finished;
+  finished.frames.reserve(source.frames.size());
   for (std::size_t i = 0; i < source.frames.size(); ++i) {
     const auto frame = static_cast<std::uint32_t>(i);
-    const CropWindow window = reframed ? reframe_window(*reframed, static_cast<float>(plan.reframe_zoom), i,
-                                                        source.frames.size())
-                                       : CropWindow{};
-    finished.clip.frames.push_back(gpu_ ? gpu_->finish_frame(source.frames[i], plan, seed, frame, window)
-                                        : finish_frame_reference(source.frames[i], plan, seed, frame, window));
+    const CropWindow window =
+        reframing ? reframe_window(*reframe, static_cast<float>(plan.reframe_zoom), i, source.frames.size()) : CropWindow{};
+    finished.frames.push_back(gpu_ ? gpu_->finish_frame(source.frames[i], plan, seed, frame, window)
+                                   : finish_frame_reference(source.frames[i], plan, seed, frame, window));
   }
   return finished;
 }

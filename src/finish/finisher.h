@@ -35,12 +35,6 @@ FinishDevice finish_device_from_environment();
 Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std::uint32_t seed, std::uint32_t frame,
                              const CropWindow& window = {});
 
-// A finished clip and the camera move the reframe drew into it (none: the frames keep the model's).
-struct FinishedClip {
-  Clip clip;
-  std::optional<world::CameraMove> reframed;
-};
-
 class Finisher {
  public:
   // When Vulkan is asked for (Auto or Vulkan) and there is no usable device, `note` gets one line
@@ -50,10 +44,12 @@ class Finisher {
   Finisher& operator=(Finisher&&) noexcept;
   ~Finisher();
 
-  // The generated clip through `plan` (the deflicker over the whole clip first, the reframe's
-  // decision on the model's frames, then each frame's passes): frame i's grain is seeded by the
-  // take's seed and i. A plan without passes returns the clip unchanged.
-  FinishedClip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed);
+  // The generated clip through `plan` (the deflicker over the whole clip first, then each frame's
+  // passes): frame i's grain is seeded by the take's seed and i; `reframe` is the camera move the
+  // upscale draws (plan.reframe_for: the take's prompt and analysis decide it). A plan without
+  // passes returns the clip unchanged.
+  Clip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
+              std::optional<world::CameraMove> reframe);
   // One frame of a transition (see transition.h).
   Image transition(const Image& outgoing, const Image& incoming, TransitionStyle style, float incoming_weight);
 

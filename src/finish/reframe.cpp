@@ -40,16 +40,14 @@ UpscaleGeometry within_window(const UpscaleGeometry& fitted, const CropWindow& w
   return g;
 }
 
-std::optional<world::CameraMove> digital_move(world::CameraMove asked, world::CameraMove drawn) {
-  if (asked == world::CameraMove::Static || drawn != world::CameraMove::Static) return std::nullopt;
+std::optional<world::CameraMove> digital_move(std::string_view positive, world::CameraMove drawn) {
+  const auto asked = world::camera_move_from_words(positive);
+  if (!asked || *asked == world::CameraMove::Static || drawn != world::CameraMove::Static) return std::nullopt;
   return asked;
 }
 
 world::CameraMove drawn_camera_move(const Clip& clip) {
-  std::vector<analyze::Planes> planes;
-  planes.reserve(clip.frames.size());
-  for (const Image& frame : clip.frames) planes.push_back(analyze::planes_of(frame));
-  return analyze::measure_motion(planes).camera;
+  return analyze::measure_motion(analyze::planes_of(clip)).camera;
 }
 
 Clip reframe_clip(const Clip& clip, world::CameraMove move, float zoom) {

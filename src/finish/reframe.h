@@ -4,15 +4,16 @@
 // The bundled model draws most pans and tilts it is asked for but few push-ins and pull-outs
 // (README: zooms 2 of 16); a shot that asks for "push in" and comes out locked off is a different
 // shot. An editor's fix is the punch-in: move a crop window over the frame. The reframe does that
-// only where it is needed — the shot's look names a camera move (plan.reframe_move) and the
-// model's frames measure static (analyze::measure_motion) — and never on top of a move the model
-// drew. The window moves at constant speed over the whole shot: a push in ends `zoom` times
+// only where it is needed — the take's prompt names a camera move and the model's frames
+// measure static (analyze::measure_motion, as the take's analysis) — and never on top of a move
+// the model drew. The window moves at constant speed over the whole shot: a push in ends `zoom` times
 // closer (a pull out starts there), a pan or tilt crops `zoom` times and travels across the whole
 // margin. It is not a pass of its own over the pixels: it moves the upscale's crop window
 // (UpscaleGeometry), so each frame is resampled once, from the generated frame, on the CPU and on
 // Vulkan alike; a film that lists "reframe" must list "upscale" (finish_plan.h checks it).
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 #include "core/image.h"
 #include "finish/upscale.h"
@@ -37,9 +38,11 @@ CropWindow reframe_window(world::CameraMove move, float zoom, std::size_t frame,
 // `fitted` with its crop narrowed to `window`.
 UpscaleGeometry within_window(const UpscaleGeometry& fitted, const CropWindow& window);
 
-// The move the reframe draws: `asked` when the shot asks for a move (not Static) and the model's
-// frames measured `drawn` = Static; nothing otherwise.
-std::optional<world::CameraMove> digital_move(world::CameraMove asked, world::CameraMove drawn);
+// The move the reframe draws into a clip generated from the prompt `positive`: the camera move the
+// prompt names (the world's words, as the take's look check reads them: render/look_match.h) when
+// the model's frames measured `drawn` = Static; nothing for a prompt that names no move or a clip
+// the model drew moving.
+std::optional<world::CameraMove> digital_move(std::string_view positive, world::CameraMove drawn);
 
 // The camera move measured on a clip's frames (analyze::measure_motion), what digital_move's
 // `drawn` is and what the take's analysis records.

@@ -116,10 +116,12 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     const db::TakeRecord& take = takes[i];
     const FinishPlan& plan = plans[i];
     const Clip& generated = sources[i];
-    const FinishedClip result = finisher.finish(generated, plan, take.seed);
-    const Clip& finished = result.clip;
+    // The source frames are the model's, losslessly: measured again, they give the camera the
+    // take's analysis recorded.
+    const auto reframe = plan.reframe_for(take.positive, drawn_camera_move(generated));
+    const Clip finished = finisher.finish(generated, plan, take.seed, reframe);
     const auto record = finish_record(plan, take.seed, finisher.device(), generated.width(), generated.height(),
-                                      generated.frame_count(), result.reframed);
+                                      generated.frame_count(), reframe);
 
     media::EncodeOptions encode;
     encode.fps = film.info.fps;

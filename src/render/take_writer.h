@@ -45,6 +45,9 @@ struct TakeContext {
   std::optional<NewJob> another_take;
   finish::FinishPlan finish_plan;  // the shot's [finish]
   std::string analysis_json = "{}";  // analyze::to_json of the generated frames
+  // The camera move the finishing's reframe draws, decided on the prompt and that analysis
+  // (finish_plan.reframe_for).
+  std::optional<world::CameraMove> reframe;
 };
 
 // A generated clip on its way to becoming a take.

@@ -136,9 +136,7 @@ class Renderer {
   // the Finisher does).
   Clip as_finished(Clip clip, const std::string& positive) const {
     std::optional<world::CameraMove> move;
-    if (options_.reframe > 0)
-      move = finish::digital_move(world::camera_move_from_words(positive).value_or(world::CameraMove::Static),
-                                  finish::drawn_camera_move(clip));
+    if (options_.reframe > 0) move = finish::digital_move(positive, finish::drawn_camera_move(clip));
     if (options_.deflicker > 0) clip = finish::deflicker(clip, static_cast<float>(options_.deflicker));
     if (move) clip = finish::reframe_clip(clip, *move, static_cast<float>(options_.reframe));
     return clip;

@@ -14,6 +14,12 @@ namespace fs = std::filesystem;
 
 std::string tiny_model() { return std::string(SHOTGEN_TEST_DATA) + "/engine/tiny_model"; }
 
+// An 8-frame, 8-step clip of `prompt` from the bundled model, seed 5, into `out`.
+std::vector<std::string> bundled_model_args(const std::string& prompt, const fs::path& out) {
+  return {"generate", "--model", (testing::source_dir() / "models" / "default").string(), "--prompt", prompt,
+          "--seed", "5", "--steps", "8", "--frames", "8", "--out", out.string()};
+}
+
 std::vector<std::string> generate_args(const fs::path& out, const std::string& seed) {
   return {"generate", "--model", tiny_model(), "--prompt", "green (sky:1.3)", "--negative", "red",
           "--seed", seed, "--steps", "3", "--frames", "6", "--size", "32x16", "--out", out.string()};
@@ -64,9 +70,7 @@ TEST(CliGenerate, DeflickerSteadiesTheWrittenClip) {
   // The bundled model (the tiny test model draws unrelated noise every frame: nothing to steady).
   testing::TempDir tmp;
   auto args = [&](const std::string& dir) {
-    return std::vector<std::string>{"generate", "--model", (testing::source_dir() / "models" / "default").string(),
-                                    "--prompt", "a quiet harbor at golden hour, static camera", "--seed", "5",
-                                    "--steps", "8", "--frames", "8", "--out", (tmp.path() / dir).string()};
+    return bundled_model_args("a quiet harbor at golden hour, static camera", tmp.path() / dir);
   };
   ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
   auto steady = args("steady");
@@ -89,9 +93,7 @@ TEST(CliGenerate, ReframeDrawsTheAskedMoveTheModelDrewStatic) {
   // crop window over the clip instead, and the analyzer reads the push in.
   testing::TempDir tmp;
   auto args = [&](const std::string& dir) {
-    return std::vector<std::string>{"generate", "--model", (testing::source_dir() / "models" / "default").string(),
-                                    "--prompt", "a quiet harbor at golden hour, push in", "--seed", "5",
-                                    "--steps", "8", "--frames", "8", "--out", (tmp.path() / dir).string()};
+    return bundled_model_args("a quiet harbor at golden hour, push in", tmp.path() / dir);
   };
   auto camera = [](const fs::path& dir) {
     const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});

@@ -51,6 +51,11 @@ Problem load_error(const std::string& text) {
   return {};
 }
 
+// `text` with its first `old_text` replaced by `new_text`.
+std::string replaced(std::string text, const std::string& old_text, const std::string& new_text) {
+  return text.replace(text.find(old_text), old_text.size(), new_text);
+}
+
 TEST(FinishSettings, LoadsEveryLevel) {
   const Film film = load_film_string(kFilm, "film.toml");
   ASSERT_TRUE(film.finish.passes);
@@ -102,9 +107,6 @@ TEST(FinishSettings, OutOfRangeAndUnknownKeysAreErrors) {
 }
 
 TEST(FinishSettings, DeflickerStrengthIsReadMergedWrittenAndChecked) {
-  auto replaced = [](std::string text, const std::string& old_text, const std::string& new_text) {
-    return text.replace(text.find(old_text), old_text.size(), new_text);
-  };
   const std::string text =
       replaced(replaced(kFilm, R"(passes = ["upscale", "grade", "grain"])", "passes = [\"deflicker\", \"upscale\"]\ndeflicker = 0.6"),
                "finish = { grain = 0.1,", "finish = { deflicker = 0.9, grain = 0.1,");
@@ -123,9 +125,6 @@ TEST(FinishSettings, DeflickerStrengthIsReadMergedWrittenAndChecked) {
 }
 
 TEST(FinishSettings, ReframeZoomIsReadMergedWrittenAndChecked) {
-  auto replaced = [](std::string text, const std::string& old_text, const std::string& new_text) {
-    return text.replace(text.find(old_text), old_text.size(), new_text);
-  };
   const std::string text =
       replaced(replaced(kFilm, R"(passes = ["upscale", "grade", "grain"])", "passes = [\"reframe\", \"upscale\"]\nreframe_zoom = 1.2"),
                "finish = { grain = 0.1,", "finish = { reframe_zoom = 1.6, grain = 0.1,");

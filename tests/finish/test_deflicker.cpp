@@ -48,13 +48,7 @@ Clip scene_clip(int pan, int shimmer) {
   return clip;
 }
 
-std::vector<analyze::Planes> planes_of(const Clip& clip) {
-  std::vector<analyze::Planes> planes;
-  for (const Image& frame : clip.frames) planes.push_back(analyze::planes_of(frame));
-  return planes;
-}
-
-double flicker(const Clip& clip) { return analyze::measure_motion(planes_of(clip)).flicker; }
+double flicker(const Clip& clip) { return analyze::measure_motion(analyze::planes_of(clip)).flicker; }
 
 // Mean |a - b| over every channel of every frame.
 double mean_difference(const Clip& a, const Clip& b) {
@@ -81,7 +75,7 @@ TEST(Deflicker, APanIsFollowedNotSmeared) {
   const Clip shimmering = scene_clip(2, 10);
   const Clip steadied = deflicker(shimmering, 1.0f);
   EXPECT_LT(flicker(steadied), 0.5 * flicker(shimmering));
-  const analyze::MotionMeasure motion = analyze::measure_motion(planes_of(steadied));
+  const analyze::MotionMeasure motion = analyze::measure_motion(analyze::planes_of(steadied));
   EXPECT_DOUBLE_EQ(motion.dx, 2.0);
   EXPECT_EQ(motion.camera, world::CameraMove::PanLeft);
   EXPECT_LT(mean_difference(steadied, scene_clip(2, 0)), 0.75 * mean_difference(shimmering, scene_clip(2, 0)));

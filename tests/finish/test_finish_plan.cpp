@@ -110,35 +110,35 @@ TEST_F(FinishPlanTest, TheDeflickerRunsFirstWithItsStrength) {
   EXPECT_NE(b.block_hash(), a.block_hash());  // takes finished at another strength are outdated
 }
 
-TEST_F(FinishPlanTest, TheReframeTakesTheLooksCameraMoveAndNeedsTheUpscale) {
-  // Shot a asks for a push in through its look, shot b only in its action's words; the scene's
-  // zoom applies to both.
+TEST_F(FinishPlanTest, TheReframeTakesThePromptsCameraMoveAndNeedsTheUpscale) {
+  // The scene's zoom for shot a, shot b's own.
   std::string text = replaced(kFilm, R"(passes = ["grain", "upscale", "grade", "palette_lock"])",
                               R"(passes = ["reframe", "upscale"])");
   text = replaced(text, R"(finish = { lut_interpolation = "trilinear" })", R"(finish = { reframe_zoom = 1.5 })");
-  text = replaced(text, R"(action = "rain")", R"(action = "rain"
-look = { camera_move = "slow push in" })");
-  text = replaced(text, R"(action = "a lamp")", R"(action = "the camera pans left over a lamp")");
-  text = replaced(text, R"(finish = { passes = ["letterbox"], aspect = 2.39 })",
-                  R"(look = { camera_move = "handheld" })");
+  text = replaced(text, R"(finish = { passes = ["letterbox"], aspect = 2.39 })", R"(finish = { reframe_zoom = 1.2 })");
   const film::Film f = film(text);
   FinishPlanner planner(f, dir_.path());
   const FinishPlan a = planner.plan(f.scenes[0].shots[0]);
   EXPECT_EQ(a.passes, (std::vector{film::FinishPass::Reframe, film::FinishPass::Upscale}));
-  EXPECT_EQ(a.reframe_move, world::CameraMove::PushIn);
   EXPECT_EQ(a.reframe_zoom, 1.5);
-  EXPECT_EQ(a.to_json()["passes"][0], nlohmann::json({{"pass", "reframe"}, {"move", "push in"}, {"zoom", 1.5}}));
-  // A camera_move the world's words do not name ("handheld") leaves the action's.
+  EXPECT_EQ(a.to_json()["passes"][0], nlohmann::json({{"pass", "reframe"}, {"zoom", 1.5}}));
   const FinishPlan b = planner.plan(f.scenes[0].shots[1]);
-  EXPECT_EQ(b.reframe_move, world::CameraMove::PanLeft);
-  EXPECT_NE(a.block_hash(), b.block_hash());  // a take reframed for another move is outdated
+  EXPECT_EQ(b.reframe_zoom, 1.2);
+  EXPECT_NE(a.block_hash(), b.block_hash());  // a take reframed at another zoom is outdated
 
-  // Drawn static: the asked move; drawn moving, or no pass: nothing.
-  EXPECT_EQ(a.reframe_for(world::CameraMove::Static), world::CameraMove::PushIn);
-  EXPECT_EQ(a.reframe_for(world::CameraMove::PanRight), std::nullopt);
+  // The move is the one the take's prompt names (the look's camera_move, which the assembler writes
+  // before the action, or the action's words; a camera word the world does not know is skipped):
+  // drawn static, that move; drawn moving, no move named, or no pass: nothing.
+  EXPECT_EQ(a.reframe_for("hand-painted, slow push in, warm palette, rain", world::CameraMove::Static),
+            world::CameraMove::PushIn);
+  EXPECT_EQ(a.reframe_for("hand-painted, handheld, the camera pans left over a lamp", world::CameraMove::Static),
+            world::CameraMove::PanLeft);
+  EXPECT_EQ(a.reframe_for("hand-painted, slow push in, rain", world::CameraMove::PanRight), std::nullopt);
+  EXPECT_EQ(a.reframe_for("hand-painted, static camera, rain", world::CameraMove::Static), std::nullopt);
+  EXPECT_EQ(a.reframe_for("hand-painted, rain", world::CameraMove::Static), std::nullopt);
   FinishPlan without = a;
   without.passes = {film::FinishPass::Upscale};
-  EXPECT_EQ(without.reframe_for(world::CameraMove::Static), std::nullopt);
+  EXPECT_EQ(without.reframe_for("slow push in", world::CameraMove::Static), std::nullopt);
 
   // The record says what was drawn; a take left as drawn records nothing.
   EXPECT_EQ(recorded_reframe(finish_record(a, 1, "cpu reference", 64, 32, 8, world::CameraMove::PushIn).dump()),
@@ -241,12 +241,12 @@ TEST_F(FinishPlanTest, FinisherOnTheCpuFinishesEveryFrameWithItsOwnGrain) {
   clip.frames = {testing::gradient_image(64, 32), testing::gradient_image(64, 32)};
   auto finisher = Finisher::open(FinishDevice::Cpu, {});
   EXPECT_EQ(finisher.device(), "cpu reference");
-  const Clip finished = finisher.finish(clip, plan, 5).clip;
+  const Clip finished = finisher.finish(clip, plan, 5, std::nullopt);
   ASSERT_EQ(finished.frame_count(), 2);
   EXPECT_EQ(finished.width(), 256);
   EXPECT_NE(finished.frames[0], finished.frames[1]);  // grain differs frame to frame
   EXPECT_EQ(finished.frames[1], finish_frame_reference(clip.frames[1], plan, grain_seed(5), 1));
-  EXPECT_EQ(finisher.finish(clip, FinishPlan{}, 5).clip, clip);  // no passes: untouched
+  EXPECT_EQ(finisher.finish(clip, FinishPlan{}, 5, std::nullopt), clip);  // no passes: untouched
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ TEST(Finisher, WithoutAVulkanDeviceOneNoteAndTheCpuReference) {
     Clip clip;
     clip.frames = {gradient_image(32, 16), gradient_image(32, 16)};
     const FinishPlan plan = upscale_and_grain();
-    const Clip finished = finisher.finish(clip, plan, 99).clip;
+    const Clip finished = finisher.finish(clip, plan, 99, std::nullopt);
     ASSERT_EQ(finished.frame_count(), 2);
     EXPECT_EQ(finished.frames[1].width, 64);
     EXPECT_EQ(max_difference(finished.frames[1], finish_frame_reference(clip.frames[1], plan, grain_seed(99), 1)), 0);
@@ -101,7 +101,7 @@ TEST(Finisher, TheDeflickerRunsOverTheWholeClipBeforeTheFramePasses) {
   ASSERT_NE(steadied, clip);
   for (FinishDevice device : {FinishDevice::Cpu, FinishDevice::Vulkan}) {  // Vulkan: lavapipe where there is no GPU
     Finisher finisher = Finisher::open(device, {});
-    const Clip finished = finisher.finish(clip, plan, 5).clip;
+    const Clip finished = finisher.finish(clip, plan, 5, std::nullopt);
     ASSERT_EQ(finished.frame_count(), 6);
     for (std::uint32_t t = 0; t < 6; ++t) {
       const Image expected = finish_frame_reference(steadied.frames[t], plan, grain_seed(5), t);

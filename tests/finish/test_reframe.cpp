@@ -57,10 +57,11 @@ TEST(Reframe, WindowsRunFromTheDrawnFrameToTheZoomAndStayInside) {
 }
 
 TEST(Reframe, OnlyAShotDrawnStaticGetsTheMoveItAsks) {
-  EXPECT_EQ(digital_move(CameraMove::PushIn, CameraMove::Static), CameraMove::PushIn);
-  EXPECT_EQ(digital_move(CameraMove::PushIn, CameraMove::PanLeft), std::nullopt);  // never on a drawn move
-  EXPECT_EQ(digital_move(CameraMove::PushIn, CameraMove::PushIn), std::nullopt);
-  EXPECT_EQ(digital_move(CameraMove::Static, CameraMove::Static), std::nullopt);
+  EXPECT_EQ(digital_move("a harbor at dusk, slow push in", CameraMove::Static), CameraMove::PushIn);
+  EXPECT_EQ(digital_move("a harbor at dusk, slow push in", CameraMove::PanLeft), std::nullopt);  // never on a drawn move
+  EXPECT_EQ(digital_move("a harbor at dusk, slow push in", CameraMove::PushIn), std::nullopt);
+  EXPECT_EQ(digital_move("a harbor at dusk, static camera", CameraMove::Static), std::nullopt);
+  EXPECT_EQ(digital_move("a harbor at dusk", CameraMove::Static), std::nullopt);  // no move named
 }
 
 TEST(Reframe, AStaticClipReframedMeasuresAsEveryMove) {
@@ -86,25 +87,26 @@ TEST(Reframe, FinisherDrawsTheMoveIntoTheUpscaleOnlyWhereTheModelDrewNone) {
   FinishPlan plan;
   plan.passes = {film::FinishPass::Reframe, film::FinishPass::Upscale};
   plan.output = {256, 128};
-  plan.reframe_move = CameraMove::PushIn;
   plan.reframe_zoom = 1.3;
   FinishPlan upscale_only = plan;
   upscale_only.passes = {film::FinishPass::Upscale};
+  const std::string prompt = "a harbor at dusk, push in";
 
   const Clip drawn = static_world_clip(8, 5);
+  const auto reframe = plan.reframe_for(prompt, drawn_camera_move(drawn));
+  EXPECT_EQ(reframe, CameraMove::PushIn);
   for (FinishDevice device : {FinishDevice::Cpu, FinishDevice::Vulkan}) {  // Vulkan: lavapipe where there is no GPU
     Finisher finisher = Finisher::open(device, {});
     SCOPED_TRACE(finisher.device());
-    const FinishedClip finished = finisher.finish(drawn, plan, 1);
-    EXPECT_EQ(finished.reframed, CameraMove::PushIn);
-    EXPECT_EQ(drawn_camera_move(finished.clip), CameraMove::PushIn);
+    const Clip finished = finisher.finish(drawn, plan, 1, reframe);
+    EXPECT_EQ(drawn_camera_move(finished), CameraMove::PushIn);
     // The first frame is the drawn frame's full crop; the last shows the middle 1/1.3 of it.
-    const FinishedClip plain = finisher.finish(drawn, upscale_only, 1);
-    EXPECT_EQ(plain.reframed, std::nullopt);
-    EXPECT_LE(max_difference(finished.clip.frames.front(), plain.clip.frames.front()), 1);
-    EXPECT_GT(max_difference(finished.clip.frames.back(), plain.clip.frames.back()), 20);
+    const Clip plain = finisher.finish(drawn, upscale_only, 1, upscale_only.reframe_for(prompt, CameraMove::Static));
+    EXPECT_EQ(upscale_only.reframe_for(prompt, CameraMove::Static), std::nullopt);
+    EXPECT_LE(max_difference(finished.frames.front(), plain.frames.front()), 1);
+    EXPECT_GT(max_difference(finished.frames.back(), plain.frames.back()), 20);
     for (std::uint32_t t = 0; t < 8; ++t)
-      EXPECT_LE(max_difference(finished.clip.frames[t],
+      EXPECT_LE(max_difference(finished.frames[t],
                                finish_frame_reference(drawn.frames[t], plan, grain_seed(1), t,
                                                       reframe_window(CameraMove::PushIn, 1.3f, t, 8))),
                 1)
@@ -116,10 +118,10 @@ TEST(Reframe, FinisherDrawsTheMoveIntoTheUpscaleOnlyWhereTheModelDrewNone) {
   a.camera = CameraMove::PanRight;
   a.atmosphere = world::Atmosphere::Clear;
   const Clip panning = world::render_clip(a, 8, 128, 64, 5);
+  const auto left = plan.reframe_for(prompt, drawn_camera_move(panning));
+  EXPECT_EQ(left, std::nullopt);
   Finisher finisher = Finisher::open(FinishDevice::Cpu, {});
-  const FinishedClip left = finisher.finish(panning, plan, 1);
-  EXPECT_EQ(left.reframed, std::nullopt);
-  EXPECT_EQ(left.clip, finisher.finish(panning, upscale_only, 1).clip);
+  EXPECT_EQ(finisher.finish(panning, plan, 1, left), finisher.finish(panning, upscale_only, 1, std::nullopt));
 }
 
 }  // namespace
