@@ -108,6 +108,10 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
                   "Noise sub-cells per latent cell along each side, so zooms and slow pans move the noise smoothly "
                   "(1: whole cells; needs --noise-follows-camera)")
       ->capture_default_str();
+  sub->add_option("--figure-loss-weight", o.figure_loss_weight,
+                  "Loss weight of the latent cells the world's figures cover (and their outline), so the model spends "
+                  "its capacity on the subjects; 1 = every cell alike")
+      ->capture_default_str();
   sub->add_flag("--compound-words", o.compound_words,
                 "Keep hyphenated caption words (low-key, golden-hour) whole, one token each (with --init-from: "
                 "added to its model)");

@@ -18,7 +18,7 @@ torch::Tensor pooled_mse(const torch::Tensor& err, const torch::Tensor& frames_c
 }  // namespace
 
 FlowLoss flow_loss(const torch::Tensor& velocity, const torch::Tensor& target, const torch::Tensor& given,
-                   double multiscale_weight) {
+                   double multiscale_weight, const torch::Tensor& cell_weight) {
   const torch::Tensor counted = 1 - given;  // [B,1,T,1,1]
   const torch::Tensor err = (velocity.to(torch::kFloat32) - target) * counted;
   const torch::Tensor frames_counted = counted.sum();
@@ -26,11 +26,15 @@ FlowLoss flow_loss(const torch::Tensor& velocity, const torch::Tensor& target, c
   FlowLoss loss;
   loss.mse = pooled_mse(err, frames_counted, 1, 1);
   loss.total = loss.mse;
+  if (cell_weight.defined()) {
+    const torch::Tensor weight = cell_weight * counted;
+    loss.total = (weight * err.pow(2)).sum() / (weight.sum() * err.size(1));
+  }
   if (multiscale_weight > 0.0) {
     const torch::Tensor blocks = pooled_mse(err, frames_counted, std::min<std::int64_t>(4, height),
                                             std::min<std::int64_t>(4, width));
     const torch::Tensor whole = pooled_mse(err, frames_counted, height, width);
-    loss.total = loss.mse + multiscale_weight * (blocks + whole);
+    loss.total = loss.total + multiscale_weight * (blocks + whole);
   }
   return loss;
 }

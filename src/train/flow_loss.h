@@ -22,8 +22,10 @@ struct FlowLoss {
 };
 
 // velocity, target: [B, C, T, H, W]; given: [B, 1, T, 1, 1] with 1 on given frames (excluded).
-// multiscale_weight 0 gives total == mse.
+// cell_weight: [B, 1, T, H, W] per-cell weights (the figures', training_batch.h) or undefined; with
+// it the per-cell term of `total` is Σ w·err² / Σ w over the counted cells and channels, so its scale
+// stays the plain MSE's. multiscale_weight 0 and no cell_weight give total == mse.
 FlowLoss flow_loss(const torch::Tensor& velocity, const torch::Tensor& target, const torch::Tensor& given,
-                   double multiscale_weight);
+                   double multiscale_weight, const torch::Tensor& cell_weight = {});
 
 }  // namespace shotgen::train

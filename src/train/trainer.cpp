@@ -62,6 +62,7 @@ void visit_hyperparameters(Options& o, Visit&& visit) {
   visit("frame_noise_correlation", o.frame_noise_correlation, std::optional<double>(0.0));  // before: none
   visit("noise_follows_camera", o.noise_follows_camera, std::optional<bool>(false));       // before: still
   visit("camera_noise_subcells", o.camera_noise_subcells, std::optional<int>(1));          // before: whole cells
+  visit("figure_loss_weight", o.figure_loss_weight, std::optional<double>(1.0));           // before: cells alike
   visit("seed", o.seed, std::optional<std::uint64_t>());
 }
 
@@ -214,7 +215,8 @@ double training_step(engine::ShotModelImpl& model, AdamW& optimizer, const Train
     engine::Context context = model.encode_context(batch.context.to(device));
     velocity = model.forward(x_t, t, clean, given, context);
   }
-  const FlowLoss loss = flow_loss(velocity, target, given, options.multiscale_loss_weight);
+  const torch::Tensor cell_weight = batch.loss_weight.defined() ? batch.loss_weight.to(device) : torch::Tensor();
+  const FlowLoss loss = flow_loss(velocity, target, given, options.multiscale_loss_weight, cell_weight);
   loss.total.backward();
   const double total = loss.total.item<double>();
   if (!std::isfinite(total))
@@ -257,6 +259,7 @@ void TrainOptions::validate() const {
   require(!noise_follows_camera || frame_noise_correlation > 0.0,
           "moves the noise the frames share; pass --frame-noise-correlation too (e.g. 0.5)", "--noise-follows-camera");
   require(camera_noise_subcells >= 1 && camera_noise_subcells <= 8, "must be in [1, 8]", "--camera-noise-subcells");
+  require(figure_loss_weight >= 1.0 && figure_loss_weight <= 20.0, "must be in [1, 20]", "--figure-loss-weight");
   require(camera_noise_subcells == 1 || noise_follows_camera,
           "says how finely the noise follows the camera; pass --noise-follows-camera too", "--camera-noise-subcells");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
@@ -439,7 +442,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
                    config.data_channels(), config.is_latent() ? config.latent_factor : 1, options.time_shift,
                    options.filler_probability, &filler_words, options.offset_noise,
                    options.frame_noise_correlation, options.noise_follows_camera,
-                   options.camera_noise_subcells};
+                   options.camera_noise_subcells, options.figure_loss_weight};
     TrainingBatch batch = make_training_batch(config, tokenizer, spec,
                                               mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));

@@ -51,6 +51,19 @@ torch::Tensor clip_tensor(const Clip& clip) {
   return bytes.permute({3, 0, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
 }
 
+torch::Tensor figure_cells(const world::FigureCoverage& figures, int factor) {
+  const auto frames = static_cast<std::int64_t>(figures.frames.size());
+  torch::Tensor coverage = torch::empty({1, frames, figures.height, figures.width}, torch::kFloat32);
+  float* out = coverage.data_ptr<float>();
+  const std::size_t frame_size = static_cast<std::size_t>(figures.width) * figures.height;
+  for (std::int64_t f = 0; f < frames; ++f)
+    std::memcpy(out + f * frame_size, figures.frames[static_cast<std::size_t>(f)].data(), frame_size * sizeof(float));
+  // Share of each cell, then the largest share among its 3×3 neighbours: the cells beside a figure
+  // hold its outline and the background's edge against it.
+  torch::Tensor cells = factor == 1 ? coverage : torch::avg_pool2d(coverage.squeeze(0), factor).unsqueeze(0);
+  return torch::max_pool3d(cells, {1, 3, 3}, {1, 1, 1}, {0, 1, 1});
+}
+
 std::string with_filler_words(const std::string& caption, const std::vector<std::string>& words, world::Rng& rng) {
   std::vector<std::string> parts = caption_parts_of(caption);
   int remaining = 1 + rng.below(24);
@@ -169,6 +182,12 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
     batch.noise = std::sqrt(1.0 - a) * batch.noise + std::sqrt(a) * shared;
   }
   if (offset.defined()) batch.noise += offset;
+  if (spec.figure_loss_weight != 1.0) {
+    std::vector<torch::Tensor> cells;
+    for (const world::WorldSample& sample : samples) cells.push_back(figure_cells(sample.figures, spec.data_factor));
+    const torch::Tensor clean_share = (1.0 - batch.t).view({-1, 1, 1, 1, 1});
+    batch.loss_weight = 1.0 + (spec.figure_loss_weight - 1.0) * clean_share * torch::stack(cells);
+  }
   return batch;
 }
 

@@ -11,6 +11,7 @@
 #include "engine/model/shot_model.h"
 #include "engine/text/tokenizer.h"
 #include "world/rng.h"
+#include "world/world.h"
 
 namespace shotgen::train {
 
@@ -53,6 +54,15 @@ struct BatchSpec {
   // a zoom barely moves the noise (under a cell a frame at the edges, nothing near the centre), and
   // the model drew no zoom. 1 = whole cells, the batch of before.
   int camera_noise_subcells = 1;
+  // The loss weight of the latent cells a figure covers (1 = every cell alike). Why: figures are the
+  // films' subjects but a small part of a world frame, so under a plain MSE the model spends its
+  // capacity on skies, ground and texture and draws figures as smudges. The weight is
+  // 1 + (w − 1)·(1 − t)·coverage, coverage the figures' share of the cell grown by one cell around
+  // them (their outline counts), on the denoiser's grid; flow_loss normalises by the weights' sum.
+  // It fades out towards pure noise: where x_t does not yet show where the figures are, a weight
+  // that follows the true clip's figures makes a missed figure cost more than a drawn one, and the
+  // model learnt to draw figures everywhere (measured with a constant weight: docs/ENGINE.md).
+  double figure_loss_weight = 1.0;
 };
 
 struct TrainingBatch {
@@ -61,6 +71,7 @@ struct TrainingBatch {
   torch::Tensor noise;   // ε [B,C,T,H/f,W/f] ~ N(0,1) in the denoiser's space (+ the offset, BatchSpec)
   torch::Tensor t;       // [B] in (0,1): uniform for a share of the clips, else logit-normal; shifted
   torch::Tensor given;   // [B,1,T,1,1] float: 1 = frame given clean (excluded from the loss)
+  torch::Tensor loss_weight;  // [B,1,T,H/f,W/f] per-cell loss weight (figure_loss_weight); undefined if 1
   engine::ContextInputs context;
   int references = 0;    // clips that carry a reference
 };
@@ -72,6 +83,9 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
 
 // Frames (8-bit RGB) → [3, T, H, W] in [-1, 1], as the trainer feeds clips.
 torch::Tensor clip_tensor(const Clip& clip);
+
+// The figures' coverage on a grid `factor` times coarser, grown by one cell: [1, T, H/f, W/f] in [0, 1].
+torch::Tensor figure_cells(const world::FigureCoverage& figures, int factor);
 
 // `caption` with 1–24 words inserted in runs of 1–6 between its comma-separated parts: three in four
 // from `words`, the others made-up words (the tokenizer's hash buckets).

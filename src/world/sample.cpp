@@ -8,7 +8,7 @@ WorldSample sample(std::uint64_t seed, int frames, int width, int height) {
   Rng rng(seed);
   WorldSample s;
   s.attributes = sample_attributes(rng);
-  s.clip = render_clip(s.attributes, frames, width, height, rng.next());
+  s.clip = render_clip(s.attributes, frames, width, height, rng.next(), &s.figures);
   s.caption = caption_for(s.attributes, rng);
   if (rng.chance(0.5)) s.reference = make_reference(s.attributes, width, height, rng);
   return s;

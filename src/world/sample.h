@@ -7,11 +7,13 @@
 #include "core/image.h"
 #include "world/attributes.h"
 #include "world/captions.h"
+#include "world/world.h"
 
 namespace shotgen::world {
 
 struct WorldSample {
   Clip clip;
+  FigureCoverage figures;  // where the clip's figures are, frame by frame
   std::string caption;
   ClipAttributes attributes;
   std::optional<ReferenceExample> reference;  // present in about half of the samples

@@ -105,6 +105,9 @@ struct Canvas {
   std::vector<float> depth;    // 0 = at the camera, 1 = sky
   std::vector<std::uint16_t> id;
   std::vector<Rgb> rgb;
+  std::uint16_t first_figure_id = 0xFFFF;  // figures are painted last: every id from here on is one
+
+  bool is_figure(int k) const { return id[static_cast<std::size_t>(k)] >= first_figure_id; }
 
   float scene_x(int i) const { return origin_x + (i + 0.5f) / scale; }
   float scene_y(int j) const { return origin_y + (j + 0.5f) / scale; }
@@ -420,6 +423,7 @@ Lamps paint_objects(Canvas& canvas, const ClipAttributes& a, const Layout& layou
   std::sort(order.begin(), order.end(),
             [&](std::size_t x, std::size_t y) { return layout.figures[x][1] < layout.figures[y][1]; });
   const float figure_depth = a.characters == Characters::Crowd ? 0.35f : 0.3f;
+  canvas.first_figure_id = next_id;
   for (std::size_t k : order) {
     const auto& f = layout.figures[k];
     paint_figure(painter, f[0], f[1], f[2], static_cast<int>(k), figure_depth, next_id++);
@@ -528,9 +532,12 @@ void outline_objects(Canvas& canvas) {
   canvas.rgb.swap(outlined);
 }
 
-// Frame t: the camera's window onto the canvas, sampled bilinearly.
+// Frame t: the camera's window onto the canvas, sampled bilinearly. `sample(out, k00, k10, k01, k11,
+// w00, w10, w01, w11)` is called once per output pixel with the four canvas pixels it reads and their
+// weights, so the picture and the figure coverage are cut through the same camera.
+template <class Sample>
 void cut_frame(const Canvas& canvas, const CameraPath& camera, const ClipAttributes& a, int t, int frames, int width,
-               int height, std::vector<Rgb>& frame_rgb) {
+               int height, Sample&& sample) {
   const float W = static_cast<float>(width), H = static_cast<float>(height);
   const float z = camera.zoom(a, t, frames);
   const float ox = camera.offset_x(a, t), oy = camera.offset_y(a, t);
@@ -544,15 +551,9 @@ void cut_frame(const Canvas& canvas, const CameraPath& camera, const ClipAttribu
       const float cx = (sx - canvas.origin_x) * canvas.scale - 0.5f;
       const int x0 = std::clamp(static_cast<int>(std::floor(cx)), 0, canvas.w - 2);
       const float fx = std::clamp(cx - x0, 0.0f, 1.0f);
-      const Rgb& p00 = canvas.rgb[canvas.index(x0, y0)];
-      const Rgb& p10 = canvas.rgb[canvas.index(x0 + 1, y0)];
-      const Rgb& p01 = canvas.rgb[canvas.index(x0, y0 + 1)];
-      const Rgb& p11 = canvas.rgb[canvas.index(x0 + 1, y0 + 1)];
-      const float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-      frame_rgb[static_cast<std::size_t>(yy) * width + xx] = {
-          p00.r * w00 + p10.r * w10 + p01.r * w01 + p11.r * w11,
-          p00.g * w00 + p10.g * w10 + p01.g * w01 + p11.g * w11,
-          p00.b * w00 + p10.b * w10 + p01.b * w01 + p11.b * w11};
+      sample(static_cast<std::size_t>(yy) * width + xx, canvas.index(x0, y0), canvas.index(x0 + 1, y0),
+             canvas.index(x0, y0 + 1), canvas.index(x0 + 1, y0 + 1), (1 - fx) * (1 - fy), fx * (1 - fy),
+             (1 - fx) * fy, fx * fy);
     }
   }
 }
@@ -618,7 +619,8 @@ Image to_image(const std::vector<Rgb>& frame_rgb, int width, int height) {
 // window onto it with the particles of that moment. The seed's draws come in a fixed order (the
 // layout, the texture, the light's side, the brush strokes, the particles), so a clip is the same
 // on every machine.
-Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std::uint64_t seed) {
+Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std::uint64_t seed,
+                 FigureCoverage* figures) {
   Rng rng(seed);
   const float W = static_cast<float>(width), H = static_cast<float>(height);
   const CameraPath camera{camera_step_pixels(height), camera_zoom_per_frame(frames), (frames - 1) / 2};
@@ -640,10 +642,24 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
   clip.frames.reserve(frames);
   const std::uint64_t particle_salt = rng.next();
   std::vector<Rgb> frame_rgb(static_cast<std::size_t>(width) * height);
+  if (figures) *figures = {width, height, {}};
   for (int t = 0; t < frames; ++t) {
-    cut_frame(canvas, camera, a, t, frames, width, height, frame_rgb);
+    cut_frame(canvas, camera, a, t, frames, width, height,
+              [&](std::size_t out, int k00, int k10, int k01, int k11, float w00, float w10, float w01, float w11) {
+                const Rgb &p00 = canvas.rgb[k00], &p10 = canvas.rgb[k10], &p01 = canvas.rgb[k01], &p11 = canvas.rgb[k11];
+                frame_rgb[out] = {p00.r * w00 + p10.r * w10 + p01.r * w01 + p11.r * w11,
+                                  p00.g * w00 + p10.g * w10 + p01.g * w01 + p11.g * w11,
+                                  p00.b * w00 + p10.b * w10 + p01.b * w01 + p11.b * w11};
+              });
     add_particles(frame_rgb, a, air, particle_salt, t, width, height);
     clip.frames.push_back(to_image(frame_rgb, width, height));
+    if (!figures) continue;
+    std::vector<float>& coverage = figures->frames.emplace_back(frame_rgb.size());
+    cut_frame(canvas, camera, a, t, frames, width, height,
+              [&](std::size_t out, int k00, int k10, int k01, int k11, float w00, float w10, float w01, float w11) {
+                coverage[out] = (canvas.is_figure(k00) ? w00 : 0.0f) + (canvas.is_figure(k10) ? w10 : 0.0f) +
+                                (canvas.is_figure(k01) ? w01 : 0.0f) + (canvas.is_figure(k11) ? w11 : 0.0f);
+              });
   }
   return clip;
 }

@@ -12,6 +12,7 @@
 // the pan/tilt offset is zero: the middle frame for pans and tilts, the widest frame for zooms.
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "core/camera_motion.h"
 #include "core/image.h"
@@ -19,7 +20,17 @@
 
 namespace shotgen::world {
 
-Clip render_clip(const ClipAttributes& attributes, int frames, int width, int height, std::uint64_t seed);
+// Where a clip's figures are: per frame, the share of each pixel (row-major, width × height) that a
+// figure covers, 0..1, cut through the same camera as the picture (the particles in front of them
+// are not subtracted). The trainer weighs the model's error there (train/training_batch.h).
+struct FigureCoverage {
+  int width = 0, height = 0;
+  std::vector<std::vector<float>> frames;
+};
+
+// With `figures`, also writes where the figures are; the clip is the same either way.
+Clip render_clip(const ClipAttributes& attributes, int frames, int width, int height, std::uint64_t seed,
+                 FigureCoverage* figures = nullptr);
 
 int camera_step_pixels(int height);
 double camera_zoom_per_frame(int frames);

@@ -49,6 +49,28 @@ TEST(FlowLoss, GivenFramesAreLeftOut) {
   EXPECT_NEAR(flow_loss(velocity, zeros(), given, 0.0).mse.item<double>(), 9.0 / 6.0, 1e-6);
 }
 
+TEST(FlowLoss, CellWeightsWeighTheErrorAndKeepItsScale) {
+  torch::manual_seed(5);
+  const torch::Tensor velocity = torch::randn({2, 3, 4, 8, 8}), target = torch::randn({2, 3, 4, 8, 8});
+  // Uniform weights of any size leave the loss as the plain MSE.
+  const FlowLoss uniform = flow_loss(velocity, target, none_given(), 0.0, torch::full({2, 1, 4, 8, 8}, 3.0));
+  EXPECT_NEAR(uniform.total.item<double>(), uniform.mse.item<double>(), 1e-6);
+  // An error only in one cell (all channels, clip 0, frame 1), weighted 4 against 1 elsewhere:
+  // total = 4·e² over 3 channels / (3 channels · (N + 3 weight in that cell)).
+  torch::Tensor error = zeros();
+  error.index_put_({0, torch::indexing::Slice(), 1, 2, 5}, 2.0);
+  torch::Tensor weight = torch::ones({2, 1, 4, 8, 8});
+  weight.index_put_({0, 0, 1, 2, 5}, 4.0);
+  const FlowLoss weighted = flow_loss(error, zeros(), none_given(), 0.0, weight);
+  const double cells = 2 * 4 * 8 * 8;
+  EXPECT_NEAR(weighted.mse.item<double>(), 3 * 4.0 / (3 * cells), 1e-6);  // the logged MSE is unweighted
+  EXPECT_NEAR(weighted.total.item<double>(), 4.0 * 3 * 4.0 / (3 * (cells + 3)), 1e-6);
+  // Given frames stay out of the weighted loss too.
+  torch::Tensor given = none_given();
+  given[0][0][1] = 1.0;
+  EXPECT_EQ(flow_loss(error, zeros(), given, 0.0, weight).total.item<double>(), 0.0);
+}
+
 TEST(FlowLoss, GradientsReachTheVelocity) {
   const torch::Tensor velocity = (zeros() + 0.5).requires_grad_();
   flow_loss(velocity, zeros(), none_given(), 1.0).total.backward();

@@ -141,6 +141,13 @@ TEST(Trainer, MultiscaleLossChangesTheUpdateKeepsTheLoggedMseAndSurvivesResume) 
   EXPECT_DOUBLE_EQ(first_loss(plain.path()), first_loss(multiscale.path()));
 }
 
+TEST(Trainer, FigureLossWeightChangesTheUpdateAndIsKeptOnResume) {
+  testing::TempDir plain, figures;
+  expect_option_changes_the_update_and_survives_resume(
+      plain.path(), figures.path(), [](TrainOptions& o, bool on) { o.figure_loss_weight = on ? 4.0 : 1.0; },
+      "figure_loss_weight", 4.0);
+}
+
 TEST(Trainer, OffsetNoiseIsRecordedAndKeptOnResume) {
   testing::TempDir plain, offset;
   expect_option_changes_the_update_and_survives_resume(
@@ -360,6 +367,9 @@ TEST(Trainer, ValidatesOptions) {
   EXPECT_NO_THROW(options.validate());
   options.camera_noise_subcells = 9;
   EXPECT_THROW(options.validate(), Error);
+  options.figure_loss_weight = 0.5;  // would weigh the subjects less than the sky
+  EXPECT_THROW(options.validate(), Error);
+  options.figure_loss_weight = 4.0;
   options.camera_noise_subcells = 4;
   EXPECT_NO_THROW(options.validate());
   options.noise_follows_camera = false;  // sub-cells of a noise that does not move

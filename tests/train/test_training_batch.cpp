@@ -182,6 +182,39 @@ TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
   EXPECT_GT(zooms, 0);
 }
 
+TEST(FigureCells, ShareOfEachCellGrownByOneCell) {
+  world::FigureCoverage figures{16, 8, {std::vector<float>(16 * 8, 0.0f)}};
+  for (int y = 4; y < 8; ++y)
+    for (int x = 8; x < 10; ++x) figures.frames[0][static_cast<std::size_t>(y) * 16 + x] = 1.0f;  // half of cell (1, 2)
+  const torch::Tensor cells = figure_cells(figures, 4);
+  ASSERT_EQ(cells.sizes(), (std::vector<std::int64_t>{1, 1, 2, 4}));
+  // Cell (1, 2) holds 0.5; its neighbours get its share, the far column none.
+  EXPECT_FLOAT_EQ(cells[0][0][1][2].item<float>(), 0.5f);
+  EXPECT_FLOAT_EQ(cells[0][0][0][1].item<float>(), 0.5f);
+  EXPECT_FLOAT_EQ(cells[0][0][1][3].item<float>(), 0.5f);
+  EXPECT_FLOAT_EQ(cells[0][0][0][0].item<float>(), 0.0f);
+}
+
+TEST_F(BatchFixture, FigureLossWeightIsHeavyWhereTheFiguresAreAndLeavesTheDrawsAlone) {
+  const TrainingBatch plain = make_training_batch(config, tokenizer, spec, 11, 0);
+  EXPECT_FALSE(plain.loss_weight.defined());
+  BatchSpec weighted = spec;
+  weighted.figure_loss_weight = 4.0;
+  const TrainingBatch batch = make_training_batch(config, tokenizer, weighted, 11, 0);
+  EXPECT_TRUE(torch::equal(batch.noise, plain.noise));
+  EXPECT_TRUE(torch::equal(batch.t, plain.t));
+  ASSERT_EQ(batch.loss_weight.sizes(), (std::vector<std::int64_t>{12, 1, 4, 16, 16}));
+  EXPECT_GE(batch.loss_weight.min().item<float>(), 1.0f);
+  // Every world clip has at least one figure, and most of its frame is not one; the weight fades
+  // towards pure noise: a cell a figure fills weighs 1 + 3·(1 − t).
+  for (int i = 0; i < 12; ++i) {
+    const torch::Tensor w = batch.loss_weight[i];
+    const float clean_share = 1.0f - batch.t[i].item<float>();
+    EXPECT_NEAR(w.max().item<float>(), 1.0f + 3.0f * clean_share, 1e-5f) << i;
+    EXPECT_LT((w > 1.0f).to(torch::kFloat32).mean().item<float>(), 0.7f) << i;
+  }
+}
+
 TEST(FillerWords, CaptionPartsStayInOrderAndOnlyFillerIsAdded) {
   const std::string caption = "flat 2D animation, pan left, night scene, teal and orange";
   const std::vector<std::string> words = {"lighthouse", "lantern", "harbor"};

@@ -48,6 +48,48 @@ TEST(World, PanMovesTextureWithTheWorld) {
         ASSERT_EQ(clip.frames[1].pixel(x + step, y)[c], clip.frames[0].pixel(x, y)[c]);
 }
 
+// Where the figures are, cut through the same camera as the picture: one figure covers a
+// figure-sized patch, the picture is the same with or without the coverage, and a pan moves both.
+TEST(World, FigureCoverageFollowsTheFiguresThroughThePan) {
+  ClipAttributes a;
+  a.characters = Characters::One;
+  a.camera = CameraMove::PanLeft;
+  a.atmosphere = Atmosphere::Clear;
+  FigureCoverage figures;
+  const Clip clip = render_clip(a, 4, 64, 32, 8, &figures);
+  EXPECT_EQ(clip, render_clip(a, 4, 64, 32, 8));
+  ASSERT_EQ(figures.frames.size(), 4u);
+  EXPECT_EQ(figures.width, 64);
+  EXPECT_EQ(figures.height, 32);
+  auto centre_x = [&](int t) {
+    double mass = 0, moment = 0;
+    for (int y = 0; y < 32; ++y)
+      for (int x = 0; x < 64; ++x) {
+        const float c = figures.frames[t][static_cast<std::size_t>(y) * 64 + x];
+        EXPECT_GE(c, 0.0f);
+        EXPECT_LE(c, 1.0f);
+        mass += c;
+        moment += c * x;
+      }
+    return std::pair{mass, moment / mass};
+  };
+  const auto [mass0, x0] = centre_x(0);
+  const auto [mass1, x1] = centre_x(1);
+  // A figure is a head, a body and two legs: a few per cent of the frame, not nothing, not all of it.
+  EXPECT_GT(mass0, 0.01 * 64 * 32);
+  EXPECT_LT(mass0, 0.3 * 64 * 32);
+  EXPECT_NEAR(mass1, mass0, 0.5);
+  EXPECT_NEAR(x1 - x0, camera_step_pixels(32), 0.05);  // pan left: content moves right
+  // A crowd covers more of the frame than one figure.
+  ClipAttributes many = a;
+  many.characters = Characters::Crowd;
+  FigureCoverage crowd;
+  render_clip(many, 1, 64, 32, 8, &crowd);
+  double crowd_mass = 0;
+  for (float c : crowd.frames[0]) crowd_mass += c;
+  EXPECT_GT(crowd_mass, mass0);
+}
+
 TEST(World, MonochromeHasNoSaturationAndGreenTonesAreGreen) {
   ClipAttributes a;
   a.palette = Palette::Monochrome;
