@@ -31,13 +31,15 @@ using Clock = std::chrono::steady_clock;
 
 const std::string kTinyModel = std::string(SHOTGEN_TEST_DATA) + "/engine/tiny_model";
 
-// Six shots of 2 s at 8 fps (16 frames, four windows of the tiny model) at 32x16, 200 steps: each
+// Six shots of 2 s at 8 fps (16 frames, four windows of the tiny model) at 32x16, 600 steps: each
 // task runs long enough on a shared machine to be caught running. (At 60 steps, with the machine
 // busy, a task was shown running for under a second of its ~2 and a `farm status` poll took ~1 s:
-// the polls saw all six end without catching one.)
+// the polls saw all six end without catching one. At 200 steps, with a training run on one core, a
+// poll took 2–3 s: one run in four the task seen running had finished before scancel reached it,
+// and the other four finished before the next poll.)
 render::testing::FilmSpec slurm_film() {
   render::testing::FilmSpec spec;
-  spec.steps = 200;
+  spec.steps = 600;
   spec.shots.clear();
   for (int i = 1; i <= 6; ++i)
     spec.shots.push_back(
