@@ -109,8 +109,8 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
                   "(1: whole cells; needs --noise-follows-camera)")
       ->capture_default_str();
   sub->add_option("--figure-loss-weight", o.figure_loss_weight,
-                  "Loss weight of the latent cells the world's figures cover (and their outline), so the model spends "
-                  "its capacity on the subjects; 1 = every cell alike")
+                  "Loss weight of the latent cells the world's figures cover (and their outline), fading to 1 at pure "
+                  "noise, so the model spends its capacity on the subjects; 1 = every cell alike")
       ->capture_default_str();
   sub->add_flag("--compound-words", o.compound_words,
                 "Keep hyphenated caption words (low-key, golden-hour) whole, one token each (with --init-from: "
