@@ -108,11 +108,12 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
   // Clip i depends only on its own seed, so drawing them on every core gives the same batch for
   // any thread count.
   std::vector<world::WorldSample> samples(static_cast<std::size_t>(b));
+  const bool weigh_figures = spec.figure_loss_weight != 1.0;
   at::parallel_for(0, b, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i)
       samples[static_cast<std::size_t>(i)] = world::sample(
           mix_seed(spec.stream_seed, first_clip + static_cast<std::uint64_t>(i)), frames, spec.size.width,
-          spec.size.height);
+          spec.size.height, weigh_figures);
   });
   for (int i = 0; i < b; ++i) {
     const world::WorldSample& sample = samples[static_cast<std::size_t>(i)];
@@ -182,7 +183,7 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
     batch.noise = std::sqrt(1.0 - a) * batch.noise + std::sqrt(a) * shared;
   }
   if (offset.defined()) batch.noise += offset;
-  if (spec.figure_loss_weight != 1.0) {
+  if (weigh_figures) {
     std::vector<torch::Tensor> cells;
     for (const world::WorldSample& sample : samples) cells.push_back(figure_cells(sample.figures, spec.data_factor));
     const torch::Tensor clean_share = (1.0 - batch.t).view({-1, 1, 1, 1, 1});

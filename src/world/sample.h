@@ -13,13 +13,14 @@ namespace shotgen::world {
 
 struct WorldSample {
   Clip clip;
-  FigureCoverage figures;  // where the clip's figures are, frame by frame
+  FigureCoverage figures;  // where the clip's figures are, frame by frame (when asked for)
   std::string caption;
   ClipAttributes attributes;
   std::optional<ReferenceExample> reference;  // present in about half of the samples
 };
 
-// Deterministic: the same arguments give the same sample.
-WorldSample sample(std::uint64_t seed, int frames, int width, int height);
+// Deterministic: the same arguments give the same sample. `with_figures` also fills `figures` (the
+// trainer's figure loss weight needs it; it adds about a quarter to the clip's drawing time).
+WorldSample sample(std::uint64_t seed, int frames, int width, int height, bool with_figures = false);
 
 }  // namespace shotgen::world

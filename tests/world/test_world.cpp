@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "world/sample.h"
 #include "world/world.h"
 
 using namespace shotgen;
@@ -88,6 +89,18 @@ TEST(World, FigureCoverageFollowsTheFiguresThroughThePan) {
   double crowd_mass = 0;
   for (float c : crowd.frames[0]) crowd_mass += c;
   EXPECT_GT(crowd_mass, mass0);
+}
+
+TEST(World, SampleCarriesTheFiguresOnlyWhenAskedAndTheClipEitherWay) {
+  const WorldSample plain = sample(17, 4, 64, 32);
+  const WorldSample with_figures = sample(17, 4, 64, 32, true);
+  EXPECT_TRUE(plain.figures.frames.empty());
+  ASSERT_EQ(with_figures.figures.frames.size(), 4u);
+  EXPECT_EQ(with_figures.clip, plain.clip);
+  EXPECT_EQ(with_figures.caption, plain.caption);
+  double mass = 0;
+  for (float c : with_figures.figures.frames[0]) mass += c;
+  EXPECT_GT(mass, 0.0);  // every world clip has a figure
 }
 
 TEST(World, MonochromeHasNoSaturationAndGreenTonesAreGreen) {
