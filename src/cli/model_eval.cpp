@@ -1,5 +1,5 @@
 // shotgen model eval: renders the fixed, seeded prompt suite with a model and reports prompt
-// adherence, negative effect, reference bleed-through, flicker, sharpness and speed
+// adherence, negative effect, reference bleed-through, flicker, sharpness, layout steering and speed
 // (train/evaluation.h).
 #include <cstdio>
 #include <iostream>

@@ -112,6 +112,11 @@ void setup_model_train(CLI::App& model, const GlobalOptions& global) {
                   "Loss weight of the latent cells the world's figures cover (and their outline), fading to 1 at pure "
                   "noise, so the model spends its capacity on the subjects; 1 = every cell alike")
       ->capture_default_str();
+  sub->add_option("--layout-noise", o.layout_noise,
+                  "Std of low-frequency noise the frames share (grids 2, 4 and 8 times coarser), hiding a clip's layout "
+                  "at high noise (tried at 0.5: the seed set less of the layout, the words no more; docs/ENGINE.md); "
+                  "0 = none")
+      ->capture_default_str();
   sub->add_flag("--compound-words", o.compound_words,
                 "Keep hyphenated caption words (low-key, golden-hour) whole, one token each (with --init-from: "
                 "added to its model)");

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -165,18 +166,37 @@ double mean_of(const std::vector<analyze::ClipAnalysis>& all, F value) {
   return sum / static_cast<double>(all.size());
 }
 
-// 4×4 mean luma of a frame, for the composition (layout) comparison.
-std::vector<double> luma_layout(const Image& frame) {
-  std::vector<double> cells(16, 0.0), counts(16, 0.0);
+// Mean luma of a frame on a columns × rows grid, for the composition (layout) comparisons.
+std::vector<double> luma_layout(const Image& frame, int columns = 4, int rows = 4) {
+  const std::size_t n = static_cast<std::size_t>(columns * rows);
+  std::vector<double> cells(n, 0.0), counts(n, 0.0);
   for (int y = 0; y < frame.height; ++y)
     for (int x = 0; x < frame.width; ++x) {
       const std::uint8_t* p = frame.pixel(x, y);
-      const int cell = (y * 4 / frame.height) * 4 + x * 4 / frame.width;
+      const std::size_t cell = static_cast<std::size_t>((y * rows / frame.height) * columns + x * columns / frame.width);
       cells[cell] += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
       counts[cell] += 1.0;
     }
-  for (int i = 0; i < 16; ++i) cells[i] /= std::max(1.0, counts[i]);
+  for (std::size_t i = 0; i < n; ++i) cells[i] /= std::max(1.0, counts[i]);
   return cells;
+}
+
+// The 32×16 luma layout of a clip's mean frame: where its figures, horizon and props stand over the
+// clip, in cells of 4×4 pixels at 128×64 (a figure covers several; texture and flicker average out).
+std::vector<double> clip_layout(const Clip& clip) {
+  std::vector<double> mean(32 * 16, 0.0);
+  for (const Image& frame : clip.frames) {
+    const std::vector<double> cells = luma_layout(frame, 32, 16);
+    for (std::size_t i = 0; i < cells.size(); ++i) mean[i] += cells[i] / static_cast<double>(clip.frames.size());
+  }
+  return mean;
+}
+
+// Mean |a − b| over two layouts' cells (luma, 0–255).
+double layout_change(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += std::abs(a[i] - b[i]);
+  return a.empty() ? 0.0 : sum / static_cast<double>(a.size());
 }
 
 double correlation(const std::vector<double>& a, const std::vector<double>& b) {
@@ -459,6 +479,72 @@ SharpnessReport measure_sharpness(Renderer& renderer, const std::vector<world::W
   return sharp;
 }
 
+// One pair of layout words of the layout suite: how a prompt asks the first and the second.
+struct LayoutWords {
+  const char* label;
+  std::function<void(world::ClipAttributes&)> first, second;
+};
+
+std::vector<LayoutWords> layout_word_pairs() {
+  return {{"one figure / a crowd", [](auto& a) { a.characters = world::Characters::One; },
+           [](auto& a) { a.characters = world::Characters::Crowd; }},
+          {"rule of thirds left / right", [](auto& a) { a.composition = world::Composition::ThirdsLeft; },
+           [](auto& a) { a.composition = world::Composition::ThirdsRight; }}};
+}
+
+// Per pair of words: clips_per_cell prompts, each drawn with the first words, the second words at
+// the same seed, and the first words at another seed (seeds differ per prompt; suite salt 5).
+struct LayoutSuite {
+  std::vector<std::string> labels;
+  std::vector<std::array<SuitePrompt, 3>> triples;  // labels.size() × clips_per_cell
+};
+
+LayoutSuite layout_suite(const EvaluationOptions& options) {
+  LayoutSuite suite;
+  world::Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 5);
+  for (const LayoutWords& words : layout_word_pairs()) {
+    suite.labels.push_back(words.label);
+    for (int i = 0; i < options.clips_per_cell; ++i) {
+      SuitePrompt first{world::sample_attributes(rng), true, rng.next()};
+      words.first(first.attributes);
+      SuitePrompt second = first;
+      words.second(second.attributes);
+      SuitePrompt reseeded = first;
+      reseeded.seed = rng.next();
+      suite.triples.push_back({first, second, reseeded});
+    }
+  }
+  return suite;
+}
+
+std::vector<LayoutRow> measure_layout(Renderer& renderer, const LayoutSuite& suite, const EvaluationOptions& options) {
+  std::vector<SuitePrompt> prompts;
+  for (const auto& triple : suite.triples) prompts.insert(prompts.end(), triple.begin(), triple.end());
+  const std::vector<Clip> generated = renderer.render(requests_for(prompts, "", options), "layout");
+  std::vector<LayoutRow> rows;
+  const std::size_t per_row = suite.triples.size() / suite.labels.size();
+  for (std::size_t r = 0; r < suite.labels.size(); ++r) {
+    LayoutRow row;
+    row.words = suite.labels[r];
+    row.clips = static_cast<int>(per_row);
+    for (std::size_t k = r * per_row; k < (r + 1) * per_row; ++k) {
+      std::array<std::vector<double>, 3> model, world;
+      for (std::size_t j = 0; j < 3; ++j) {
+        model[j] = clip_layout(generated[3 * k + j]);
+        const SuitePrompt& p = suite.triples[k][j];
+        world[j] = clip_layout(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed));
+      }
+      const double n = static_cast<double>(per_row);
+      row.words_swapped += layout_change(model[0], model[1]) / n;
+      row.seed_swapped += layout_change(model[0], model[2]) / n;
+      row.world_words_swapped += layout_change(world[0], world[1]) / n;
+      row.world_seed_swapped += layout_change(world[0], world[2]) / n;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 // Wall time of one shot at the evaluation size and steps.
 double seconds_per_shot(engine::Engine& engine, const Renderer& renderer, const EvaluationOptions& options) {
   engine::GenerationRequest shot;
@@ -488,8 +574,9 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   const auto single = negative_suite(options, 4, [](SuitePrompt& p) { p.attributes.characters = world::Characters::One; });
   const ReferenceSuite referenced = reference_suite(options);
   const std::vector<world::WorldSample> pairs = sharpness_pairs(options);
+  const LayoutSuite layout = layout_suite(options);
   const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
-                                     2 * referenced.prompts.size() + pairs.size());
+                                     2 * referenced.prompts.size() + pairs.size() + 3 * layout.triples.size());
   Renderer renderer(engine, options, progress, total);
   report.shift = renderer.settings().shift;
   report.frame_noise_correlation = renderer.settings().frame_noise_correlation;
@@ -500,6 +587,7 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   measure_negatives(renderer, green, flat, single, options, report);
   measure_reference_bleed(renderer, referenced, options, report);
   report.sharpness = measure_sharpness(renderer, pairs, options);
+  report.layout = measure_layout(renderer, layout, options);
 
   CaptionUseOptions caption_use;
   caption_use.clips = options.clips_per_cell * 6;
@@ -566,6 +654,17 @@ json to_json(const EvaluationReport& r) {
                 {"ratio", r.world_flicker > 0 ? json(r.generated_flicker / r.world_flicker) : json(nullptr)}}},
               {"sharpness", sharpness_json(r.sharpness)},
               {"seconds", r.seconds}};
+  json layout = json::array();
+  for (const LayoutRow& row : r.layout)
+    layout.push_back({{"words", row.words},
+                      {"clips", row.clips},
+                      {"words_swapped", row.words_swapped},
+                      {"seed_swapped", row.seed_swapped},
+                      {"steering", row.steering()},
+                      {"world_words_swapped", row.world_words_swapped},
+                      {"world_seed_swapped", row.world_seed_swapped},
+                      {"world_steering", row.world_steering()}});
+  out["layout"] = layout;
   json caption_use = json::array();
   for (const CaptionUseRow& row : r.caption_use)
     caption_use.push_back({{"dimension", row.dimension},
@@ -657,6 +756,21 @@ std::string format_report(const EvaluationReport& r) {
       << fixed(sharp.world_noise, 2) << times(sharp.generated_noise, sharp.world_noise) << "\n";
   out << "  flicker:                                             " << fixed(sharp.generated_flicker, 2) << " vs "
       << fixed(sharp.world_flicker, 2) << times(sharp.generated_flicker, sharp.world_flicker) << "\n";
+  if (!r.layout.empty()) {
+    out << "\nlayout steering: mean |difference| of the clips' mean frames in 4x4-pixel cells (luma 0-255); steering =\n"
+        << "  the words' change / a new seed's (0 = the words change nothing; the world's layout follows its words)\n";
+    std::snprintf(line, sizeof line, "  %-30s %14s %14s %9s   %s\n", "words (clips)", "words swapped", "seed swapped",
+                  "steering", "world: words / seed / steering");
+    out << line;
+    for (const LayoutRow& row : r.layout) {
+      const std::string words = row.words + " (" + std::to_string(row.clips) + ")";
+      std::snprintf(line, sizeof line, "  %-30s %14s %14s %9s   %s / %s / %s\n", words.c_str(),
+                    fixed(row.words_swapped, 2).c_str(), fixed(row.seed_swapped, 2).c_str(),
+                    fixed(row.steering(), 2).c_str(), fixed(row.world_words_swapped, 2).c_str(),
+                    fixed(row.world_seed_swapped, 2).c_str(), fixed(row.world_steering(), 2).c_str());
+      out << line;
+    }
+  }
   if (!r.caption_use.empty()) {
     out << "\ncaption use: velocity loss on " << r.caption_use.front().clips
         << " world clips per dimension, the caption naming its value / another value / none;\n"

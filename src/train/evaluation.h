@@ -27,6 +27,12 @@
 //               gradients after a 3×3 median), isolated-pixel noise (mean |luma − 3×3 median|) and
 //               flicker of the generated clips against the world's (analyze/sharpness.h; targets:
 //               structure ≥ 0.8×, noise ≤ 1.5×, flicker ≤ 1.5×).
+//   layout      clips_per_cell prompts per pair of layout words ("one figure" / "a crowd", "rule of
+//               thirds left" / "rule of thirds right"), each drawn with the first words, with the
+//               second at the same seed, and with the first at another seed; the clips' mean frames
+//               are compared (mean |luma difference| in cells of 4×4 pixels at 128×64). Whether the
+//               words steer the layout or the seed alone decides it; the world's own clips of the
+//               same attributes and seeds beside it.
 //   caption use clips_per_cell × 6 world clips per dimension: the velocity loss at t = 1 and 0.95,
 //               whole and of the clip's mean per channel, with the caption naming the clip's value of
 //               the dimension, another value, or none (train/caption_use.h): whether the model uses
@@ -125,6 +131,20 @@ struct BleedRow {
   double ignored = 0.0;  // ignore = lighting, composition
 };
 
+// Layout steering by one pair of words (layout suite): how much the clips' mean frames change, as
+// the mean |luma difference| (0–255) of their 32×16 cells; 0 = the same picture.
+struct LayoutRow {
+  std::string words;  // "one figure / a crowd"
+  int clips = 0;      // prompts (each drawn three times)
+  double words_swapped = 0.0;  // the same seed, the second words instead of the first
+  double seed_swapped = 0.0;   // the same words, another seed
+  double world_words_swapped = 0.0, world_seed_swapped = 0.0;  // the world's clips of the same
+  // The words' change as a share of a new seed's: 0 = the words change nothing, 1 = as much as a new
+  // seed (the world's is above 1: its layout follows the words, its seed mostly draws the texture).
+  double steering() const { return seed_swapped > 0.0 ? words_swapped / seed_swapped : 0.0; }
+  double world_steering() const { return world_seed_swapped > 0.0 ? world_words_swapped / world_seed_swapped : 0.0; }
+};
+
 // Generated vs world clips of the same captions (sharpness suite).
 struct SharpnessReport {
   int pairs = 0;
@@ -147,6 +167,7 @@ struct EvaluationReport {
   double generated_flicker = 0.0;
   double world_flicker = 0.0;
   SharpnessReport sharpness;
+  std::vector<LayoutRow> layout;
   std::vector<CaptionUseRow> caption_use;
   std::optional<double> seconds_per_shot;  // speed_frames-frame shot, when measured
   double seconds = 0.0;                    // whole evaluation

@@ -63,6 +63,7 @@ void visit_hyperparameters(Options& o, Visit&& visit) {
   visit("noise_follows_camera", o.noise_follows_camera, std::optional<bool>(false));       // before: still
   visit("camera_noise_subcells", o.camera_noise_subcells, std::optional<int>(1));          // before: whole cells
   visit("figure_loss_weight", o.figure_loss_weight, std::optional<double>(1.0));           // before: cells alike
+  visit("layout_noise", o.layout_noise, std::optional<double>(0.0));                      // before: none
   visit("seed", o.seed, std::optional<std::uint64_t>());
 }
 
@@ -260,6 +261,7 @@ void TrainOptions::validate() const {
           "moves the noise the frames share; pass --frame-noise-correlation too (e.g. 0.5)", "--noise-follows-camera");
   require(camera_noise_subcells >= 1 && camera_noise_subcells <= 8, "must be in [1, 8]", "--camera-noise-subcells");
   require(figure_loss_weight >= 1.0 && figure_loss_weight <= 20.0, "must be in [1, 20]", "--figure-loss-weight");
+  require(layout_noise >= 0.0 && layout_noise <= 10.0, "must be in [0, 10]", "--layout-noise");
   require(camera_noise_subcells == 1 || noise_follows_camera,
           "says how finely the noise follows the camera; pass --noise-follows-camera too", "--camera-noise-subcells");
   require(init_from.empty() || !resume, "--resume continues this run; --init-from starts a new one from another",
@@ -442,7 +444,7 @@ TrainSummary train(const TrainOptions& requested, const std::function<void(const
                    config.data_channels(), config.is_latent() ? config.latent_factor : 1, options.time_shift,
                    options.filler_probability, &filler_words, options.offset_noise,
                    options.frame_noise_correlation, options.noise_follows_camera,
-                   options.camera_noise_subcells, options.figure_loss_weight};
+                   options.camera_noise_subcells, options.figure_loss_weight, options.layout_noise};
     TrainingBatch batch = make_training_batch(config, tokenizer, spec,
                                               mix_seed(options.seed ^ 0x7E57ull, static_cast<std::uint64_t>(step)),
                                               static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size));

@@ -87,6 +87,7 @@ struct TrainOptions {
                                         // as the model's noise_follows_camera. Needs the correlation.
   int camera_noise_subcells = 1;        // how finely it moves (BatchSpec); exported. >1 needs the above
   double figure_loss_weight = 1.0;      // loss weight of the cells figures cover (BatchSpec); 1 = alike
+  double layout_noise = 0.0;            // std of ε's low-frequency part the frames share (BatchSpec); 0 = none
   std::int64_t checkpoint_every = 250;  // steps (0 = only at the end)
   int log_every = 10;                   // steps between stderr lines (every step goes to loss.csv)
   std::uint64_t seed = 1;

@@ -40,6 +40,40 @@ std::vector<std::string> caption_parts_of(const std::string& caption) {
   return parts;
 }
 
+// The batch's low-frequency noise (BatchSpec::layout_noise), [B, C, T, h, w] like ε: per clip and
+// channel one field, the sum of N(0,1) on grids 2, 4 and 8 times coarser than ε's, each upsampled
+// bilinearly, times the std; every frame gets the field, moved with the clip's camera where the
+// shared noise follows it.
+torch::Tensor layout_noise_for(const std::vector<world::WorldSample>& samples, const BatchSpec& spec,
+                               at::IntArrayRef noise_shape, at::Generator& generator) {
+  const std::int64_t b = noise_shape[0], channels = noise_shape[1], frames = noise_shape[2];
+  const std::int64_t h = noise_shape[3], w = noise_shape[4];
+  namespace F = torch::nn::functional;
+  torch::Tensor field = torch::zeros({b, channels, h, w});
+  for (const std::int64_t coarser : {2, 4, 8}) {
+    const torch::Tensor coarse =
+        torch::randn({b, channels, std::max<std::int64_t>(1, h / coarser), std::max<std::int64_t>(1, w / coarser)},
+                     generator, torch::kFloat32);
+    field += F::interpolate(coarse, F::InterpolateFuncOptions()
+                                        .size(std::vector<std::int64_t>{h, w})
+                                        .mode(torch::kBilinear)
+                                        .align_corners(false));
+  }
+  field *= spec.layout_noise;
+  std::vector<torch::Tensor> clips;
+  for (std::int64_t i = 0; i < b; ++i) {
+    if (!spec.noise_follows_camera) {
+      clips.push_back(field[i].unsqueeze(1).expand({channels, frames, h, w}));
+      continue;
+    }
+    const CameraMotion motion = world::content_motion(samples[static_cast<std::size_t>(i)].attributes.camera,
+                                                      static_cast<int>(frames), spec.size.height);
+    // Whole cells are fine here: the field is smooth, so a fraction of a cell moves it by little.
+    clips.push_back(engine::move_with_camera(field[i], static_cast<int>(frames), motion.on_grid(spec.data_factor)));
+  }
+  return torch::stack(clips);
+}
+
 }  // namespace
 
 torch::Tensor clip_tensor(const Clip& clip) {
@@ -183,6 +217,7 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
     batch.noise = std::sqrt(1.0 - a) * batch.noise + std::sqrt(a) * shared;
   }
   if (offset.defined()) batch.noise += offset;
+  if (spec.layout_noise > 0.0) batch.noise += layout_noise_for(samples, spec, batch.noise.sizes(), generator);
   if (weigh_figures) {
     std::vector<torch::Tensor> cells;
     for (const world::WorldSample& sample : samples) cells.push_back(figure_cells(sample.figures, spec.data_factor));

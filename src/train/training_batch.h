@@ -63,6 +63,18 @@ struct BatchSpec {
   // that follows the true clip's figures makes a missed figure cost more than a drawn one, and the
   // model learnt to draw figures everywhere (measured with a constant weight: docs/ENGINE.md).
   double figure_loss_weight = 1.0;
+  // ε also gets low-frequency noise the clip's frames share: layout_noise · N(0,1) on grids 2, 4
+  // and 8 times coarser than the denoiser's, each upsampled bilinearly (pyramid noise), moved with
+  // the camera where the shared noise is. Why: the model drew a clip's layout — how many figures,
+  // where, how large — from the coarse structure of its starting noise and not from the words (the
+  // same seed drew the same figures for "one figure" and "a crowd", "left third" and "right third":
+  // docs/ENGINE.md); plain noise's coarse structure is small, so x_t shows the clip's layout
+  // from high noise on and the model learns to read it there. With the coarse noise, x_t's layout
+  // says little until the noise is low and only the caption can tell it, as the offset does for
+  // colour. Measured at 0.5: the seed set less of the layout, the words no more, and camera moves
+  // and edges suffered; not in the shipped recipe. Drawn after the offset, so a batch without it is
+  // the batch of before.
+  double layout_noise = 0.0;
 };
 
 struct TrainingBatch {

@@ -34,7 +34,8 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
     last_total = total;
   });
   EXPECT_EQ(last_done, last_total);
-  EXPECT_EQ(last_total, 7 + 2 * (3 + 3 + 3) + 2 * 3 + 2);  // adherence, negatives, reference, sharpness pairs
+  // adherence, negatives, reference, sharpness pairs, layout (two pairs of words, three clips a prompt)
+  EXPECT_EQ(last_total, 7 + 2 * (3 + 3 + 3) + 2 * 3 + 2 + 2 * 3);
 
   ASSERT_EQ(report.adherence.size(), 5u);
   const std::vector<std::string> dimensions{"palette", "lighting", "camera", "style", "characters"};
@@ -113,9 +114,28 @@ TEST(Evaluation, RandomModelGivesAWellFormedReport) {
   EXPECT_EQ(json["caption_use"][0]["clips"], 6);
   EXPECT_TRUE(json["caption_use"][0].contains("gain"));
   EXPECT_TRUE(json["caption_use"][0].contains("mean_gain"));
+  // Layout steering: the count words and the thirds, each prompt drawn three times.
+  ASSERT_EQ(report.layout.size(), 2u);
+  EXPECT_EQ(report.layout[0].words, "one figure / a crowd");
+  EXPECT_EQ(report.layout[1].words, "rule of thirds left / right");
+  for (const LayoutRow& row : report.layout) {
+    EXPECT_EQ(row.clips, 1);
+    for (double change : {row.words_swapped, row.seed_swapped, row.world_words_swapped, row.world_seed_swapped}) {
+      EXPECT_GE(change, 0.0);
+      EXPECT_LE(change, 255.0);
+    }
+    // A new seed draws another clip, of the model and of the world.
+    EXPECT_GT(row.seed_swapped, 0.0);
+    EXPECT_GT(row.world_seed_swapped, 0.0);
+  }
+  // The world draws what the words say: a crowd where one figure stood, the figure moved a third over.
+  EXPECT_GT(report.layout[0].world_words_swapped, 0.5);
+  EXPECT_GT(report.layout[1].world_words_swapped, 0.5);
+  EXPECT_EQ(json["layout"].size(), 2u);
+  EXPECT_TRUE(json["layout"][0].contains("steering"));
   const std::string table = format_report(report);
   for (const char* part : {"adherence", "palette", "adherence by value", "pan left", "negative effect", "reference bleed", "flicker", "sharpness",
-                           "caption use", "speed", "through autoencoder", "(pixel model)"})
+                           "layout steering", "one figure / a crowd", "caption use", "speed", "through autoencoder", "(pixel model)"})
     EXPECT_NE(table.find(part), std::string::npos) << part;
 }
 
@@ -161,6 +181,21 @@ TEST(Evaluation, SameSeedSameReport) {
   EXPECT_EQ(a["adherence"], b["adherence"]);
   EXPECT_EQ(a["negatives"], b["negatives"]);
   EXPECT_EQ(a["reference_bleed"], b["reference_bleed"]);
+  EXPECT_EQ(a["layout"], b["layout"]);
+}
+
+TEST(Evaluation, LayoutSteeringIsTheWordsShareOfTheChangeANewSeedMakes) {
+  LayoutRow row;
+  row.words_swapped = 2.0;  // the words move the picture a little…
+  row.seed_swapped = 8.0;   // …a new seed four times as much
+  EXPECT_DOUBLE_EQ(row.steering(), 0.25);
+  row.words_swapped = 0.0;  // the words change nothing
+  EXPECT_DOUBLE_EQ(row.steering(), 0.0);
+  row.seed_swapped = 0.0;   // nothing to compare with
+  EXPECT_DOUBLE_EQ(row.steering(), 0.0);
+  row.world_words_swapped = 6.0;
+  row.world_seed_swapped = 2.0;
+  EXPECT_DOUBLE_EQ(row.world_steering(), 3.0);
 }
 
 TEST(Evaluation, RejectsBadOptions) {

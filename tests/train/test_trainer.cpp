@@ -148,6 +148,13 @@ TEST(Trainer, FigureLossWeightChangesTheUpdateAndIsKeptOnResume) {
       "figure_loss_weight", 4.0);
 }
 
+TEST(Trainer, LayoutNoiseChangesTheUpdateAndIsKeptOnResume) {
+  testing::TempDir plain, layout;
+  expect_option_changes_the_update_and_survives_resume(
+      plain.path(), layout.path(), [](TrainOptions& o, bool on) { o.layout_noise = on ? 0.5 : 0.0; }, "layout_noise",
+      0.5);
+}
+
 TEST(Trainer, OffsetNoiseIsRecordedAndKeptOnResume) {
   testing::TempDir plain, offset;
   expect_option_changes_the_update_and_survives_resume(
@@ -370,6 +377,9 @@ TEST(Trainer, ValidatesOptions) {
   options.figure_loss_weight = 0.5;  // would weigh the subjects less than the sky
   EXPECT_THROW(options.validate(), Error);
   options.figure_loss_weight = 4.0;
+  options.layout_noise = -0.5;
+  EXPECT_THROW(options.validate(), Error);
+  options.layout_noise = 0.5;
   options.camera_noise_subcells = 4;
   EXPECT_NO_THROW(options.validate());
   options.noise_follows_camera = false;  // sub-cells of a noise that does not move

@@ -182,6 +182,54 @@ TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
   EXPECT_GT(zooms, 0);
 }
 
+TEST_F(BatchFixture, LayoutNoiseIsSmoothSharedByTheFramesAndMovesWithTheCamera) {
+  const BatchSpec plain = moving_shared_noise_spec();
+  BatchSpec spec = plain;
+  spec.layout_noise = 0.5;
+  const TrainingBatch a = make_training_batch(config, tokenizer, plain, 5, 0);
+  const TrainingBatch b = make_training_batch(config, tokenizer, spec, 5, 0);
+  // Everything else is drawn as without the option.
+  EXPECT_TRUE(torch::equal(a.clean, b.clean));
+  EXPECT_TRUE(torch::equal(a.t, b.t));
+  EXPECT_TRUE(torch::equal(a.given, b.given));
+  const torch::Tensor added = b.noise - a.noise;  // [B,C,T,H,W]
+  // Three bilinearly upsampled N(0,1) grids (variances ~0.39, 0.30, 0.28) times 0.5.
+  EXPECT_NEAR(added.std().item<double>(), 0.5, 0.15);
+  // Low frequency: neighbouring pixels differ by under 0.6 of its std (plain noise's by 1.41 std).
+  const torch::Tensor step_x = (added.narrow(4, 1, 31) - added.narrow(4, 0, 31)).std();
+  const torch::Tensor step_y = (added.narrow(3, 1, 31) - added.narrow(3, 0, 31)).std();
+  EXPECT_LT(step_x.item<double>(), 0.6 * added.std().item<double>());
+  EXPECT_LT(step_y.item<double>(), 0.6 * added.std().item<double>());
+  // Different for every clip and channel.
+  EXPECT_LT(std::abs(correlation(added[0][0], added[1][0])), 0.5);
+  EXPECT_LT(std::abs(correlation(added[0][0], added[0][1])), 0.5);
+  int still = 0, pans = 0;
+  for (int i = 0; i < 48; ++i) {
+    const world::CameraMove move = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32).attributes.camera;
+    const torch::Tensor clip = added[i];
+    const torch::Tensor f0 = clip.select(1, 0), f1 = clip.select(1, 1);
+    if (move == world::CameraMove::Static) {
+      // (b − a recovers the field up to rounding: x + l − x)
+      for (int t = 1; t < 4; ++t) EXPECT_TRUE(torch::allclose(clip.select(1, t), f0, 1e-5, 1e-5)) << i;
+      ++still;
+    } else if (move == world::CameraMove::PanLeft) {
+      // The content moves right 2 pixels a frame; the field with it (whole cells, wrapping).
+      EXPECT_TRUE(torch::allclose(f1, torch::roll(f0, 2, 2), 1e-5, 1e-5)) << i;
+      ++pans;
+    }
+  }
+  EXPECT_GT(still, 0);
+  EXPECT_GT(pans, 0);
+  // Where the shared noise stands still, so does the field: every frame the same.
+  BatchSpec standing = spec;
+  standing.noise_follows_camera = false;
+  BatchSpec standing_plain = plain;
+  standing_plain.noise_follows_camera = false;
+  const torch::Tensor still_field = make_training_batch(config, tokenizer, standing, 5, 0).noise -
+                                    make_training_batch(config, tokenizer, standing_plain, 5, 0).noise;
+  EXPECT_LT((still_field - still_field.select(2, 0).unsqueeze(2)).abs().max().item<float>(), 1e-5f);
+}
+
 TEST(FigureCells, ShareOfEachCellGrownByOneCell) {
   world::FigureCoverage figures{16, 8, {std::vector<float>(16 * 8, 0.0f)}};
   for (int y = 4; y < 8; ++y)
