@@ -492,18 +492,18 @@ std::vector<LayoutWords> layout_word_pairs() {
            [](auto& a) { a.composition = world::Composition::ThirdsRight; }}};
 }
 
-// Per pair of words: clips_per_cell prompts, each drawn with the first words, the second words at
-// the same seed, and the first words at another seed (seeds differ per prompt; suite salt 5).
-struct LayoutSuite {
-  std::vector<std::string> labels;
-  std::vector<std::array<SuitePrompt, 3>> triples;  // labels.size() × clips_per_cell
+// One pair of words of the layout suite: clips_per_cell prompts, each drawn with the first words,
+// the second words at the same seed, and the first words at another seed.
+struct LayoutCell {
+  std::string label;
+  std::vector<std::array<SuitePrompt, 3>> triples;
 };
 
-LayoutSuite layout_suite(const EvaluationOptions& options) {
-  LayoutSuite suite;
+std::vector<LayoutCell> layout_suite(const EvaluationOptions& options) {
+  std::vector<LayoutCell> suite;
   world::Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 5);
   for (const LayoutWords& words : layout_word_pairs()) {
-    suite.labels.push_back(words.label);
+    LayoutCell& cell = suite.emplace_back(LayoutCell{words.label, {}});
     for (int i = 0; i < options.clips_per_cell; ++i) {
       SuitePrompt first{world::sample_attributes(rng), true, rng.next()};
       words.first(first.attributes);
@@ -511,30 +511,33 @@ LayoutSuite layout_suite(const EvaluationOptions& options) {
       words.second(second.attributes);
       SuitePrompt reseeded = first;
       reseeded.seed = rng.next();
-      suite.triples.push_back({first, second, reseeded});
+      cell.triples.push_back({first, second, reseeded});
     }
   }
   return suite;
 }
 
-std::vector<LayoutRow> measure_layout(Renderer& renderer, const LayoutSuite& suite, const EvaluationOptions& options) {
-  std::vector<SuitePrompt> prompts;
-  for (const auto& triple : suite.triples) prompts.insert(prompts.end(), triple.begin(), triple.end());
+std::vector<LayoutRow> measure_layout(Renderer& renderer, const std::vector<LayoutCell>& suite,
+                                      const EvaluationOptions& options) {
+  std::vector<SuitePrompt> prompts;  // every cell's triples, in order: one render call for the suite
+  for (const LayoutCell& cell : suite)
+    for (const auto& triple : cell.triples) prompts.insert(prompts.end(), triple.begin(), triple.end());
   const std::vector<Clip> generated = renderer.render(requests_for(prompts, "", options), "layout");
   std::vector<LayoutRow> rows;
-  const std::size_t per_row = suite.triples.size() / suite.labels.size();
-  for (std::size_t r = 0; r < suite.labels.size(); ++r) {
+  std::size_t next = 0;  // the first clip of the current triple in `generated`
+  for (const LayoutCell& cell : suite) {
     LayoutRow row;
-    row.words = suite.labels[r];
-    row.clips = static_cast<int>(per_row);
-    for (std::size_t k = r * per_row; k < (r + 1) * per_row; ++k) {
+    row.words = cell.label;
+    row.clips = static_cast<int>(cell.triples.size());
+    const double n = static_cast<double>(cell.triples.size());
+    for (const auto& triple : cell.triples) {
       std::array<std::vector<double>, 3> model, world;
       for (std::size_t j = 0; j < 3; ++j) {
-        model[j] = clip_layout(generated[3 * k + j]);
-        const SuitePrompt& p = suite.triples[k][j];
-        world[j] = clip_layout(world::render_clip(p.attributes, options.frames, options.width, options.height, p.seed));
+        model[j] = clip_layout(generated[next + j]);
+        world[j] = clip_layout(
+            world::render_clip(triple[j].attributes, options.frames, options.width, options.height, triple[j].seed));
       }
-      const double n = static_cast<double>(per_row);
+      next += 3;
       row.words_swapped += layout_change(model[0], model[1]) / n;
       row.seed_swapped += layout_change(model[0], model[2]) / n;
       row.world_words_swapped += layout_change(world[0], world[1]) / n;
@@ -574,9 +577,11 @@ EvaluationReport evaluate_engine(engine::Engine& engine, const EvaluationOptions
   const auto single = negative_suite(options, 4, [](SuitePrompt& p) { p.attributes.characters = world::Characters::One; });
   const ReferenceSuite referenced = reference_suite(options);
   const std::vector<world::WorldSample> pairs = sharpness_pairs(options);
-  const LayoutSuite layout = layout_suite(options);
+  const std::vector<LayoutCell> layout = layout_suite(options);
+  std::size_t layout_clips = 0;
+  for (const LayoutCell& cell : layout) layout_clips += 3 * cell.triples.size();
   const int total = static_cast<int>(adherence.size() + 2 * (green.size() + flat.size() + single.size()) +
-                                     2 * referenced.prompts.size() + pairs.size() + 3 * layout.triples.size());
+                                     2 * referenced.prompts.size() + pairs.size() + layout_clips);
   Renderer renderer(engine, options, progress, total);
   report.shift = renderer.settings().shift;
   report.frame_noise_correlation = renderer.settings().frame_noise_correlation;

@@ -40,14 +40,28 @@ std::vector<std::string> caption_parts_of(const std::string& caption) {
   return parts;
 }
 
+// Per clip a noise field [C, H·k, W·k] (k = `subcells`) as each of the clip's frames: moved as the
+// clip's camera moves its content (engine/runtime/moving_noise.h) where the spec's noise follows the
+// camera, the same field on every frame otherwise. fields [B, C, H·k, W·k] → [B, C, T, H, W].
+torch::Tensor fields_over_frames(const torch::Tensor& fields, const std::vector<world::WorldSample>& samples,
+                                 const BatchSpec& spec, int frames, int subcells) {
+  if (!spec.noise_follows_camera) return fields.unsqueeze(2).expand({-1, -1, frames, -1, -1});
+  std::vector<torch::Tensor> moved;
+  for (std::int64_t i = 0; i < fields.size(0); ++i) {
+    const CameraMotion motion =
+        world::content_motion(samples[static_cast<std::size_t>(i)].attributes.camera, frames, spec.size.height);
+    moved.push_back(engine::move_with_camera(fields[i], frames, motion.on_grid(spec.data_factor), 0, subcells));
+  }
+  return torch::stack(moved);
+}
+
 // The batch's low-frequency noise (BatchSpec::layout_noise), [B, C, T, h, w] like ε: per clip and
 // channel one field, the sum of N(0,1) on grids 2, 4 and 8 times coarser than ε's, each upsampled
-// bilinearly, times the std; every frame gets the field, moved with the clip's camera where the
-// shared noise follows it.
+// bilinearly, times the std, over the frames as the shared noise is (whole cells are fine for a
+// smooth field: a fraction of a cell moves it by little).
 torch::Tensor layout_noise_for(const std::vector<world::WorldSample>& samples, const BatchSpec& spec,
                                at::IntArrayRef noise_shape, at::Generator& generator) {
-  const std::int64_t b = noise_shape[0], channels = noise_shape[1], frames = noise_shape[2];
-  const std::int64_t h = noise_shape[3], w = noise_shape[4];
+  const std::int64_t b = noise_shape[0], channels = noise_shape[1], h = noise_shape[3], w = noise_shape[4];
   namespace F = torch::nn::functional;
   torch::Tensor field = torch::zeros({b, channels, h, w});
   for (const std::int64_t coarser : {2, 4, 8}) {
@@ -59,19 +73,7 @@ torch::Tensor layout_noise_for(const std::vector<world::WorldSample>& samples, c
                                         .mode(torch::kBilinear)
                                         .align_corners(false));
   }
-  field *= spec.layout_noise;
-  std::vector<torch::Tensor> clips;
-  for (std::int64_t i = 0; i < b; ++i) {
-    if (!spec.noise_follows_camera) {
-      clips.push_back(field[i].unsqueeze(1).expand({channels, frames, h, w}));
-      continue;
-    }
-    const CameraMotion motion = world::content_motion(samples[static_cast<std::size_t>(i)].attributes.camera,
-                                                      static_cast<int>(frames), spec.size.height);
-    // Whole cells are fine here: the field is smooth, so a fraction of a cell moves it by little.
-    clips.push_back(engine::move_with_camera(field[i], static_cast<int>(frames), motion.on_grid(spec.data_factor)));
-  }
-  return torch::stack(clips);
+  return fields_over_frames(spec.layout_noise * field, samples, spec, static_cast<int>(noise_shape[2]), 1);
 }
 
 }  // namespace
@@ -203,17 +205,10 @@ TrainingBatch make_training_batch(const engine::ModelConfig& config, const engin
     offset = spec.offset_noise * torch::randn({b, spec.data_channels, 1, 1, 1}, generator, torch::kFloat32);
   if (const double a = spec.frame_noise_correlation; a > 0.0) {
     const int k = spec.noise_follows_camera ? spec.camera_noise_subcells : 1;
-    torch::Tensor shared = torch::randn({b, spec.data_channels, 1, batch.noise.size(3) * k, batch.noise.size(4) * k},
-                                        generator, torch::kFloat32);
-    if (spec.noise_follows_camera) {
-      std::vector<torch::Tensor> moved;
-      for (int i = 0; i < b; ++i) {
-        const CameraMotion motion =
-            world::content_motion(samples[static_cast<std::size_t>(i)].attributes.camera, frames, spec.size.height);
-        moved.push_back(engine::move_with_camera(shared[i].squeeze(1), frames, motion.on_grid(spec.data_factor), 0, k));
-      }
-      shared = torch::stack(moved);
-    }
+    const torch::Tensor shared = fields_over_frames(
+        torch::randn({b, spec.data_channels, batch.noise.size(3) * k, batch.noise.size(4) * k}, generator,
+                     torch::kFloat32),
+        samples, spec, frames, k);
     batch.noise = std::sqrt(1.0 - a) * batch.noise + std::sqrt(a) * shared;
   }
   if (offset.defined()) batch.noise += offset;

@@ -124,6 +124,11 @@ BatchSpec moving_shared_noise_spec() {
   return spec;
 }
 
+// The camera move of clip i of that batch (clip i of the stream with seed 3).
+world::CameraMove camera_of_clip(int i) {
+  return world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32).attributes.camera;
+}
+
 TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
   const BatchSpec moving = moving_shared_noise_spec();
   BatchSpec still = moving;
@@ -133,8 +138,7 @@ TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
   EXPECT_TRUE(torch::equal(a.clean, b.clean));
   int pans = 0;
   for (int i = 0; i < 48; ++i) {
-    const world::WorldSample sample = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32);
-    const world::CameraMove move = sample.attributes.camera;
+    const world::CameraMove move = camera_of_clip(i);
     const torch::Tensor noise = b.noise[i];
     if (move == world::CameraMove::Static) {
       EXPECT_TRUE(torch::equal(noise, a.noise[i])) << i;
@@ -162,7 +166,7 @@ TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
   EXPECT_FALSE(torch::equal(a.noise, b.noise));
   int pans = 0, zooms = 0;
   for (int i = 0; i < 48; ++i) {
-    const world::CameraMove move = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32).attributes.camera;
+    const world::CameraMove move = camera_of_clip(i);
     const torch::Tensor noise = b.noise[i];
     for (int t = 0; t < 4; ++t) EXPECT_NEAR(noise.select(1, t).std().item<double>(), 1.0, 0.08) << i << " " << t;
     const torch::Tensor f0 = noise.select(1, 0), f1 = noise.select(1, 1);
@@ -205,7 +209,7 @@ TEST_F(BatchFixture, LayoutNoiseIsSmoothSharedByTheFramesAndMovesWithTheCamera) 
   EXPECT_LT(std::abs(correlation(added[0][0], added[0][1])), 0.5);
   int still = 0, pans = 0;
   for (int i = 0; i < 48; ++i) {
-    const world::CameraMove move = world::sample(mix_seed(3, static_cast<std::uint64_t>(i)), 4, 32, 32).attributes.camera;
+    const world::CameraMove move = camera_of_clip(i);
     const torch::Tensor clip = added[i];
     const torch::Tensor f0 = clip.select(1, 0), f1 = clip.select(1, 1);
     if (move == world::CameraMove::Static) {
