@@ -20,6 +20,7 @@
 #include "finish/reframe.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
+#include "world/layout_guide.h"
 #include "world/world.h"
 
 namespace shotgen::cli {
@@ -45,6 +46,8 @@ struct GenerateOptions {
   double fps = 12.0;
   double deflicker = 0.0;  // the finishing deflicker pass on the clip before it is written (0: as drawn)
   std::optional<double> reframe;  // the finishing reframe's zoom: the prompt's camera move where the model drew none
+  double layout_guide = 0.0;      // the layout guide's share of the starting point (0: pure noise)
+  std::string guide_out;          // also write the layout guide's frames here
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -118,6 +121,12 @@ void run_generate(const GenerateOptions& options) {
   settings.guidance = options.guidance;
   settings.negative_scale = options.negative_scale;
   settings.method = engine::parse_sampler_method(options.sampler);
+  settings.guide_share = options.layout_guide;
+  std::optional<Clip> guide;
+  if (options.layout_guide > 0) {
+    guide = world::draw_layout_guide(request.positive, request.seed, request.frames, width, height);
+    request.guide_frames = guide->frames;
+  }
 
   const std::filesystem::path model_dir = engine::model_dir_or_default(options.model);
   engine::Engine engine = engine::Engine::load(model_dir, engine::parse_device_choice(options.device));
@@ -158,6 +167,14 @@ void run_generate(const GenerateOptions& options) {
                      {"shotgen_model", model_dir.filename().string()}};
   if (reframed) encode.metadata["shotgen_reframed"] = std::string(world::word(*reframed));
   media::encode_mp4(out / "clip.mp4", clip, encode);
+  if (guide && !options.guide_out.empty()) {
+    std::filesystem::create_directories(options.guide_out);
+    for (int i = 0; i < guide->frame_count(); ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "frame_%04d.png", i);
+      media::write_png(std::filesystem::path(options.guide_out) / name, guide->frames[static_cast<std::size_t>(i)]);
+    }
+  }
   std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") and clip.mp4 to "
             << out.string() << "\n";
 }
@@ -202,6 +219,13 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
                   "its tightest (1.05..2; 1.3 as a film's default)")
       ->check(number_in(film::kMinReframeZoom, film::kMaxReframeZoom));
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
+  sub->add_option("--layout-guide", options->layout_guide,
+                  "Start from the prompt's layout guide (the world's animatic of its figures, composition, lens and "
+                  "camera move) with this share of the starting point (0 = pure noise; 0..0.5)")
+      ->capture_default_str()
+      ->check(number_in(0, film::kMaxLayoutGuide));
+  sub->add_option("--guide-out", options->guide_out, "Also write the layout guide's frames to this directory")
+      ->needs("--layout-guide");
   sub->callback([options] { run_generate(*options); });
 }
 

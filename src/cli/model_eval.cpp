@@ -66,6 +66,10 @@ void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
                   "Draw the camera move a prompt asks digitally where the model drew the clip static (the finishing "
                   "reframe, crop zoom 1.05..2), as a film with reframe in its [finish] passes shows it; 0: off")
       ->capture_default_str();
+  sub->add_option("--layout-guide", o.layout_guide,
+                  "Start every clip from its prompt's layout guide with this share of the starting point (0..0.5), "
+                  "as a film with [render] layout_guide renders; 0: from pure noise")
+      ->capture_default_str();
   sub->add_option("--clips-per-cell", o.clips_per_cell, "Clips per prompt value / test cell")->capture_default_str();
   sub->add_option("--seed", o.seed, "Seed of the prompt suite")->capture_default_str();
   sub->add_option("--frames", o.frames, "Frames per suite clip")->capture_default_str();

@@ -60,6 +60,11 @@ struct GenerationRequest {
   // prompt's camera move): with SamplerSettings::noise_follows_camera the shared part of the starting
   // noise moves so, and the model draws the move. Static: no motion.
   CameraMotion camera_motion;
+  // A clip to start from instead of pure noise (one frame per clip frame, at the clip's size; empty:
+  // none), e.g. the shot's layout guide (world/layout_guide.h): with SamplerSettings::guide_share g
+  // sampling starts at t = 1 − g from the guide noised as training noises a clip, so the model
+  // takes the guide's coarse layout and motion and draws everything else itself.
+  std::vector<Image> guide_frames;
 };
 
 struct SamplerSettings {
@@ -77,6 +82,10 @@ struct SamplerSettings {
   // The shared part moves as each request's camera_motion asks (for models
   // trained so: config noise_follows_camera). Without a correlation there is no shared part to move.
   bool noise_follows_camera = false;
+  // Share of each request's guide_frames in the starting point, in [0, 0.5]: x = g·guide + (1−g)·ε
+  // at t = 1 − g, then `steps` steps from there to 0. 0 = pure noise (requests carry no guide);
+  // above 0 every request of the batch carries one.
+  double guide_share = 0.0;
 };
 
 enum class DeviceChoice { Auto, Cpu, Cuda };  // Auto = CUDA if available, else CPU

@@ -20,6 +20,7 @@ inline constexpr double kMaxShotSeconds = 600.0;  // a shot, a default duration 
 inline constexpr double kMaxFps = 240.0;
 inline constexpr double kMaxGuidance = 30.0;      // guidance and negative_scale (A1111's CFG scale ends at 30)
 inline constexpr int kMaxTakes = 1000;            // takes of one shot
+inline constexpr double kMaxLayoutGuide = 0.5;    // [render] layout_guide: above it the model traces the guide
 
 // ---- Look fields -------------------------------------------------------------------------------
 // The order here is the order in which the assembler composes them after the shot's action.
@@ -168,6 +169,9 @@ struct RenderSettings {
   std::optional<int> steps;           // override the backend's default steps
   std::optional<double> guidance;     // override the backend's guidance scale
   std::optional<double> negative_scale;
+  // Share of each shot's layout guide (world/layout_guide.h: the world's animatic of the figures,
+  // composition, lens and camera move its prompt names) in the sampler's starting point; 0 = off.
+  double layout_guide = 0.0;
   bool operator==(const RenderSettings&) const = default;
 };
 

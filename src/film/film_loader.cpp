@@ -96,6 +96,7 @@ std::vector<KeySpec> build_accepted_keys() {
   add("render", "steps", Kind::Integer, false, between(1, 10000, "steps = 20"));
   add("render", "guidance", Kind::Number, false, between(0, kMaxGuidance, "guidance = 5.0"));
   add("render", "negative_scale", Kind::Number, false, between(0, kMaxGuidance, "negative_scale = 1.0"));
+  add("render", "layout_guide", Kind::Number, false, between(0, kMaxLayoutGuide, "layout_guide = 0.4"));
 
   add("routing", "fallback", Kind::StringArray);
   add("routing", "rules", Kind::TableArray);
@@ -573,6 +574,7 @@ RenderSettings Loader::read_render(const toml::table& t) {
   if (auto steps = integer_at(t, "steps")) render.steps = static_cast<int>(*steps);
   render.guidance = number_at(t, "guidance");
   render.negative_scale = number_at(t, "negative_scale");
+  render.layout_guide = number_at(t, "layout_guide").value_or(0.0);
   return render;
 }
 

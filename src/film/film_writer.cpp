@@ -155,6 +155,7 @@ std::string write_film_toml(const Film& film) {
   if (film.render.steps) out.line("steps", std::to_string(*film.render.steps));
   if (film.render.guidance) out.line("guidance", float_text(*film.render.guidance));
   if (film.render.negative_scale) out.line("negative_scale", float_text(*film.render.negative_scale));
+  if (film.render.layout_guide > 0) out.line("layout_guide", float_text(film.render.layout_guide));
 
   out.header("routing");
   out.line("fallback", list_text(film.routing.fallback));

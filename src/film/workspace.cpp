@@ -85,6 +85,8 @@ size = "128x64"  # generation size (the bundled model's), multiples of 16; takes
 # steps = 20            # sampler steps (default: the backend's)
 # guidance = 5.0        # how hard the prompt pulls (default: the backend's)
 # negative_scale = 1.0  # how hard the negative block pushes away (default: the backend's)
+layout_guide = 0.4      # start each shot from its layout guide, the animatic of the figures, composition,
+                        # lens and camera move its words name (0..0.5; 0 = off: the seed places things)
 
 # ---- Routing -----------------------------------------------------------------------------------
 # Which backend renders a shot: the first rule whose conditions all match, else `fallback`.

@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "world/layout_guide.h"
 #include "world/world.h"
 
 namespace shotgen::render {
@@ -18,6 +19,7 @@ std::string RenderParams::to_json() const {
   // Written only where used, so the parameters (and job ids) of takes from before the key stay the same.
   if (frame_noise_correlation != 0.0) out["frame_noise_correlation"] = frame_noise_correlation;
   if (noise_follows_camera) out["noise_follows_camera"] = true;
+  if (layout_guide != 0.0) out["layout_guide"] = layout_guide;
   return out.dump();
 }
 
@@ -36,6 +38,7 @@ RenderParams RenderParams::from_json(std::string_view text) {
     p.frames = in.at("frames").get<int>();
     p.frame_noise_correlation = in.value("frame_noise_correlation", 0.0);
     p.noise_follows_camera = in.value("noise_follows_camera", false);
+    p.layout_guide = in.value("layout_guide", 0.0);
     return p;
   } catch (const nlohmann::json::exception& e) {
     throw Error("render parameters are not valid: " + std::string(e.what()), "jobs.params_json",
@@ -97,6 +100,8 @@ RenderParams EngineBackend::params(const film::RenderSettings& settings, int fra
     if (settings.guidance) p.guidance = *settings.guidance;
     p.negative_scale = settings.negative_scale;
   }
+  // Both backends: a draft re-routed or turbo-rendered keeps the layout its words ask for.
+  p.layout_guide = settings.layout_guide;
   p.width = settings.size.width;
   p.height = settings.size.height;
   p.frames = frames;
@@ -118,6 +123,9 @@ std::vector<Clip> EngineBackend::render(const std::vector<JobSpec>& batch, const
     request.width = job.params.width;
     request.height = job.params.height;
     request.camera_motion = world::prompt_camera_motion(job.positive, window_frames, job.params.height);
+    if (p.layout_guide > 0)
+      request.guide_frames =
+          world::draw_layout_guide(job.positive, job.seed, job.params.frames, job.params.width, job.params.height).frames;
     for (const auto& reference : job.references) request.references.push_back({reference.image, reference.ignore});
     requests.push_back(std::move(request));
   }
@@ -129,6 +137,7 @@ std::vector<Clip> EngineBackend::render(const std::vector<JobSpec>& batch, const
   settings.method = engine::parse_sampler_method(p.sampler);
   settings.guidance = p.guidance;
   settings.negative_scale = p.negative_scale;
+  settings.guide_share = p.layout_guide;
   engine::ProgressCallback on_step;
   if (progress)
     on_step = [&progress](int step, int total_steps, int window, int windows) {

@@ -37,6 +37,7 @@ struct RenderParams {
   double shift = 1.0;
   double frame_noise_correlation = 0.0;  // share of the starting noise the frames have in common
   bool noise_follows_camera = false;     // that share moves as the prompt's camera move asks
+  double layout_guide = 0.0;             // share of the shot's layout guide in the starting point (0: none)
   double guidance = 0.0;
   std::optional<double> negative_scale;
   int width = 0;  // generation size (multiples of 16)

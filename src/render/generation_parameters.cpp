@@ -43,6 +43,7 @@ std::string a1111_parameters(const db::TakeRecord& take) {
       {"Shift", shortest_decimal(params.shift)},
   };
   if (params.negative_scale) fields.emplace_back("Negative scale", shortest_decimal(*params.negative_scale));
+  if (params.layout_guide > 0) fields.emplace_back("Layout guide", shortest_decimal(params.layout_guide));
   if (params.frame_noise_correlation != 0.0)
     fields.emplace_back("Frame noise correlation", shortest_decimal(params.frame_noise_correlation));
   if (params.noise_follows_camera) fields.emplace_back("Noise follows camera", "yes");

@@ -13,11 +13,13 @@
 #include "analyze/sharpness.h"
 #include "core/error.h"
 #include "engine/engine.h"
+#include "film/film.h"
 #include "film/finish_settings.h"
 #include "finish/deflicker.h"
 #include "finish/reframe.h"
 #include "train/autoencoder_round_trip.h"
 #include "world/attributes.h"
+#include "world/layout_guide.h"
 #include "world/rng.h"
 #include "world/sample.h"
 #include "world/world.h"
@@ -109,6 +111,7 @@ class Renderer {
         options.frame_noise_correlation.value_or(engine.info().config.frame_noise_correlation);
     settings_.noise_follows_camera = options.noise_follows_camera.value_or(engine.info().config.noise_follows_camera);
     settings_.shift = engine.info().config.sampling_shift;
+    settings_.guide_share = options.layout_guide;
     window_frames_ = engine.info().config.window_frames;
   }
 
@@ -118,9 +121,7 @@ class Renderer {
       const std::size_t last = std::min(requests.size(), first + static_cast<std::size_t>(options_.batch));
       std::vector<engine::GenerationRequest> batch(requests.begin() + static_cast<std::ptrdiff_t>(first),
                                                    requests.begin() + static_cast<std::ptrdiff_t>(last));
-      // As a render does: the camera move the prompt names sets the noise's motion.
-      for (engine::GenerationRequest& request : batch)
-        request.camera_motion = world::prompt_camera_motion(request.positive, window_frames_, request.height);
+      for (engine::GenerationRequest& request : batch) prepare(request);
       std::vector<Clip> drawn = engine_.generate(batch, settings_);
       for (std::size_t i = 0; i < drawn.size(); ++i) clips.push_back(as_finished(drawn[i], batch[i].positive));
       done_ += static_cast<int>(batch.size());
@@ -130,6 +131,15 @@ class Renderer {
   }
 
   const engine::SamplerSettings& settings() const { return settings_; }
+
+  // As a render does: the camera move the prompt names sets the noise's motion, and with a layout
+  // guide the sampler starts from the prompt's guide.
+  void prepare(engine::GenerationRequest& request) const {
+    request.camera_motion = world::prompt_camera_motion(request.positive, window_frames_, request.height);
+    if (settings_.guide_share > 0)
+      request.guide_frames =
+          world::draw_layout_guide(request.positive, request.seed, request.frames, request.width, request.height).frames;
+  }
 
  private:
   // The clip as the finishing passes the options name leave it: the deflicker, then the reframe
@@ -252,6 +262,7 @@ void EvaluationOptions::validate() const {
   require(deflicker >= 0.0 && deflicker <= 1.0, "must be between 0 and 1", "--deflicker");
   require(reframe == 0.0 || (reframe >= film::kMinReframeZoom && reframe <= film::kMaxReframeZoom),
           "must be 0 (off) or between 1.05 and 2", "--reframe");
+  require(layout_guide >= 0.0 && layout_guide <= film::kMaxLayoutGuide, "must be between 0 and 0.5", "--layout-guide");
 }
 
 std::vector<std::string> evaluation_prompt_texts() {
@@ -556,6 +567,7 @@ double seconds_per_shot(engine::Engine& engine, const Renderer& renderer, const 
   shot.frames = options.speed_frames;
   shot.width = options.width;
   shot.height = options.height;
+  renderer.prepare(shot);
   const auto before = Clock::now();
   engine.generate({shot}, renderer.settings());
   return std::chrono::duration<double>(Clock::now() - before).count();
@@ -643,6 +655,7 @@ json to_json(const EvaluationReport& r) {
                 {"noise_follows_camera", r.noise_follows_camera},
                 {"deflicker", o.deflicker},
                 {"reframe", o.reframe},
+                {"layout_guide", o.layout_guide},
                 {"camera_noise_subcells", r.camera_noise_subcells},
                 {"shift", r.shift},
                 {"clips_per_cell", o.clips_per_cell},
@@ -702,7 +715,8 @@ std::string format_report(const EvaluationReport& r) {
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation
       << (o.deflicker > 0 ? "deflicker " + fixed(o.deflicker, 2) + ", " : "")
-      << (o.reframe > 0 ? "reframe " + fixed(o.reframe, 2) + ", " : "") << o.frames << " frames "
+      << (o.reframe > 0 ? "reframe " + fixed(o.reframe, 2) + ", " : "")
+      << (o.layout_guide > 0 ? "layout guide " + fixed(o.layout_guide, 2) + ", " : "") << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";
   std::snprintf(line, sizeof line, "%-36s %10s %14s %20s\n", "adherence (measured = prompt)", "model", "world clips",
                 "through autoencoder");

@@ -76,6 +76,10 @@ struct EvaluationOptions {
   // The finishing reframe's crop zoom (finish/reframe.h) for every generated clip whose prompt asks
   // a camera move the model drew static, as a film with `reframe` in its passes gets it; 0: none.
   double reframe = 0.0;
+  // Every clip starts from its prompt's layout guide (world/layout_guide.h) with this share of the
+  // starting point (engine::SamplerSettings::guide_share), as a film with [render] layout_guide
+  // renders; 0: from pure noise.
+  double layout_guide = 0.0;
   int clips_per_cell = 8;
   std::uint64_t seed = 1;
   int frames = 8;  // frames of the suite's clips (one model window)

@@ -93,6 +93,21 @@ const Table<Characters>& characters_table() {
   };
   return t;
 }
+// The phrasings and how film scripts name the cast: read in prompts, never written in captions (the
+// world's captions, and so the trained models' words, stay as they were).
+const Table<Characters>& characters_reading_table() {
+  static const Table<Characters> t = [] {
+    Table<Characters> all = characters_table();
+    for (auto& entry : all) {
+      auto& phrases = entry.phrases;
+      if (entry.value == Characters::One) phrases.insert(phrases.end(), {"one character", "a single character"});
+      if (entry.value == Characters::Two) phrases.insert(phrases.end(), {"two characters", "a pair of characters"});
+      if (entry.value == Characters::Crowd) phrases.push_back("many characters");
+    }
+    return all;
+  }();
+  return t;
+}
 const Table<Mood>& mood_table() {
   static const Table<Mood> t = {
       {Mood::Eerie, {"eerie", "unsettling", "ghostly"}},
@@ -192,7 +207,7 @@ std::optional<Atmosphere> atmosphere_from_words(std::string_view text) {
   return find_in(atmosphere_table(), text);
 }
 std::optional<Characters> characters_from_words(std::string_view text) {
-  return find_in(characters_table(), text);
+  return find_in(characters_reading_table(), text);
 }
 std::optional<Mood> mood_from_words(std::string_view text) { return find_in(mood_table(), text); }
 

@@ -66,7 +66,8 @@ const std::vector<std::string_view>& phrasings(Atmosphere v);
 const std::vector<std::string_view>& phrasings(Characters v);
 const std::vector<std::string_view>& phrasings(Mood v);
 
-// Find an attribute in free prompt text: case-insensitive, whole words, the earliest mention wins
+// Find an attribute in free prompt text (the phrasings and a few words scripts use that captions
+// do not, e.g. "two characters"): case-insensitive, whole words, the earliest mention wins
 // (the longest phrase at the same position). A mention preceded by "not", "no" or "without" is a
 // negation and does not count ("not photorealistic" does not make a photoreal prompt).
 std::optional<Style> style_from_words(std::string_view text);

@@ -112,6 +112,27 @@ TEST(CliGenerate, ReframeDrawsTheAskedMoveTheModelDrewStatic) {
   EXPECT_NE(testing::read_text(tmp.path() / "moved" / "clip.mp4").find("shotgen_reframed"), std::string::npos);
 }
 
+TEST(CliGenerate, ALayoutGuideStartsTheClipAndCanBeWrittenBeside) {
+  testing::TempDir tmp;
+  auto guided = [&](const std::string& dir) {
+    auto args = generate_args(tmp.path() / dir, "7");
+    args.insert(args.end(), {"--layout-guide", "0.3", "--guide-out", (tmp.path() / (dir + "_guide")).string()});
+    return args;
+  };
+  ASSERT_EQ(testing::run_shotgen(generate_args(tmp.path() / "plain", "7")).exit_code, 0);
+  const auto result = testing::run_shotgen(guided("a"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(testing::run_shotgen(guided("b")).exit_code, 0);
+  for (int f = 0; f < 6; ++f) {
+    const std::string name = "frame_000" + std::to_string(f) + ".png";
+    EXPECT_TRUE(fs::exists(tmp.path() / "a_guide" / name)) << name;
+    EXPECT_EQ(testing::read_text(tmp.path() / "a" / name), testing::read_text(tmp.path() / "b" / name)) << name;
+    EXPECT_EQ(testing::read_text(tmp.path() / "a_guide" / name), testing::read_text(tmp.path() / "b_guide" / name));
+    EXPECT_NE(testing::read_text(tmp.path() / "a" / name), testing::read_text(tmp.path() / "plain" / name)) << name;
+  }
+  EXPECT_FALSE(fs::exists(tmp.path() / "a_guide" / "frame_0006.png"));
+}
+
 TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   testing::TempDir tmp;
   auto expect_bad = [&](std::vector<std::string> args, const std::string& fragment) {
@@ -145,6 +166,8 @@ TEST(CliGenerate, BadInputIsOneErrorLineAndExitCode2) {
   expect_bad(with("--fps", "0"), "--fps: must be greater than 0 and at most 240, got '0'");
   expect_bad(with("--deflicker", "1.5"), "--deflicker: must be a number from 0 to 1, got '1.5'");
   expect_bad(with("--reframe", "3"), "--reframe: must be a number from 1.05 to 2, got '3'");
+  expect_bad(with("--layout-guide", "0.7"), "--layout-guide: must be a number from 0 to 0.5, got '0.7'");
+  expect_bad(with("--guide-out", (tmp.path() / "guide").string()), "--guide-out requires --layout-guide");
   expect_bad(with("--seed", "-1"), "--seed: seeds are whole numbers from 0 to 9223372036854775807");
   const std::string board = (testing::projects_dir() / "arcane_short" / "references" / "palette_board.png").string();
   expect_bad(with("--reference", board + ":ignore=lighting,bogus"), "--reference: unknown reference dimension 'bogus'");

@@ -199,6 +199,43 @@ TEST(Engine, ConditioningFramesComeOutExactlyAsGiven) {
   EXPECT_NE(clip.frames[1], first);
 }
 
+TEST(Engine, ALayoutGuideStartsTheClipAndIsChecked) {
+  Engine engine = Engine::create_random(test_models::tiny_config(), 5);
+  SamplerSettings settings = few_steps();
+  settings.guide_share = 0.5;
+  const int frames = 6;  // two windows: each starts from its frames of the guide
+  GenerationRequest bright = small_request("green sky", 3, frames), dark = bright;
+  bright.guide_frames.assign(frames, gradient_image(32, 16));
+  Image black(32, 16);
+  dark.guide_frames.assign(frames, black);
+  const Clip from_bright = engine.generate({bright}, settings)[0];
+  EXPECT_EQ(engine.generate({bright}, settings)[0], from_bright);  // deterministic
+  const Clip from_dark = engine.generate({dark}, settings)[0];
+  EXPECT_NE(from_dark.frames[0], from_bright.frames[0]);
+  EXPECT_NE(from_dark.frames[5], from_bright.frames[5]);
+  // The same request in a batch with another gives the same bits.
+  EXPECT_EQ(engine.generate({dark, bright}, settings)[1], from_bright);
+
+  auto expect_error = [&](const GenerationRequest& request, const SamplerSettings& with, const std::string& fragment) {
+    try {
+      engine.generate({request}, with);
+      FAIL() << "expected " << fragment;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  GenerationRequest short_guide = bright;
+  short_guide.guide_frames.pop_back();
+  expect_error(short_guide, settings, "5 guide frames for a clip of 6 frames");
+  GenerationRequest small_guide = bright;
+  small_guide.guide_frames[2] = gradient_image(16, 16);
+  expect_error(small_guide, settings, "draw the guide at the clip's size");
+  expect_error(bright, few_steps(), "guide frames without a guide share");
+  SamplerSettings too_much = settings;
+  too_much.guide_share = 0.6;
+  expect_error(bright, too_much, "guide share must be a number in [0, 0.5]");
+}
+
 TEST(Engine, CancellationThrowsCancelled) {
   Engine engine = Engine::create_random(test_models::tiny_config(), 6);
   CancelToken token;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "engine/runtime/sampler.h"
 
 using namespace shotgen::engine;
@@ -115,6 +116,48 @@ TEST(Sampler, ScheduleRunsFromOneToZeroWithShift) {
   EXPECT_DOUBLE_EQ(shifted[0], 1.0);
   EXPECT_DOUBLE_EQ(shifted[1], 0.75);  // 3·0.5 / (1 + 2·0.5)
   EXPECT_DOUBLE_EQ(shifted[2], 0.0);
+}
+
+TEST(Sampler, ScheduleFromAGuideKeepsEveryStepBelowItsStart) {
+  const auto from_guide = timestep_schedule(4, 1.0, 0.8);
+  ASSERT_EQ(from_guide.size(), 5u);
+  EXPECT_DOUBLE_EQ(from_guide[0], 0.8);
+  EXPECT_DOUBLE_EQ(from_guide[2], 0.4);
+  EXPECT_DOUBLE_EQ(from_guide[4], 0.0);
+}
+
+// Records the first x_t and t it is called with; v = 0 leaves x where it starts.
+class FirstInput : public VelocityModel {
+ public:
+  torch::Tensor velocity(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor&,
+                         const torch::Tensor&) override {
+    if (!first_x.defined()) {
+      first_x = x_t.clone();
+      first_t = t[0].item<double>();
+    }
+    return torch::zeros_like(x_t);
+  }
+  torch::Tensor first_x;
+  double first_t = -1;
+};
+
+TEST(Sampler, AGuideEntersAsTrainingNoisesAClip) {
+  FirstInput model;
+  SamplingInputs in = inputs(1);
+  in.guide = torch::rand_like(in.noise) * 2 - 1;
+  SamplerSettings settings;
+  settings.steps = 3;
+  settings.guidance = 1.0;
+  settings.guide_share = 0.25;
+  const torch::Tensor x = sample(model, in, settings);
+  // x_t = (1−t)·guide + t·ε at t = 1 − share, for every branch row.
+  const torch::Tensor expected = 0.25 * in.guide + 0.75 * in.noise;
+  EXPECT_NEAR(model.first_t, 0.75, 1e-6);
+  EXPECT_TRUE(torch::allclose(model.first_x.narrow(0, 0, 1), expected, 1e-6, 1e-6));
+  EXPECT_TRUE(torch::allclose(x, expected, 1e-6, 1e-6));  // v = 0: nothing moved it
+
+  in.guide = torch::Tensor();
+  EXPECT_THROW(sample(model, in, settings), shotgen::Error);  // a share needs a guide
 }
 
 TEST(Sampler, GivenFramesStayExactlyAsGiven) {

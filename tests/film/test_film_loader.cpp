@@ -63,6 +63,7 @@ size = "128x64"
 steps = 12
 guidance = 4.5
 negative_scale = 1
+layout_guide = 0.2
 
 [routing]
 fallback = ["turbo"]
@@ -110,18 +111,19 @@ transition_seconds = 0.25
   EXPECT_EQ(film.render.steps, 12);
   EXPECT_EQ(film.render.guidance, 4.5);
   EXPECT_EQ(film.render.negative_scale, 1.0);
+  EXPECT_EQ(film.render.layout_guide, 0.2);
   EXPECT_EQ(film.routing.fallback, std::vector<std::string>{"turbo"});
   ASSERT_EQ(film.routing.rules.size(), 1u);
   EXPECT_EQ(film.routing.rules[0].mode, "draft");
   EXPECT_EQ(film.routing.rules[0].backends, (std::vector<std::string>{"final", "turbo"}));
   ASSERT_EQ(film.references.size(), 1u);
   EXPECT_EQ(film.references[0].use, (std::vector<std::string>{"palette", "texture"}));
-  EXPECT_EQ(film.references[0].source, "dir/film.toml:34:1");
+  EXPECT_EQ(film.references[0].source, "dir/film.toml:35:1");
   ASSERT_EQ(film.scenes.size(), 1u);
   const Scene& scene = film.scenes[0];
   EXPECT_EQ(scene.look.get(LookField::Palette), "warm");
   EXPECT_EQ(scene.negative, std::vector<std::string>{"fog"});
-  EXPECT_EQ(scene.source, "dir/film.toml:41:1");
+  EXPECT_EQ(scene.source, "dir/film.toml:42:1");
   ASSERT_EQ(scene.shots.size(), 1u);
   const Shot& shot = scene.shots[0];
   EXPECT_EQ(shot.duration, 2.5);
@@ -132,8 +134,8 @@ transition_seconds = 0.25
   EXPECT_EQ(shot.transition, Transition::Crossfade);
   EXPECT_EQ(shot.transition_seconds, 0.25);
   EXPECT_EQ(shot.route, "turbo");
-  EXPECT_EQ(shot.source, "dir/film.toml:47:1");
-  EXPECT_EQ(film.routing.rules[0].source, "dir/film.toml:27:1");
+  EXPECT_EQ(shot.source, "dir/film.toml:48:1");
+  EXPECT_EQ(film.routing.rules[0].source, "dir/film.toml:28:1");
 }
 
 TEST(FilmLoader, MalformedTomlNamesLineAndColumn) {
@@ -172,6 +174,13 @@ TEST(FilmLoader, LookFieldDirectlyInShotPointsToLookTable) {
   Problem p = load_error(minimal("[[scenes]]\nid = \"s\"\n[[scenes.shots]]\nid = \"a\"\naction = \"x\"\nlightning = \"night\"\n"));
   EXPECT_NE(p.what.find("'scenes[0].shots[0].lightning'"), std::string::npos) << p.what;
   EXPECT_NE(p.fix.find("did you mean 'lighting'? look fields go in look = {"), std::string::npos) << p.fix;
+}
+
+TEST(FilmLoader, ALayoutGuideOutsideItsRangeNamesTheRange) {
+  Problem p = load_error(minimal("\n[render]\nlayout_guide = 0.8\n"));
+  EXPECT_NE(p.what.find("layout_guide"), std::string::npos) << p.what;
+  EXPECT_NE(p.fix.find("layout_guide = 0.4"), std::string::npos) << p.fix;
+  EXPECT_EQ(load_film_string(minimal(), "film.toml").render.layout_guide, 0.0);  // off unless asked
 }
 
 TEST(FilmLoader, UnknownKeyFarFromAnyListsValidKeys) {

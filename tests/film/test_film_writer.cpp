@@ -18,7 +18,7 @@ Film film_with_every_field() {
   film.style.text = "line one\nline two — with unicode é";
   film.negative = {{"live action"}, {"extra fingers", "merged faces"}, {"blurry"}, {"logo"}};
   for (LookField f : all_look_fields()) film.look.get(f) = "film " + std::string(look_field_key(f));
-  film.render = {{128, 64}, 30, 7.5, 1.25};
+  film.render = {{128, 64}, 30, 7.5, 1.25, 0.15};
   film.routing.fallback = {"turbo"};
   RouteRule rule;
   rule.tag = "hero";

@@ -27,6 +27,7 @@ TEST(Workspace, InitScaffoldsALoadableWorkspace) {
   EXPECT_FALSE(film.negative.quality.empty());
   EXPECT_LE(film.negative.all_terms().size(), 12u);
   EXPECT_GE(film.shot_count(), 1u);
+  EXPECT_EQ(film.render.layout_guide, 0.4);  // a new film's words place its figures (README)
 }
 
 TEST(Workspace, ScaffoldExplainsEverySection) {

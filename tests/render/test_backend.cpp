@@ -6,6 +6,7 @@
 
 #include "render_fixture.h"
 #include "support/test_support.h"
+#include "world/layout_guide.h"
 #include "world/world.h"
 
 namespace shotgen::render {
@@ -92,6 +93,46 @@ TEST(EngineBackend, RendersMoveTheNoiseAsThePromptsCameraMoveAsks) {
   EXPECT_EQ(engine.generate({request}, settings).at(0), rendered);
   settings.noise_follows_camera = false;
   EXPECT_NE(engine.generate({request}, settings).at(0), rendered);
+}
+
+// With [render] layout_guide both backends record the share and start each job from its prompt's
+// guide: the same clip as asking the engine with that guide by hand; without it the parameters are
+// written as before.
+TEST(EngineBackend, RendersStartFromThePromptsLayoutGuideWhenTheFilmAsks) {
+  film::RenderSettings settings;
+  settings.size = {32, 16};
+  settings.layout_guide = 0.2;
+  BackendRegistry registry = BackendRegistry::shipped(testing::tiny_model_dir(), engine::DeviceChoice::Cpu);
+  for (const char* name : {"final", "turbo"}) {
+    const RenderParams params = registry.get(name).params(settings, 4);
+    EXPECT_DOUBLE_EQ(params.layout_guide, 0.2) << name;
+    EXPECT_EQ(RenderParams::from_json(params.to_json()), params);
+  }
+  EXPECT_EQ(job_params(testing::tiny_model_dir(), "final").to_json().find("layout_guide"), std::string::npos);
+
+  JobSpec job;
+  job.positive = "a lone figure stands, subject on the left third";
+  job.seed = 3;
+  job.params = registry.get("final").params(settings, 4);
+  job.params.steps = 2;
+  const Clip rendered = registry.get("final").render({job}, {}, nullptr).at(0);
+
+  engine::Engine engine = engine::Engine::load(testing::tiny_model_dir(), engine::DeviceChoice::Cpu);
+  engine::GenerationRequest request;
+  request.positive = job.positive;
+  request.seed = job.seed;
+  request.frames = 4;
+  request.width = 32;
+  request.height = 16;
+  request.guide_frames = world::draw_layout_guide(job.positive, job.seed, 4, 32, 16).frames;
+  engine::SamplerSettings sampler;
+  sampler.steps = 2;
+  sampler.shift = job.params.shift;
+  sampler.guidance = job.params.guidance;
+  sampler.guide_share = 0.2;
+  EXPECT_EQ(engine.generate({request}, sampler).at(0), rendered);
+  request.guide_frames = world::draw_layout_guide("a crowd gathers", job.seed, 4, 32, 16).frames;
+  EXPECT_NE(engine.generate({request}, sampler).at(0), rendered);
 }
 
 }  // namespace

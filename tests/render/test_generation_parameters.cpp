@@ -41,11 +41,13 @@ TEST(GenerationParameters, ValuesThatWouldBreakTheLineAreQuotedAndScalesKeepThei
   auto params = RenderParams::from_json(take.params_json);
   params.guidance = 7.5;
   params.negative_scale = 0.3;
+  params.layout_guide = 0.25;
   take.params_json = params.to_json();
   take.shot_id = "a,b";
   const std::string text = a1111_parameters(take);
   EXPECT_NE(text.find("CFG scale: 7.5, "), std::string::npos) << text;
   EXPECT_NE(text.find("Negative scale: 0.3, "), std::string::npos) << text;
+  EXPECT_NE(text.find("Layout guide: 0.25, "), std::string::npos) << text;
   EXPECT_NE(text.find("Shot: \"a,b\""), std::string::npos) << text;
 }
 

@@ -213,6 +213,26 @@ TEST(Evaluation, RejectsBadOptions) {
     options.deflicker = deflicker;
     EXPECT_THROW(options.validate(), Error) << deflicker;
   }
+  for (double guide : {-0.1, 0.6}) {
+    options = tiny_options();
+    options.layout_guide = guide;
+    EXPECT_THROW(options.validate(), Error) << guide;
+  }
+}
+
+TEST(Evaluation, ALayoutGuideMeasuresTheClipsAGuidedFilmRenders) {
+  // The same suite and seeds with every clip started from its prompt's guide: other clips, the
+  // world's unchanged, the setting in the report.
+  engine::Engine engine = engine::Engine::create_random(testing::tiny_model_config(), 5);
+  EvaluationOptions options = tiny_options();
+  options.frames = 4;
+  const EvaluationReport plain = evaluate_engine(engine, options);
+  options.layout_guide = 0.3;
+  const EvaluationReport guided = evaluate_engine(engine, options);
+  EXPECT_NE(guided.generated_flicker, plain.generated_flicker);
+  EXPECT_EQ(guided.world_flicker, plain.world_flicker);
+  EXPECT_EQ(to_json(guided)["settings"]["layout_guide"], 0.3);
+  EXPECT_NE(format_report(guided).find("layout guide 0.30"), std::string::npos);
 }
 
 TEST(Evaluation, DeflickerMeasuresTheClipsAFilmWouldShow) {

@@ -62,6 +62,14 @@ TEST(Attributes, EveryPhrasingParsesBackToItsValue) {
     for (auto phrase : phrasings(c)) EXPECT_EQ(mood_from_words(phrase), c) << phrase;
 }
 
+TEST(Attributes, ScriptWordsForTheCastAreReadButNeverCaptioned) {
+  EXPECT_EQ(characters_from_words("one character, a young lamplighter, walks"), Characters::One);
+  EXPECT_EQ(characters_from_words("two characters face each other"), Characters::Two);
+  EXPECT_EQ(characters_from_words("not two characters"), std::nullopt);
+  for (Characters c : kCharacters)
+    for (auto phrase : phrasings(c)) EXPECT_EQ(std::string(phrase).find("character"), std::string::npos) << phrase;
+}
+
 TEST(Attributes, ParsingFindsWordsInPromptsAndSkipsNegations) {
   const std::string prompt =
       "This MUST look like Arcane animation, flat 2D animation, not live action, not photorealistic, two figures "

@@ -29,6 +29,9 @@ constexpr int kMaxFrames = 2400;  // 100 s at 24 fps
 constexpr int kMaxSide = 1024;
 constexpr int kMaxSteps = 1000;
 constexpr double kMaxGuidance = 30.0;  // film.toml's [render] guidance has the same range
+// Above half the starting point is the guide's: the model would trace it rather than draw (film.toml's
+// [render] layout_guide has the same range).
+constexpr double kMaxGuideShare = 0.5;
 
 void validate_batch(const ModelConfig& config, const std::vector<GenerationRequest>& batch,
                     const SamplerSettings& settings) {
@@ -80,6 +83,18 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
                         std::to_string(r.height),
                     where, "resize the conditioning frame to the clip's size");
     }
+    if (settings.guide_share > 0.0 && r.guide_frames.size() != static_cast<std::size_t>(r.frames))
+      throw Error(std::to_string(r.guide_frames.size()) + " guide frames for a clip of " + std::to_string(r.frames) +
+                      " frames",
+                  where, "give one guide frame per clip frame, or a guide share of 0");
+    if (settings.guide_share == 0.0 && !r.guide_frames.empty())
+      throw Error("guide frames without a guide share", where, "set a guide share above 0, or give no guide frames");
+    for (const Image& frame : r.guide_frames)
+      if (frame.width != r.width || frame.height != r.height ||
+          frame.rgb.size() != static_cast<std::size_t>(frame.width) * frame.height * 3)
+        throw Error("a guide frame is " + std::to_string(frame.width) + "x" + std::to_string(frame.height) +
+                        ", the clip is " + std::to_string(r.width) + "x" + std::to_string(r.height),
+                    where, "draw the guide at the clip's size");
   }
   if (settings.steps < 1 || settings.steps > kMaxSteps)
     throw Error("steps must be in [1, " + std::to_string(kMaxSteps) + "]", "sampler settings", "pass e.g. --steps 24");
@@ -95,6 +110,8 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
                 "pass e.g. --frame-noise-correlation 0.5");
   if (!std::isfinite(settings.shift) || settings.shift <= 0.0 || settings.shift > 100.0)
     throw Error("shift must be a number in (0, 100]", "sampler settings", "pass e.g. --shift 1");
+  if (!(settings.guide_share >= 0.0 && settings.guide_share <= kMaxGuideShare))
+    throw Error("guide share must be a number in [0, 0.5]", "sampler settings", "pass e.g. --layout-guide 0.1");
 }
 
 // The context of every row, encoded one row per call on the CPU: the text and reference encoders'
@@ -378,6 +395,19 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
     given_data = torch::zeros(clip_shape, torch::TensorOptions().device(device));
   }
 
+  // The guide clip (request guide_frames) in the denoiser's space.
+  torch::Tensor guide_data;
+  if (settings.guide_share > 0.0) {
+    torch::Tensor guide_pixels = torch::empty({requests, 3, shape.frames, shape.height, shape.width});
+    for (std::int64_t r = 0; r < requests; ++r) {
+      const std::vector<Image>& frames = batch[static_cast<std::size_t>(r)].guide_frames;
+      for (int f = 0; f < shape.frames; ++f)
+        guide_pixels[r].select(1, f).copy_(image_to_tensor(frames[static_cast<std::size_t>(f)]));
+    }
+    CudaAutocast autocast(impl.uses_autocast());
+    guide_data = model.to_data(guide_pixels.to(device)).to(torch::kFloat32);
+  }
+
   const std::vector<FrameWindow> windows = plan_windows(shape.frames, impl.config.window_frames, impl.config.overlap_frames);
   torch::Tensor clip = torch::empty(clip_shape, torch::TensorOptions().device(device));
   for (std::size_t w = 0; w < windows.size(); ++w) {
@@ -386,6 +416,7 @@ std::vector<Clip> Engine::generate_checked(const std::vector<GenerationRequest>&
     inputs.noise = starting_noise.window(window.start, window.length).to(device);
     inputs.cond_frames = given_data.narrow(2, window.start, window.length).clone();
     inputs.cond_mask = given_mask.narrow(2, window.start, window.length).clone();
+    if (guide_data.defined()) inputs.guide = guide_data.narrow(2, window.start, window.length);
     if (w > 0) {
       // The overlap with the previous window is given clean: the new window continues it seamlessly.
       const int overlap = windows[w - 1].start + windows[w - 1].length - window.start;

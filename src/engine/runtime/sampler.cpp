@@ -15,11 +15,11 @@ torch::Tensor combine_branches(const torch::Tensor& v_all, const Guidance& guida
   return combine_guidance(branches[0], branches[1], guidance.negative_scale ? branches[2] : torch::Tensor(), guidance);
 }
 
-std::vector<double> timestep_schedule(int steps, double shift) {
+std::vector<double> timestep_schedule(int steps, double shift, double start) {
   std::vector<double> times;
   for (int i = 0; i <= steps; ++i) {
     const double t = 1.0 - static_cast<double>(i) / steps;
-    times.push_back(shift * t / (1.0 + (shift - 1.0) * t));
+    times.push_back(start * shift * t / (1.0 + (shift - 1.0) * t));
   }
   return times;
 }
@@ -62,8 +62,15 @@ torch::Tensor sample(VelocityModel& model, const SamplingInputs& inputs, const S
   const torch::Tensor clean = inputs.cond_frames.to(inputs.noise.scalar_type());
   auto keep_given = [&](const torch::Tensor& x) { return torch::where(given, clean, x); };
 
-  const std::vector<double> times = timestep_schedule(settings.steps, settings.shift);
-  torch::Tensor x = keep_given(inputs.noise);
+  if (settings.guide_share != 0.0 && !inputs.guide.defined())
+    throw Error("a guide share without a guide clip", "sampler settings", "give guide frames or a guide share of 0");
+  // A guide enters as training noises a clip, x_t = (1−t)·x0 + t·ε, so the model meets it at a
+  // time it was trained for and reads the guide's coarse layout through the noise.
+  const double start = 1.0 - settings.guide_share;
+  const std::vector<double> times = timestep_schedule(settings.steps, settings.shift, start);
+  torch::Tensor x = keep_given(inputs.guide.defined() ? (1.0 - start) * inputs.guide.to(inputs.noise.scalar_type()) +
+                                                           start * inputs.noise
+                                                     : inputs.noise);
   for (int i = 0; i < settings.steps; ++i) {
     if (hooks.before_step) hooks.before_step();
     const double t = times[static_cast<std::size_t>(i)], t_next = times[static_cast<std::size_t>(i) + 1];

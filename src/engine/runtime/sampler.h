@@ -37,13 +37,16 @@ torch::Tensor combine_guidance(const torch::Tensor& v_pos, const torch::Tensor& 
 // Splits a branch-major batch [branches·R, …] into its branches and combines them → [R, …].
 torch::Tensor combine_branches(const torch::Tensor& v_all, const Guidance& guidance);
 
-// steps + 1 times from 1 down to 0: uniform, then shifted t' = s·t / (1 + (s−1)·t).
-std::vector<double> timestep_schedule(int steps, double shift);
+// steps + 1 times from `start` down to 0: uniform from 1, shifted t' = s·t / (1 + (s−1)·t), then
+// scaled by `start` (a sampler that starts from a guide at t = start keeps all its steps).
+std::vector<double> timestep_schedule(int steps, double shift, double start = 1.0);
 
 struct SamplingInputs {
   torch::Tensor noise;        // [R,3,T,H,W] float32, the clip at t = 1
   torch::Tensor cond_frames;  // [R,3,T,H,W] clean frames (any value where not given)
   torch::Tensor cond_mask;    // [R,1,T,1,1] bool, true where the frame is given
+  // [R,3,T,H,W] the clip to start from at t = 1 − settings.guide_share (undefined: pure noise)
+  torch::Tensor guide;
 };
 
 struct SamplingHooks {
