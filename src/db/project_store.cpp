@@ -49,6 +49,7 @@ std::string render_to_json(const film::RenderSettings& render) {
   if (render.steps) out["steps"] = *render.steps;
   if (render.guidance) out["guidance"] = *render.guidance;
   if (render.negative_scale) out["negative_scale"] = *render.negative_scale;
+  if (render.layout_guide > 0) out["layout_guide"] = render.layout_guide;  // absent: a film from before the key
   return out.dump();
 }
 
@@ -59,6 +60,7 @@ film::RenderSettings render_from_json(const std::string& text) {
   if (in.contains("steps")) render.steps = in["steps"].get<int>();
   if (in.contains("guidance")) render.guidance = in["guidance"].get<double>();
   if (in.contains("negative_scale")) render.negative_scale = in["negative_scale"].get<double>();
+  render.layout_guide = in.value("layout_guide", 0.0);
   return render;
 }
 

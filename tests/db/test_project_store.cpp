@@ -258,6 +258,11 @@ TEST(ProjectStore, FilmSettingsChangesAreStored) {
   EXPECT_TRUE(report.film_settings_changed);
   EXPECT_FALSE(report.new_style_revision);
   EXPECT_EQ(store.load_film(), film);
+  film.render.layout_guide = 0.4;  // export and sync keep it: `shotgen export` gives it back
+  report = store.sync(film);
+  EXPECT_TRUE(report.film_settings_changed);
+  EXPECT_FALSE(report.new_style_revision);
+  EXPECT_EQ(store.load_film(), film);
   film.references.clear();
   store.sync(film);
   EXPECT_EQ(store.load_film(), film);
