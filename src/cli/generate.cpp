@@ -142,7 +142,6 @@ void run_generate(const GenerateOptions& options) {
       });
 
   const std::filesystem::path out = options.out;
-  std::filesystem::create_directories(out);
   // As a film's finishing does: the reframe decides on the frames as drawn, then the deflicker, then the move.
   std::optional<world::CameraMove> reframed;
   if (options.reframe)
@@ -153,11 +152,7 @@ void run_generate(const GenerateOptions& options) {
     clip = finish::reframe_clip(clip, *reframed, static_cast<float>(*options.reframe));
     std::cerr << "reframe: " << world::word(*reframed) << " drawn digitally (the model drew the clip static)\n";
   }
-  for (int i = 0; i < clip.frame_count(); ++i) {
-    char name[32];
-    std::snprintf(name, sizeof name, "frame_%04d.png", i);
-    media::write_png(out / name, clip.frames[static_cast<std::size_t>(i)]);  // each file: temp name + rename
-  }
+  media::write_frame_pngs(out, clip);
   media::EncodeOptions encode;
   encode.fps = options.fps;
   encode.metadata = {{"title", "shotgen generate"},
@@ -167,14 +162,7 @@ void run_generate(const GenerateOptions& options) {
                      {"shotgen_model", model_dir.filename().string()}};
   if (reframed) encode.metadata["shotgen_reframed"] = std::string(world::word(*reframed));
   media::encode_mp4(out / "clip.mp4", clip, encode);
-  if (guide && !options.guide_out.empty()) {
-    std::filesystem::create_directories(options.guide_out);
-    for (int i = 0; i < guide->frame_count(); ++i) {
-      char name[32];
-      std::snprintf(name, sizeof name, "frame_%04d.png", i);
-      media::write_png(std::filesystem::path(options.guide_out) / name, guide->frames[static_cast<std::size_t>(i)]);
-    }
-  }
+  if (guide && !options.guide_out.empty()) media::write_frame_pngs(options.guide_out, *guide);
   std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") and clip.mp4 to "
             << out.string() << "\n";
 }

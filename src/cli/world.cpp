@@ -25,13 +25,8 @@ void run_world_sample(const WorldSampleOptions& o) {
   if (o.frames < 1 || o.frames > 1024)
     throw Error("frame count " + std::to_string(o.frames) + " is out of range", "--frames", "use 1..1024");
   const std::filesystem::path out(o.out);
-  std::filesystem::create_directories(out);
   const world::WorldSample s = world::sample(o.seed, o.frames, width, height);
-  for (int t = 0; t < s.clip.frame_count(); ++t) {
-    char name[32];
-    std::snprintf(name, sizeof name, "frame_%04d.png", t);
-    media::write_png(out / name, s.clip.frames[t]);
-  }
+  media::write_frame_pngs(out, s.clip);
   nlohmann::json info = {{"seed", o.seed},       {"frames", o.frames},
                          {"width", width},       {"height", height},
                          {"caption", s.caption}, {"attributes", world::to_json(s.attributes)}};

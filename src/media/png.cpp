@@ -262,4 +262,13 @@ Image read_png(const std::filesystem::path& path) {
   return image;
 }
 
+void write_frame_pngs(const std::filesystem::path& dir, const Clip& clip) {
+  std::filesystem::create_directories(dir);
+  for (int i = 0; i < clip.frame_count(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%04d.png", i);
+    write_png(dir / name, clip.frames[static_cast<std::size_t>(i)]);
+  }
+}
+
 }  // namespace shotgen::media

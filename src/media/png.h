@@ -38,6 +38,10 @@ void write_png(const std::filesystem::path& path, const Image& image, const std:
 // truncated file or one too short for the pixels it declares (checked before decoding).
 Image read_png(const std::filesystem::path& path);
 
+// Writes a clip's frames as DIR/frame_0000.png, frame_0001.png, … (the directory made if needed;
+// each file atomically, as write_png): the frame folder `shotgen analyze` reads.
+void write_frame_pngs(const std::filesystem::path& dir, const Clip& clip);
+
 // The text chunks (tEXt, zTXt, iTXt) of a PNG in file order, read by decoding the file with the
 // same limits and errors as read_png.
 std::vector<PngText> read_png_text(const std::filesystem::path& path);

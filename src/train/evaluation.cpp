@@ -12,6 +12,7 @@
 #include "analyze/clip_analysis.h"
 #include "analyze/sharpness.h"
 #include "core/error.h"
+#include "core/number_text.h"
 #include "engine/engine.h"
 #include "film/film.h"
 #include "film/finish_settings.h"
@@ -262,7 +263,8 @@ void EvaluationOptions::validate() const {
   require(deflicker >= 0.0 && deflicker <= 1.0, "must be between 0 and 1", "--deflicker");
   require(reframe == 0.0 || (reframe >= film::kMinReframeZoom && reframe <= film::kMaxReframeZoom),
           "must be 0 (off) or between 1.05 and 2", "--reframe");
-  require(layout_guide >= 0.0 && layout_guide <= film::kMaxLayoutGuide, "must be between 0 and 0.5", "--layout-guide");
+  require(layout_guide >= 0.0 && layout_guide <= film::kMaxLayoutGuide,
+          "must be between 0 and " + shortest_decimal(film::kMaxLayoutGuide), "--layout-guide");
 }
 
 std::vector<std::string> evaluation_prompt_texts() {

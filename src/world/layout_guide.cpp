@@ -1,7 +1,6 @@
 #include "world/layout_guide.h"
 
 #include "world/rng.h"
-#include "world/world.h"
 
 namespace shotgen::world {
 namespace {
@@ -27,8 +26,9 @@ ClipAttributes prompt_attributes(std::string_view prompt, std::uint64_t seed) {
   return a;
 }
 
-Clip draw_layout_guide(std::string_view prompt, std::uint64_t seed, int frames, int width, int height) {
-  return render_clip(prompt_attributes(prompt, seed), frames, width, height, seed ^ kGuideSalt);
+Clip draw_layout_guide(std::string_view prompt, std::uint64_t seed, int frames, int width, int height,
+                       FigureCoverage* figures) {
+  return render_clip(prompt_attributes(prompt, seed), frames, width, height, seed ^ kGuideSalt, figures);
 }
 
 }  // namespace shotgen::world

@@ -12,6 +12,7 @@
 
 #include "core/image.h"
 #include "world/attributes.h"
+#include "world/world.h"
 
 namespace shotgen::world {
 
@@ -19,8 +20,10 @@ namespace shotgen::world {
 // is static, any other dimension it leaves open is drawn from the seed (as the world draws it).
 ClipAttributes prompt_attributes(std::string_view prompt, std::uint64_t seed);
 
-// The world's clip of prompt_attributes(prompt, seed), `frames` frames at width × height.
-// Deterministic: the same arguments give the same frames.
-Clip draw_layout_guide(std::string_view prompt, std::uint64_t seed, int frames, int width, int height);
+// The world's clip of prompt_attributes(prompt, seed), `frames` frames at width × height; with
+// `figures`, also where its figures are (as render_clip). Deterministic: the same arguments give
+// the same frames.
+Clip draw_layout_guide(std::string_view prompt, std::uint64_t seed, int frames, int width, int height,
+                       FigureCoverage* figures = nullptr);
 
 }  // namespace shotgen::world

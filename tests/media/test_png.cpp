@@ -46,6 +46,15 @@ TEST(Png, RoundTripIsExact) {
   EXPECT_EQ(testing::entries_in(dir.path()), 1) << "no temporary file may remain";
 }
 
+TEST(Png, ClipFramesAreNumberedInAFolderMadeForThem) {
+  TempDir dir;
+  const Clip clip = testing::moving_gradient_clip(16, 8, 11);
+  write_frame_pngs(dir.path() / "a" / "b", clip);
+  EXPECT_EQ(testing::entries_in(dir.path() / "a" / "b"), 11) << "one file per frame, no temporary file left";
+  EXPECT_EQ(read_png(dir.path() / "a" / "b" / "frame_0000.png"), clip.frames[0]);
+  EXPECT_EQ(read_png(dir.path() / "a" / "b" / "frame_0010.png"), clip.frames[10]);
+}
+
 TEST(Png, OverwritesAtomically) {
   TempDir dir;
   write_png(dir.path() / "a.png", testing::solid(4, 4, 1, 2, 3));

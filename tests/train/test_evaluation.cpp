@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -220,15 +222,22 @@ TEST(Evaluation, RejectsBadOptions) {
   }
 }
 
-TEST(Evaluation, ALayoutGuideMeasuresTheClipsAGuidedFilmRenders) {
-  // The same suite and seeds with every clip started from its prompt's guide: other clips, the
-  // world's unchanged, the setting in the report.
+// The random model's reports of 4-frame suites before and after `change` to the options.
+std::pair<EvaluationReport, EvaluationReport> reports_before_and_after(
+    const std::function<void(EvaluationOptions&)>& change, bool measure_speed) {
   engine::Engine engine = engine::Engine::create_random(testing::tiny_model_config(), 5);
   EvaluationOptions options = tiny_options();
+  options.measure_speed = measure_speed;
   options.frames = 4;
-  const EvaluationReport plain = evaluate_engine(engine, options);
-  options.layout_guide = 0.3;
-  const EvaluationReport guided = evaluate_engine(engine, options);
+  EvaluationReport before = evaluate_engine(engine, options);
+  change(options);
+  return {std::move(before), evaluate_engine(engine, options)};
+}
+
+TEST(Evaluation, ALayoutGuideMeasuresTheClipsAGuidedFilmRenders) {
+  // The same suite and seeds with every clip started from its prompt's guide (the speed shot too):
+  // other clips, the world's unchanged, the setting in the report.
+  const auto [plain, guided] = reports_before_and_after([](EvaluationOptions& o) { o.layout_guide = 0.3; }, true);
   EXPECT_NE(guided.generated_flicker, plain.generated_flicker);
   EXPECT_EQ(guided.world_flicker, plain.world_flicker);
   EXPECT_EQ(to_json(guided)["settings"]["layout_guide"], 0.3);
@@ -238,13 +247,7 @@ TEST(Evaluation, ALayoutGuideMeasuresTheClipsAGuidedFilmRenders) {
 TEST(Evaluation, DeflickerMeasuresTheClipsAFilmWouldShow) {
   // The same suite and seeds with every generated clip through the finishing deflicker: steadier
   // generated clips, the world's unchanged, the setting in the report.
-  engine::Engine engine = engine::Engine::create_random(testing::tiny_model_config(), 5);
-  EvaluationOptions options = tiny_options();
-  options.measure_speed = false;
-  options.frames = 4;
-  const EvaluationReport drawn = evaluate_engine(engine, options);
-  options.deflicker = 1.0;
-  const EvaluationReport steadied = evaluate_engine(engine, options);
+  const auto [drawn, steadied] = reports_before_and_after([](EvaluationOptions& o) { o.deflicker = 1.0; }, false);
   EXPECT_LT(steadied.generated_flicker, drawn.generated_flicker);
   EXPECT_EQ(steadied.world_flicker, drawn.world_flicker);
   EXPECT_EQ(to_json(steadied)["settings"]["deflicker"], 1.0);

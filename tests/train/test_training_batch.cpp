@@ -16,6 +16,10 @@ struct BatchFixture : ::testing::Test {
   engine::ModelConfig config = testing::tiny_model_config();
   engine::Tokenizer tokenizer{config.vocabulary, config.hash_buckets, config.max_tokens};
   BatchSpec spec{12, 4, {16, 16}, 0.5, 0.5, 7};
+  // The batch of `batch_spec` from the same seed (5) and first clip (0) as the others it is compared with.
+  TrainingBatch batch_of(const BatchSpec& batch_spec) const {
+    return make_training_batch(config, tokenizer, batch_spec, 5, 0);
+  }
 };
 
 TEST_F(BatchFixture, ShapesAndRanges) {
@@ -36,7 +40,7 @@ TEST_F(BatchFixture, UniformShareCoversThePureNoiseEnd) {
   // The first sampler steps start from t = 1: logit-normal alone hardly ever trains there.
   auto share_above = [&](double uniform_share, double level) {
     BatchSpec wide{400, 2, {16, 16}, 0.0, uniform_share, 3};
-    TrainingBatch batch = make_training_batch(config, tokenizer, wide, 5, 0);
+    TrainingBatch batch = batch_of(wide);
     return (batch.t > level).to(torch::kFloat32).mean().item<double>();
   };
   EXPECT_LT(share_above(0.0, 0.9), 0.04);  // logit-normal: P(t > 0.9) = 1.4 %
@@ -50,8 +54,8 @@ TEST_F(BatchFixture, TimeShiftMovesTheSameDrawsTowardsPureNoise) {
   BatchSpec plain{400, 2, {16, 16}, 0.0, 0.5, 3};
   BatchSpec shifted = plain;
   shifted.time_shift = 3.0;
-  const torch::Tensor t = make_training_batch(config, tokenizer, plain, 5, 0).t;
-  const torch::Tensor t3 = make_training_batch(config, tokenizer, shifted, 5, 0).t;
+  const torch::Tensor t = batch_of(plain).t;
+  const torch::Tensor t3 = batch_of(shifted).t;
   // The same draws, each mapped as the sampler's schedule maps its steps.
   EXPECT_TRUE(torch::allclose(t3, 3.0 * t / (1.0 + 2.0 * t), 1e-6, 1e-6));
   EXPECT_LT(t3.max().item<float>(), 1.0f);
@@ -65,8 +69,8 @@ TEST_F(BatchFixture, OffsetNoiseIsOneConstantPerClipAndChannelOnTheSameDraws) {
   BatchSpec plain{64, 4, {16, 16}, 0.5, 0.5, 3};
   BatchSpec offset = plain;
   offset.offset_noise = 0.5;
-  const TrainingBatch a = make_training_batch(config, tokenizer, plain, 5, 0);
-  const TrainingBatch b = make_training_batch(config, tokenizer, offset, 5, 0);
+  const TrainingBatch a = batch_of(plain);
+  const TrainingBatch b = batch_of(offset);
   // Everything else is drawn as without the option.
   EXPECT_TRUE(torch::equal(a.t, b.t));
   EXPECT_TRUE(torch::equal(a.given, b.given));
@@ -88,8 +92,8 @@ TEST_F(BatchFixture, FrameNoiseCorrelationSharesNoiseAcrossFramesAndKeepsUnitVar
   plain.offset_noise = 0.3;
   BatchSpec correlated = plain;
   correlated.frame_noise_correlation = 0.5;
-  const TrainingBatch a = make_training_batch(config, tokenizer, plain, 5, 0);
-  const TrainingBatch b = make_training_batch(config, tokenizer, correlated, 5, 0);
+  const TrainingBatch a = batch_of(plain);
+  const TrainingBatch b = batch_of(correlated);
   EXPECT_TRUE(torch::equal(a.t, b.t));
   EXPECT_TRUE(torch::equal(a.given, b.given));
   EXPECT_TRUE(torch::equal(a.clean, b.clean));
@@ -133,8 +137,8 @@ TEST_F(BatchFixture, SharedNoiseMovesWithEachClipsCamera) {
   const BatchSpec moving = moving_shared_noise_spec();
   BatchSpec still = moving;
   still.noise_follows_camera = false;
-  const TrainingBatch a = make_training_batch(config, tokenizer, still, 5, 0);
-  const TrainingBatch b = make_training_batch(config, tokenizer, moving, 5, 0);
+  const TrainingBatch a = batch_of(still);
+  const TrainingBatch b = batch_of(moving);
   EXPECT_TRUE(torch::equal(a.clean, b.clean));
   int pans = 0;
   for (int i = 0; i < 48; ++i) {
@@ -160,8 +164,8 @@ TEST_F(BatchFixture, SharedNoiseInSubCellsStaysUnitAndFollowsPans) {
   const BatchSpec whole = moving_shared_noise_spec();
   BatchSpec spec = whole;
   spec.camera_noise_subcells = 4;
-  const TrainingBatch a = make_training_batch(config, tokenizer, whole, 5, 0);
-  const TrainingBatch b = make_training_batch(config, tokenizer, spec, 5, 0);
+  const TrainingBatch a = batch_of(whole);
+  const TrainingBatch b = batch_of(spec);
   EXPECT_TRUE(torch::equal(a.clean, b.clean));
   EXPECT_FALSE(torch::equal(a.noise, b.noise));
   int pans = 0, zooms = 0;
@@ -190,8 +194,8 @@ TEST_F(BatchFixture, LayoutNoiseIsSmoothSharedByTheFramesAndMovesWithTheCamera) 
   const BatchSpec plain = moving_shared_noise_spec();
   BatchSpec spec = plain;
   spec.layout_noise = 0.5;
-  const TrainingBatch a = make_training_batch(config, tokenizer, plain, 5, 0);
-  const TrainingBatch b = make_training_batch(config, tokenizer, spec, 5, 0);
+  const TrainingBatch a = batch_of(plain);
+  const TrainingBatch b = batch_of(spec);
   // Everything else is drawn as without the option.
   EXPECT_TRUE(torch::equal(a.clean, b.clean));
   EXPECT_TRUE(torch::equal(a.t, b.t));
@@ -229,8 +233,7 @@ TEST_F(BatchFixture, LayoutNoiseIsSmoothSharedByTheFramesAndMovesWithTheCamera) 
   standing.noise_follows_camera = false;
   BatchSpec standing_plain = plain;
   standing_plain.noise_follows_camera = false;
-  const torch::Tensor still_field = make_training_batch(config, tokenizer, standing, 5, 0).noise -
-                                    make_training_batch(config, tokenizer, standing_plain, 5, 0).noise;
+  const torch::Tensor still_field = batch_of(standing).noise - batch_of(standing_plain).noise;
   EXPECT_LT((still_field - still_field.select(2, 0).unsqueeze(2)).abs().max().item<float>(), 1e-5f);
 }
 

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <set>
 
 #include "world/layout_guide.h"
@@ -12,19 +10,18 @@ using namespace shotgen::world;
 
 namespace {
 
-// The column where the frame differs most from its rows' median colour: where the subject stands.
-int subject_column(const Image& frame) {
-  std::vector<double> energy(static_cast<std::size_t>(frame.width), 0.0);
-  for (int y = 0; y < frame.height; ++y) {
-    for (int c = 0; c < 3; ++c) {
-      std::vector<int> row;
-      for (int x = 0; x < frame.width; ++x) row.push_back(frame.pixel(x, y)[c]);
-      std::nth_element(row.begin(), row.begin() + frame.width / 2, row.end());
-      const int median = row[static_cast<std::size_t>(frame.width / 2)];
-      for (int x = 0; x < frame.width; ++x) energy[static_cast<std::size_t>(x)] += std::abs(frame.pixel(x, y)[c] - median);
+// The mean column of the guide's figures in its first frame (the world's coverage of them).
+double subject_column(const std::string& prompt, std::uint64_t seed) {
+  FigureCoverage figures;
+  draw_layout_guide(prompt, seed, 4, 128, 64, &figures);
+  double covered = 0.0, weighted = 0.0;
+  for (int y = 0; y < figures.height; ++y)
+    for (int x = 0; x < figures.width; ++x) {
+      const float share = figures.frames.front()[static_cast<std::size_t>(y * figures.width + x)];
+      covered += share;
+      weighted += share * x;
     }
-  }
-  return static_cast<int>(std::max_element(energy.begin(), energy.end()) - energy.begin());
+  return covered > 0.0 ? weighted / covered : -1.0;
 }
 
 }  // namespace
@@ -67,7 +64,11 @@ TEST(LayoutGuide, SameArgumentsSameFramesAndTheWordsPlaceTheSubject) {
     EXPECT_EQ(guide, draw_layout_guide(left, seed, 4, 128, 64));
     // Not the world's training clip of the same seed: a guide is its own draw.
     EXPECT_NE(guide, render_clip(prompt_attributes(left, seed), 4, 128, 64, seed));
-    EXPECT_LT(subject_column(guide.frames[0]), 64) << seed;
-    EXPECT_GT(subject_column(draw_layout_guide(right, seed, 4, 128, 64).frames[0]), 64) << seed;
+    FigureCoverage figures;
+    EXPECT_EQ(guide, draw_layout_guide(left, seed, 4, 128, 64, &figures));  // the same with its figures asked
+    const double left_column = subject_column(left, seed), right_column = subject_column(right, seed);
+    EXPECT_GT(left_column, 0.0) << seed;  // a figure is drawn
+    EXPECT_LT(left_column, 64) << seed;
+    EXPECT_GT(right_column, 64) << seed;
   }
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/number_text.h"
 #include "engine/io/weights.h"
 #include "engine/model/cpu_kernels.h"
 #include "engine/runtime/cpu_threads.h"
@@ -111,7 +112,8 @@ void validate_batch(const ModelConfig& config, const std::vector<GenerationReque
   if (!std::isfinite(settings.shift) || settings.shift <= 0.0 || settings.shift > 100.0)
     throw Error("shift must be a number in (0, 100]", "sampler settings", "pass e.g. --shift 1");
   if (!(settings.guide_share >= 0.0 && settings.guide_share <= kMaxGuideShare))
-    throw Error("guide share must be a number in [0, 0.5]", "sampler settings", "pass e.g. --layout-guide 0.1");
+    throw Error("guide share must be a number in [0, " + shortest_decimal(kMaxGuideShare) + "]", "sampler settings",
+                "pass e.g. --layout-guide 0.4");
 }
 
 // The context of every row, encoded one row per call on the CPU: the text and reference encoders'
