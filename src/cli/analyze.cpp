@@ -33,6 +33,7 @@ struct RecordedAnalysis {
   std::string take;  // "shot s1 take 2"
   std::string size;  // generation size "64x32"
   std::optional<world::CameraMove> reframed;  // the camera move the take's finishing drew (finish/reframe.h)
+  std::optional<world::Style> textured;       // the style whose texture it drew (finish/style_texture.h)
 };
 
 // The analysis recorded in a take file's tags; nullopt for anything else (a directory, a video
@@ -52,7 +53,8 @@ std::optional<RecordedAnalysis> recorded_analysis(const std::filesystem::path& c
   if (!analysis.is_object() || !analysis.contains("style")) return std::nullopt;
   return RecordedAnalysis{std::move(analysis),
                           "shot " + probe.metadata["shotgen_shot"] + " take " + probe.metadata["shotgen_take"],
-                          probe.metadata["shotgen_size"], finish::recorded_reframe(probe.metadata["shotgen_finish"])};
+                          probe.metadata["shotgen_size"], finish::recorded_reframe(probe.metadata["shotgen_finish"]),
+                          finish::recorded_texture(probe.metadata["shotgen_finish"])};
 }
 
 void print_text(const nlohmann::json& a) {
@@ -85,6 +87,7 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
     nlohmann::json analysis = recorded ? recorded->analysis
                                        : analyze::to_json(analyze::analyze_clip(analyze::read_clip(options->clip)));
     if (recorded && recorded->reframed) analysis["reframed"] = world::word(*recorded->reframed);
+    if (recorded && recorded->textured) analysis["textured"] = world::word(*recorded->textured);
     if (options->json) {
       analysis["source"] = recorded ? "take" : "frames";
       std::cout << analysis.dump(2) << "\n";
@@ -98,6 +101,9 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
     if (recorded && recorded->reframed)
       std::printf("finishing:   the reframe drew a %s over the static frames the model drew (the MP4 moves)\n",
                   std::string(world::word(*recorded->reframed)).c_str());
+    if (recorded && recorded->textured)
+      std::printf("finishing:   the style texture drew %s texture over the frames the model drew in another style\n",
+                  std::string(world::word(*recorded->textured)).c_str());
   });
 }
 

@@ -18,6 +18,7 @@
 #include "film/film.h"
 #include "finish/deflicker.h"
 #include "finish/reframe.h"
+#include "finish/style_texture.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
 #include "world/layout_guide.h"
@@ -46,6 +47,7 @@ struct GenerateOptions {
   double fps = 12.0;
   double deflicker = 0.0;  // the finishing deflicker pass on the clip before it is written (0: as drawn)
   std::optional<double> reframe;  // the finishing reframe's zoom: the prompt's camera move where the model drew none
+  bool style_texture = false;     // the finishing style texture where the model drew another style than asked
   double layout_guide = 0.0;      // the layout guide's share of the starting point (0: pure noise)
   std::string guide_out;          // also write the layout guide's frames here
 };
@@ -142,12 +144,19 @@ void run_generate(const GenerateOptions& options) {
       });
 
   const std::filesystem::path out = options.out;
-  // As a film's finishing does: the reframe decides on the frames as drawn, then the deflicker, then the move.
+  // As a film's finishing does: the style texture and the reframe decide on the frames as drawn,
+  // then the deflicker, the texture, the move.
   std::optional<world::CameraMove> reframed;
   if (options.reframe)
     reframed = finish::digital_move(request.positive, finish::drawn_camera_move(clips.front()));
+  std::optional<world::Style> textured;
+  if (options.style_texture) textured = finish::texture_style(request.positive, finish::drawn_style(clips.front()));
   Clip clip = options.deflicker > 0 ? finish::deflicker(clips.front(), static_cast<float>(options.deflicker))
                                     : clips.front();
+  if (textured) {
+    clip = finish::draw_style_texture(clip, *textured, request.seed);
+    std::cerr << "style texture: " << world::word(*textured) << " drawn (the model drew the clip in another style)\n";
+  }
   if (reframed) {
     clip = finish::reframe_clip(clip, *reframed, static_cast<float>(*options.reframe));
     std::cerr << "reframe: " << world::word(*reframed) << " drawn digitally (the model drew the clip static)\n";
@@ -160,6 +169,7 @@ void run_generate(const GenerateOptions& options) {
                      {"shotgen_negative", options.negative},
                      {"shotgen_seed", std::to_string(options.seed)},
                      {"shotgen_model", model_dir.filename().string()}};
+  if (textured) encode.metadata["shotgen_style_texture"] = std::string(world::word(*textured));
   if (reframed) encode.metadata["shotgen_reframed"] = std::string(world::word(*reframed));
   media::encode_mp4(out / "clip.mp4", clip, encode);
   if (guide && !options.guide_out.empty()) media::write_frame_pngs(options.guide_out, *guide);
@@ -206,6 +216,10 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
                   "draw the move digitally with the finishing reframe: a crop window this many times smaller at "
                   "its tightest (1.05..2; 1.3 as a film's default)")
       ->check(number_in(film::kMinReframeZoom, film::kMaxReframeZoom));
+  sub->add_flag("--style-texture", options->style_texture,
+               "Where the prompt names a style (photorealistic, hand-painted, flat 2D animation) and the model drew "
+               "the clip in another, draw that style's texture (grain, brushstrokes, flat fills and outlines) with "
+               "the finishing style_texture");
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
   sub->add_option("--layout-guide", options->layout_guide,
                   "Start from the prompt's layout guide (the world's animatic of its figures, composition, lens and "

@@ -66,6 +66,14 @@ void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
                   "Draw the camera move a prompt asks digitally where the model drew the clip static (the finishing "
                   "reframe, crop zoom 1.05..2), as a film with reframe in its [finish] passes shows it; 0: off")
       ->capture_default_str();
+  sub->add_flag("--style-texture", o.style_texture,
+               "Draw the texture of the style a prompt names (grain, brushstrokes, flat fills) into a clip the "
+               "model drew in another style (the finishing style_texture), as a film with style_texture in its "
+               "[finish] passes shows it");
+  sub->add_option("--palette-lock", o.palette_lock,
+                  "Pull every generated clip toward the palette its prompt names with the finishing palette lock at "
+                  "this strength (0..1), as a film with palette_lock in its [finish] passes shows it; 0: off")
+      ->capture_default_str();
   sub->add_option("--layout-guide", o.layout_guide,
                   "Start every clip from its prompt's layout guide with this share of the starting point (0..0.5), "
                   "as a film with [render] layout_guide renders; 0: from pure noise")

@@ -75,7 +75,7 @@ void setup_take(CLI::App& app, const GlobalOptions& global) {
                 << (t.approved ? "approved " : "") << (t.mp4_path.empty() ? "(no file)" : t.mp4_path);
       if (const auto look = render::take_look_match(t); look.asked() > 0)
         std::cout << "  [look " << look.matched() << "/" << look.asked() << " as asked"
-                  << (look.reframe_note().empty() ? "" : "; " + look.reframe_note())
+                  << (look.finishing_note().empty() ? "" : "; " + look.finishing_note())
                   << (look.as_asked() ? "" : "; " + look.misses()) << "]";
       else if (auto measured = measured_classes(t.analysis_json); !measured.empty())
         std::cout << "  [measured: " << measured << "]";

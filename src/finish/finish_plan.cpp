@@ -8,6 +8,7 @@
 #include "core/path_within.h"
 #include "core/regular_file.h"
 #include "finish/reframe.h"
+#include "finish/style_texture.h"
 
 namespace fs = std::filesystem;
 
@@ -32,6 +33,11 @@ std::optional<world::CameraMove> FinishPlan::reframe_for(std::string_view positi
   return digital_move(positive, drawn);
 }
 
+std::optional<world::Style> FinishPlan::style_texture_for(std::string_view positive, world::Style drawn) const {
+  if (!has(film::FinishPass::StyleTexture)) return std::nullopt;
+  return texture_style(positive, drawn);
+}
+
 nlohmann::json FinishPlan::to_json() const {
   nlohmann::json steps = nlohmann::json::array();
   for (film::FinishPass pass : passes) {
@@ -42,6 +48,8 @@ nlohmann::json FinishPlan::to_json() const {
         break;
       case film::FinishPass::Reframe:
         step["zoom"] = reframe_zoom;
+        break;
+      case film::FinishPass::StyleTexture:  // no parameters: what it draws follows the prompt
         break;
       case film::FinishPass::Grade:
         step["lut"] = lut_path;
@@ -75,13 +83,14 @@ std::string FinishPlan::block_hash() const { return sha256_hex(to_json().dump())
 
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
                              int source_width, int source_height, int source_frames,
-                             std::optional<world::CameraMove> reframed) {
+                             std::optional<world::CameraMove> reframed, std::optional<world::Style> textured) {
   nlohmann::json record = plan.to_json();
   record["block_hash"] = plan.block_hash();
   record["grain_seed"] = grain_seed(take_seed);
   record["device"] = device;
   record["source"] = {{"width", source_width}, {"height", source_height}, {"frames", source_frames}};
   if (reframed) record["reframed"] = world::word(*reframed);
+  if (textured) record["textured"] = world::word(*textured);
   return record;
 }
 
@@ -90,6 +99,13 @@ std::optional<world::CameraMove> recorded_reframe(const std::string& finish_json
   const auto record = nlohmann::json::parse(finish_json, nullptr, /*allow_exceptions=*/false);
   if (!record.is_object() || !record.contains("reframed") || !record["reframed"].is_string()) return std::nullopt;
   return world::camera_move_from_words(record["reframed"].get<std::string>());
+}
+
+std::optional<world::Style> recorded_texture(const std::string& finish_json) {
+  if (finish_json.empty()) return std::nullopt;
+  const auto record = nlohmann::json::parse(finish_json, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object() || !record.contains("textured") || !record["textured"].is_string()) return std::nullopt;
+  return world::style_from_words(record["textured"].get<std::string>());
 }
 
 std::string recorded_block_hash(const std::string& finish_json) {

@@ -48,6 +48,10 @@ struct FinishPlan {
   // measured `drawn`: none without the pass, for a prompt naming no move, or when the model drew a
   // move (reframe.h: digital_move).
   std::optional<world::CameraMove> reframe_for(std::string_view positive, world::CameraMove drawn) const;
+  // The style whose texture the pass draws into a take of the prompt `positive` whose model frames
+  // measured `drawn`: none without the pass, for a prompt naming no style, or when the model drew
+  // the style asked (style_texture.h: texture_style).
+  std::optional<world::Style> style_texture_for(std::string_view positive, world::Style drawn) const;
   GrainParams grain_params() const { return {static_cast<float>(grain), static_cast<float>(grain_size)}; }
   // The passes and their parameters (LUT by path and hash): what decides the pixels, apart from
   // the frames and the take's seed.
@@ -58,14 +62,18 @@ struct FinishPlan {
 
 // What a take records about its finishing (takes.finish_json and the MP4's shotgen_finish tag):
 // the plan, its hash, the grain seed, the device that ran it, the generated frames' size and the
-// camera move the reframe drew ("reframed": "push in"; absent when it drew none).
+// camera move the reframe drew ("reframed": "push in"; absent when it drew none) and the style whose
+// texture the style texture drew ("textured": "photoreal"; absent when it drew none).
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
                              int source_width, int source_height, int source_frames,
-                             std::optional<world::CameraMove> reframed = std::nullopt);
+                             std::optional<world::CameraMove> reframed = std::nullopt,
+                             std::optional<world::Style> textured = std::nullopt);
 
 // The camera move a take's finishing drew digitally, read from its finish record; none for a take
 // the reframe left as drawn, or an empty or old record.
 std::optional<world::CameraMove> recorded_reframe(const std::string& finish_json);
+// The style whose texture a take's finishing drew, read from its finish record; none when it drew none.
+std::optional<world::Style> recorded_texture(const std::string& finish_json);
 
 // A take's recorded block hash, "" when the take was never finished (an empty or old record).
 std::string recorded_block_hash(const std::string& finish_json);

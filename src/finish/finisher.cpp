@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "finish/deflicker.h"
+#include "finish/style_texture.h"
 #include "finish/gpu_passes.h"
 #include "finish/letterbox.h"
 #include "finish/lut_grade.h"
@@ -32,6 +33,7 @@ Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std
   for (film::FinishPass pass : plan.passes) {
     switch (pass) {
       case film::FinishPass::Deflicker: break;  // a clip pass: Finisher::finish runs it before the frame passes
+      case film::FinishPass::StyleTexture: break;  // likewise
       case film::FinishPass::Reframe: break;    // the upscale shows `window`
       case film::FinishPass::Grade:
         grade_reference(image, *plan.lut, plan.interpolation, static_cast<float>(plan.lut_strength));
@@ -77,13 +79,13 @@ Finisher Finisher::open(FinishDevice device, const std::function<void(const std:
 }
 
 Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
-                      std::optional<world::CameraMove> reframe) {
+                      std::optional<world::CameraMove> reframe, std::optional<world::Style> texture) {
   if (plan.passes.empty()) return generated;
-  // The deflicker needs the whole clip and runs on the CPU at the generation size (see deflicker.h);
-  // every other pass works frame by frame.
-  Clip steadied;
-  if (plan.has(film::FinishPass::Deflicker)) steadied = deflicker(generated, static_cast<float>(plan.deflicker));
-  const Clip& source = plan.has(film::FinishPass::Deflicker) ? steadied : generated;
+  // The deflicker and the style texture need the whole clip and run on the CPU at the generation
+  // size (see deflicker.h, style_texture.h); every other pass works frame by frame.
+  Clip source = generated;
+  if (plan.has(film::FinishPass::Deflicker)) source = deflicker(source, static_cast<float>(plan.deflicker));
+  if (texture && plan.has(film::FinishPass::StyleTexture)) source = draw_style_texture(source, *texture, take_seed);
   const std::uint32_t seed = grain_seed(take_seed);
   const bool reframing = reframe && plan.has(film::FinishPass::Reframe);
   Clip finished;

@@ -1,7 +1,7 @@
 #pragma once
 // Where the finishing passes run: a Vulkan device (shaders/*.comp) or their CPU reference, which
-// give the same pixels within 1/255. The deflicker, which needs the whole clip at the generation
-// size, runs on the CPU either way. The render pipeline, `shotgen finish` and `shotgen assemble`
+// give the same pixels within 1/255. The deflicker and the style texture, which need the whole clip
+// at the generation size, run on the CPU either way. The render pipeline, `shotgen finish` and `shotgen assemble`
 // hold one Finisher; no Vulkan type appears here.
 #include <cstdint>
 #include <functional>
@@ -44,12 +44,13 @@ class Finisher {
   Finisher& operator=(Finisher&&) noexcept;
   ~Finisher();
 
-  // The generated clip through `plan` (the deflicker over the whole clip first, then each frame's
-  // passes): frame i's grain is seeded by the take's seed and i; `reframe` is the camera move the
-  // upscale draws (plan.reframe_for: the take's prompt and analysis decide it). A plan without
-  // passes returns the clip unchanged.
+  // The generated clip through `plan` (the deflicker over the whole clip first, then the style
+  // texture, then each frame's passes): frame i's grain is seeded by the take's seed and i;
+  // `reframe` is the camera move the upscale draws (plan.reframe_for) and `texture` the style whose
+  // texture is drawn (plan.style_texture_for): the take's prompt and analysis decide both. A plan
+  // without passes returns the clip unchanged.
   Clip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
-              std::optional<world::CameraMove> reframe);
+              std::optional<world::CameraMove> reframe, std::optional<world::Style> texture = std::nullopt);
   // One frame of a transition (see transition.h).
   Image transition(const Image& outgoing, const Image& incoming, TransitionStyle style, float incoming_weight);
 

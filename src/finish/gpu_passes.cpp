@@ -289,6 +289,7 @@ Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, st
     for (film::FinishPass pass : plan.passes) {
       switch (pass) {
         case film::FinishPass::Deflicker: break;  // a clip pass, run on the CPU by Finisher::finish
+        case film::FinishPass::StyleTexture: break;  // likewise
         case film::FinishPass::Reframe: break;    // the upscale shows `window`
         case film::FinishPass::Grade:
           s.record_grade(c, *current, *table, width, height, *plan.lut, plan.interpolation,

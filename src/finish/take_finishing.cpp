@@ -7,6 +7,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "finish/source_frames.h"
+#include "finish/style_texture.h"
 #include "media/png.h"
 #include "media/resize.h"
 #include "media/video_encoder.h"
@@ -119,9 +120,10 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     // The source frames are the model's, losslessly: measured again, they give the camera the
     // take's analysis recorded.
     const auto reframe = plan.reframe_for(take.positive, drawn_camera_move(generated));
-    const Clip finished = finisher.finish(generated, plan, take.seed, reframe);
+    const auto texture = plan.style_texture_for(take.positive, drawn_style(generated));
+    const Clip finished = finisher.finish(generated, plan, take.seed, reframe, texture);
     const auto record = finish_record(plan, take.seed, finisher.device(), generated.width(), generated.height(),
-                                      generated.frame_count(), reframe);
+                                      generated.frame_count(), reframe, texture);
 
     media::EncodeOptions encode;
     encode.fps = film.info.fps;

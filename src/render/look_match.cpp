@@ -32,7 +32,7 @@ int LookMatch::matched() const {
 
 int LookMatch::drawn_matched() const {
   int count = 0;
-  for (const auto& c : checks) count += c.matches() && !c.reframed;
+  for (const auto& c : checks) count += c.matches() && !c.reframed && !c.textured;
   return count;
 }
 
@@ -45,14 +45,17 @@ std::string LookMatch::misses() const {
   return out;
 }
 
-std::string LookMatch::reframe_note() const {
+std::string LookMatch::finishing_note() const {
+  std::string out;
   for (const auto& c : checks)
-    if (c.reframed) return c.dimension + ": " + c.measured + " drawn by the reframe";
-  return "";
+    if (c.reframed || c.textured)
+      out += (out.empty() ? "" : "; ") + c.dimension + ": " + c.measured + " drawn by the " +
+             (c.reframed ? "reframe" : "style texture");
+  return out;
 }
 
 LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
-                     std::optional<world::CameraMove> reframed) {
+                     std::optional<world::CameraMove> reframed, std::optional<world::Style> textured) {
   LookMatch match;
   check(match.checks, "palette", "palette", world::palette_from_words(positive), analysis);
   check(match.checks, "lighting", "key", world::lighting_from_words(positive), analysis);
@@ -63,6 +66,12 @@ LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
     match.checks.back().measured = std::string(world::word(*reframed));
     match.checks.back().reframed = true;
   }
+  if (textured)
+    for (auto& c : match.checks)
+      if (c.dimension == "style" && c.asked == world::word(*textured)) {
+        c.measured = c.asked;
+        c.textured = true;
+      }
   return match;
 }
 
@@ -71,6 +80,7 @@ nlohmann::json to_json(const LookMatch& look) {
   for (const auto& c : look.checks) {
     nlohmann::json check = {{"dimension", c.dimension}, {"asked", c.asked}, {"measured", c.measured}, {"matches", c.matches()}};
     if (c.reframed) check["reframed"] = true;
+    if (c.textured) check["textured"] = true;
     checks.push_back(std::move(check));
   }
   return {{"matched", look.matched()}, {"asked", look.asked()}, {"checks", checks}};

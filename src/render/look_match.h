@@ -8,7 +8,9 @@
 // silhouette, a row of small figures read as one), and choosing takes by it chose worse takes.
 //
 // A camera move the finishing's reframe drew (finish/reframe.h: the shot asked for a move, the model
-// drew it static) counts as the move: the film shows it. The check says so (`reframed`).
+// drew it static) counts as the move, and a style whose texture the finishing's style texture drew
+// (finish/style_texture.h) as the style: the film shows them. The check says so (`reframed`,
+// `textured`).
 //
 // Why: a filmmaker renders several takes of a shot and keeps the one that looks as asked. With
 // several finished takes and none approved, the film uses the take that matches most
@@ -29,6 +31,7 @@ struct LookCheck {
   std::string asked;      // the world's canonical word the prompt names
   std::string measured;   // the class the analysis recorded ("" when it recorded none)
   bool reframed = false;  // camera only: `measured` is the move the reframe drew over a static shot
+  bool textured = false;  // style only: `measured` is the style the style texture drew over the model's
   bool matches() const { return asked == measured; }
 };
 
@@ -36,23 +39,27 @@ struct LookMatch {
   std::vector<LookCheck> checks;  // one per dimension the prompt names, in the order above
   int asked() const { return static_cast<int>(checks.size()); }
   int matched() const;
-  int drawn_matched() const;  // matched by the model's own frames (not by the reframe)
+  int drawn_matched() const;  // matched by the model's own frames (not by the reframe or the style texture)
   // Every look the prompt names was measured (also when it names none).
   bool as_asked() const { return matched() == asked(); }
   // "camera: asked push in, measured static camera; ..." — the checks that missed ("" when none).
   std::string misses() const;
-  // "camera: push in drawn by the reframe" when the reframe drew the move ("" otherwise).
-  std::string reframe_note() const;
+  // "camera: push in drawn by the reframe; style: photoreal drawn by the style texture", for what
+  // the finishing drew ("" when it drew nothing).
+  std::string finishing_note() const;
 };
 
 // `analysis` is a take's analysis_json as analyze::to_json writes it; a record without analysis
 // ("{}") matches nothing the prompt asks. `reframed`: the move the take's finishing drew (none when
-// it drew none), which stands for the camera the analysis measured static.
+// it drew none), which stands for the camera the analysis measured static; `textured`: the style
+// whose texture it drew, which stands for the style the analysis measured.
 LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
-                     std::optional<world::CameraMove> reframed = std::nullopt);
+                     std::optional<world::CameraMove> reframed = std::nullopt,
+                     std::optional<world::Style> textured = std::nullopt);
 
 // {"matched": 3, "asked": 5, "checks": [{"dimension": "camera", "asked": "push in", "measured":
-// "static camera", "matches": false}, ...]}; a check the reframe met carries "reframed": true: what `take list --json` and the review room show.
+// "static camera", "matches": false}, ...]}; a check the reframe met carries "reframed": true, one
+// the style texture met "textured": true: what `take list --json` and the review room show.
 nlohmann::json to_json(const LookMatch& look);
 
 }  // namespace shotgen::render

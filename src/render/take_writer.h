@@ -48,6 +48,9 @@ struct TakeContext {
   // The camera move the finishing's reframe draws, decided on the prompt and that analysis
   // (finish_plan.reframe_for).
   std::optional<world::CameraMove> reframe;
+  // The style whose texture the finishing's style texture draws, decided likewise
+  // (finish_plan.style_texture_for).
+  std::optional<world::Style> texture;
 };
 
 // A generated clip on its way to becoming a take.

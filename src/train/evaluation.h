@@ -41,6 +41,10 @@
 //   report measures what a film that uses the pass shows; the world's clips are never filtered.
 //   With --reframe Z a generated clip whose prompt names a camera move the model drew static gets
 //   the move digitally (the finishing reframe, finish/reframe.h, crop zoom Z) after the deflicker.
+//   With --style-texture a generated clip whose prompt names a style the model drew another in gets
+//   that style's texture (finish/style_texture.h) after the deflicker, before the reframe.
+//   With --palette-lock S a generated clip whose prompt names a palette is pulled toward it with the
+//   finishing palette lock at strength S, after the style texture.
 //   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
 //               the 2-core CPU machine).
 #include <cstdint>
@@ -76,6 +80,13 @@ struct EvaluationOptions {
   // The finishing reframe's crop zoom (finish/reframe.h) for every generated clip whose prompt asks
   // a camera move the model drew static, as a film with `reframe` in its passes gets it; 0: none.
   double reframe = 0.0;
+  // The finishing style texture (finish/style_texture.h) on every generated clip whose prompt names
+  // a style the model drew another in, as a film with `style_texture` in its passes gets it.
+  bool style_texture = false;
+  // The finishing palette lock (finish/palette_lock.h) at this strength on every generated clip whose
+  // prompt names a palette, toward that palette, as a film with `palette_lock` in its passes pulls a
+  // shot toward its [look] palette; 0: none.
+  double palette_lock = 0.0;
   // Every clip starts from its prompt's layout guide (world/layout_guide.h) with this share of the
   // starting point (engine::SamplerSettings::guide_share), as a film with [render] layout_guide
   // renders; 0: from pure noise.

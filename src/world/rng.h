@@ -1,6 +1,7 @@
 #pragma once
 // The world's random numbers: SplitMix64, chosen because its output is defined bit for bit on
 // every platform (std:: distributions are not), so a seed gives the same clip everywhere.
+#include <cmath>
 #include <cstdint>
 
 namespace shotgen::world {
@@ -36,6 +37,18 @@ inline float hash01(std::int64_t x, std::int64_t y, std::uint64_t salt) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
   return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);
+}
+
+// Smooth value noise in [0, 1): hash01 on the integer lattice, blended with smoothstep weights (the
+// world's painterly strokes, and the finishing's: finish/style_texture.h).
+inline float value_noise(float x, float y, std::uint64_t salt) {
+  const float fx = std::floor(x), fy = std::floor(y);
+  const auto ix = static_cast<std::int64_t>(fx), iy = static_cast<std::int64_t>(fy);
+  const float ux = x - fx, uy = y - fy;
+  const float tx = ux * ux * (3 - 2 * ux), ty = uy * uy * (3 - 2 * uy);
+  const float a = hash01(ix, iy, salt), b = hash01(ix + 1, iy, salt);
+  const float c = hash01(ix, iy + 1, salt), d = hash01(ix + 1, iy + 1, salt);
+  return (a + (b - a) * tx) + ((c + (d - c) * tx) - (a + (b - a) * tx)) * ty;
 }
 
 }  // namespace shotgen::world

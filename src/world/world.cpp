@@ -83,15 +83,6 @@ float smoothstep(float e0, float e1, float x) {
 }
 
 // Smooth value noise on an integer lattice (bilinear between hashed corners).
-float value_noise(float x, float y, std::uint64_t salt) {
-  const float fx = std::floor(x), fy = std::floor(y);
-  const auto ix = static_cast<std::int64_t>(fx), iy = static_cast<std::int64_t>(fy);
-  const float tx = smoothstep(0, 1, x - fx), ty = smoothstep(0, 1, y - fy);
-  const float a = hash01(ix, iy, salt), b = hash01(ix + 1, iy, salt);
-  const float c = hash01(ix, iy + 1, salt), d = hash01(ix + 1, iy + 1, salt);
-  return (a + (b - a) * tx) + ((c + (d - c) * tx) - (a + (b - a) * tx)) * ty;
-}
-
 constexpr std::uint16_t kSkyId = 0;
 constexpr std::uint16_t kGroundId = 1;
 

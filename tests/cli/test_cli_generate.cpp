@@ -112,6 +112,29 @@ TEST(CliGenerate, ReframeDrawsTheAskedMoveTheModelDrewStatic) {
   EXPECT_NE(testing::read_text(tmp.path() / "moved" / "clip.mp4").find("shotgen_reframed"), std::string::npos);
 }
 
+TEST(CliGenerate, StyleTextureDrawsTheAskedStyleTheModelMissed) {
+  // The bundled model draws smooth, stroke-like texture whatever the style asked (README: style);
+  // --style-texture draws flat fills and outlines for a flat 2D prompt, and the analyzer reads it.
+  testing::TempDir tmp;
+  auto args = [&](const std::string& dir) {
+    return bundled_model_args("flat 2D animation, a quiet harbor at golden hour, static camera", tmp.path() / dir);
+  };
+  auto style = [](const fs::path& dir) {
+    const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
+    EXPECT_EQ(text.exit_code, 0) << text.err;
+    return nlohmann::json::parse(text.out)["style"]["class"].get<std::string>();
+  };
+  ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
+  ASSERT_NE(style(tmp.path() / "drawn"), "flat 2D animation");
+  auto textured = args("textured");
+  textured.push_back("--style-texture");
+  const auto result = testing::run_shotgen(textured);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("style texture: flat 2D animation drawn"), std::string::npos) << result.err;
+  EXPECT_EQ(style(tmp.path() / "textured"), "flat 2D animation");
+  EXPECT_NE(testing::read_text(tmp.path() / "textured" / "clip.mp4").find("shotgen_style_texture"), std::string::npos);
+}
+
 TEST(CliGenerate, ALayoutGuideStartsTheClipAndCanBeWrittenBeside) {
   testing::TempDir tmp;
   auto guided = [&](const std::string& dir) {

@@ -147,6 +147,21 @@ TEST_F(FinishPlanTest, TheReframeTakesThePromptsCameraMoveAndNeedsTheUpscale) {
   EXPECT_EQ(recorded_reframe(""), std::nullopt);
   EXPECT_EQ(recorded_reframe("not json"), std::nullopt);
 
+  // The style texture: the style the prompt names where the model drew another, only with the pass;
+  // recorded like the reframe.
+  FinishPlan textured = a;
+  textured.passes.insert(textured.passes.begin(), film::FinishPass::StyleTexture);
+  EXPECT_EQ(a.style_texture_for("photorealistic, a harbor", world::Style::Painterly), std::nullopt);
+  EXPECT_EQ(textured.style_texture_for("photorealistic, a harbor", world::Style::Painterly), world::Style::Photoreal);
+  EXPECT_EQ(textured.style_texture_for("photorealistic, a harbor", world::Style::Photoreal), std::nullopt);
+  EXPECT_EQ(textured.to_json()["passes"][0], nlohmann::json({{"pass", "style_texture"}}));
+  EXPECT_NE(textured.block_hash(), a.block_hash());
+  EXPECT_EQ(recorded_texture(finish_record(textured, 1, "cpu reference", 64, 32, 8, std::nullopt,
+                                           world::Style::Flat2D).dump()),
+            world::Style::Flat2D);
+  EXPECT_EQ(recorded_texture(finish_record(textured, 1, "cpu reference", 64, 32, 8).dump()), std::nullopt);
+  EXPECT_EQ(recorded_texture("not json"), std::nullopt);
+
   // Without the upscale: one problem for the film, not one per shot.
   const auto problems = check_finish(film(replaced(text, R"(passes = ["reframe", "upscale"])", R"(passes = ["reframe"])")),
                                      dir_.path());

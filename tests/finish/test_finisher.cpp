@@ -10,6 +10,7 @@
 
 #include "finish/deflicker.h"
 #include "finish/finisher.h"
+#include "finish/style_texture.h"
 #include "finish/vulkan_context.h"
 #include "finish_fixtures.h"
 
@@ -108,6 +109,26 @@ TEST(Finisher, TheDeflickerRunsOverTheWholeClipBeforeTheFramePasses) {
       EXPECT_LE(max_difference(finished.frames[t], expected), 1) << finisher.device() << " frame " << t;
     }
   }
+}
+
+TEST(Finisher, TheStyleTextureRunsOnTheSteadiedClipBeforeTheFramePasses) {
+  Clip clip;
+  for (std::uint32_t t = 0; t < 4; ++t) clip.frames.push_back(gradient_image(32, 16));
+  FinishPlan plan = upscale_and_grain();
+  plan.passes.insert(plan.passes.begin(), {film::FinishPass::Deflicker, film::FinishPass::StyleTexture});
+  plan.deflicker = 1.0;
+  const Clip textured = draw_style_texture(deflicker(clip, 1.0f), world::Style::Photoreal, 5);
+  Finisher finisher = Finisher::open(FinishDevice::Cpu, {});
+  const Clip finished = finisher.finish(clip, plan, 5, std::nullopt, world::Style::Photoreal);
+  ASSERT_EQ(finished.frame_count(), 4);
+  for (std::uint32_t t = 0; t < 4; ++t)
+    EXPECT_EQ(finished.frames[t], finish_frame_reference(textured.frames[t], plan, grain_seed(5), t)) << t;
+  // No style decided (the model drew the one asked), or a plan without the pass: no texture.
+  const Clip plain = finisher.finish(clip, plan, 5, std::nullopt);
+  EXPECT_NE(plain, finished);
+  FinishPlan without = plan;
+  without.passes.erase(without.passes.begin() + 1);
+  EXPECT_EQ(finisher.finish(clip, without, 5, std::nullopt, world::Style::Photoreal), plain);
 }
 
 TEST(Finisher, DeviceNamesAndTheEnvironment) {

@@ -54,15 +54,32 @@ TEST(LookMatch, AMoveTheReframeDrewCountsAsTheMoveAndSaysSo) {
   EXPECT_TRUE(look.checks[2].reframed);
   EXPECT_EQ(look.matched(), 3);
   EXPECT_EQ(look.drawn_matched(), 2);
-  EXPECT_EQ(look.reframe_note(), "camera: push in drawn by the reframe");
+  EXPECT_EQ(look.finishing_note(), "camera: push in drawn by the reframe");
   EXPECT_EQ(to_json(look)["checks"][2]["reframed"], true);
   // Without it, or over a move the model drew, the analysis stands.
-  EXPECT_EQ(look_match("push in, night, teal and orange", measured).reframe_note(), "");
+  EXPECT_EQ(look_match("push in, night, teal and orange", measured).finishing_note(), "");
   const auto drawn = look_match("push in, night", analysis("warm", "night", "painterly", "pan left", "one figure"),
                                 world::CameraMove::PushIn);
   EXPECT_FALSE(drawn.checks[1].reframed);
   EXPECT_EQ(drawn.misses(), "camera: asked push in, measured pan left");
   EXPECT_FALSE(to_json(drawn)["checks"][1].contains("reframed"));
+}
+
+TEST(LookMatch, AStyleTheStyleTextureDrewCountsAsTheStyleAndSaysSo) {
+  const auto measured = analysis("warm palette", "night", "painterly", "static camera", "a crowd");
+  const auto look = look_match("photorealistic, push in, night", measured, world::CameraMove::PushIn,
+                               world::Style::Photoreal);
+  ASSERT_EQ(look.asked(), 3);
+  EXPECT_TRUE(look.as_asked());
+  EXPECT_TRUE(look.checks[1].textured);
+  EXPECT_EQ(look.drawn_matched(), 1);
+  EXPECT_EQ(look.finishing_note(),
+            "style: photoreal drawn by the style texture; camera: push in drawn by the reframe");
+  EXPECT_EQ(to_json(look)["checks"][1]["textured"], true);
+  // A texture of another style than the prompt's (a record from another prompt) stands for nothing.
+  const auto other = look_match("photorealistic, night", measured, std::nullopt, world::Style::Flat2D);
+  EXPECT_FALSE(other.checks[1].textured);
+  EXPECT_EQ(other.misses(), "style: asked photoreal, measured painterly");
 }
 
 TEST(LookMatch, ARecordWithoutAnalysisMatchesNothing) {

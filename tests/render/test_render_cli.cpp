@@ -221,6 +221,35 @@ TEST(RenderCli, ATakeTheReframeMovedSaysSoInTakeListAndAnalyze) {
   EXPECT_NE(ws.shotgen({"analyze", mp4}).out.find("finishing:   the reframe drew a push in"), std::string::npos);
 }
 
+TEST(RenderCli, ATakeTheStyleTextureDrewSaysSoInTakeListAndAnalyze) {
+  // The tiny model draws unrelated noise each frame, which no analyzer reads as flat fills: the flat
+  // 2D the style block asks for is the style texture's.
+  FilmSpec spec;
+  spec.shots = {{"only"}};
+  spec.style_block = "Flat 2D animation, clean fills.";
+  spec.extra_toml = "[finish]\npasses = [\"style_texture\", \"upscale\"]\n";
+  CliWorkspace ws(spec);
+  ASSERT_EQ(ws.shotgen({"render", "only", "--model", tiny_model_dir().string()}).exit_code, 0);
+  const auto take = nlohmann::json::parse(ws.shotgen({"take", "list", "only", "--json"}).out)[0];
+  ASSERT_NE(take["analysis"]["style"]["class"], "flat 2D animation");
+  nlohmann::json style;
+  for (const auto& check : take["look"]["checks"])
+    if (check["dimension"] == "style") style = check;
+  EXPECT_EQ(style["measured"], "flat 2D animation");
+  EXPECT_EQ(style["textured"], true);
+  EXPECT_NE(ws.shotgen({"take", "list", "only"}).out.find("style: flat 2D animation drawn by the style texture"),
+            std::string::npos);
+  const std::string mp4 = (ws.root / take["mp4"].get<std::string>()).string();
+  EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json"}).out)["textured"], "flat 2D animation");
+  EXPECT_NE(ws.shotgen({"analyze", mp4}).out.find("finishing:   the style texture drew flat 2D animation"),
+            std::string::npos);
+  // Finished again from its source frames, the take gets the same texture and says so again.
+  const auto mp4_before = shotgen::testing::read_text(mp4);
+  ASSERT_EQ(ws.shotgen({"finish", "only:1"}).exit_code, 0);
+  EXPECT_EQ(shotgen::testing::read_text(mp4), mp4_before);
+  EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json"}).out)["textured"], "flat 2D animation");
+}
+
 TEST(RenderCli, AssembleListsShotsWithoutTakes) {
   CliWorkspace ws(three_shot_film());
   const auto result = ws.shotgen({"assemble"});

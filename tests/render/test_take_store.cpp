@@ -93,7 +93,7 @@ TEST_F(TakeStoreFixture, AMoveTheReframeDrewCountsButTheModelsOwnMoveIsPreferred
                R"({"palette": {"class": "cool palette"}, "camera": {"class": "push in"}})");
   db::ProjectStore store(db);
   EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 1);  // 2 of 2 as the film shows it, against 1
-  EXPECT_EQ(take_look_match(*chosen_take(store, "s1_01")).reframe_note(), "camera: push in drawn by the reframe");
+  EXPECT_EQ(take_look_match(*chosen_take(store, "s1_01")).finishing_note(), "camera: push in drawn by the reframe");
   finished_job("s1_01", 3, db::TakeStatus::Done, asked, camera("push in"));
   EXPECT_EQ(chosen_take(store, "s1_01")->take_number, 3);
 }

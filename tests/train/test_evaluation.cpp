@@ -254,6 +254,37 @@ TEST(Evaluation, DeflickerMeasuresTheClipsAFilmWouldShow) {
   EXPECT_NE(format_report(steadied).find("deflicker 1.00"), std::string::npos);
 }
 
+TEST(Evaluation, StyleTextureMeasuresTheStylesAFilmWouldShow) {
+  // The same suite and seeds with the style texture drawn where a clip missed its prompt's style:
+  // other clips (the random model draws no style on purpose), no fewer style matches, the world's
+  // clips untouched, the setting in the report.
+  const auto [drawn, textured] = reports_before_and_after([](EvaluationOptions& o) { o.style_texture = true; }, false);
+  const auto style_row = [](const EvaluationReport& r) {
+    for (const AdherenceRow& row : r.adherence)
+      if (row.dimension == "style") return row;
+    ADD_FAILURE() << "no style row";
+    return AdherenceRow{};
+  };
+  EXPECT_NE(textured.generated_flicker, drawn.generated_flicker);
+  EXPECT_GE(style_row(textured).matches, style_row(drawn).matches);
+  EXPECT_EQ(style_row(textured).world_matches, style_row(drawn).world_matches);
+  EXPECT_EQ(textured.world_flicker, drawn.world_flicker);
+  EXPECT_EQ(to_json(textured)["settings"]["style_texture"], true);
+  EXPECT_NE(format_report(textured).find("style texture"), std::string::npos);
+  EXPECT_EQ(format_report(drawn).find("style texture"), std::string::npos);
+}
+
+TEST(Evaluation, PaletteLockMeasuresThePalettesAFilmWouldShow) {
+  const auto [drawn, locked] = reports_before_and_after([](EvaluationOptions& o) { o.palette_lock = 0.5; }, false);
+  EXPECT_NE(locked.generated_flicker, drawn.generated_flicker);
+  EXPECT_EQ(locked.world_flicker, drawn.world_flicker);
+  EXPECT_EQ(to_json(locked)["settings"]["palette_lock"], 0.5);
+  EXPECT_NE(format_report(locked).find("palette lock 0.50"), std::string::npos);
+  EvaluationOptions bad;
+  bad.palette_lock = 1.5;
+  EXPECT_THROW(bad.validate(), Error);
+}
+
 TEST(Evaluation, SuiteWordsAreInTheTrainingVocabulary) {
   const std::vector<std::string> texts = evaluation_prompt_texts();
   EXPECT_EQ(texts.size(), 3u);

@@ -330,9 +330,10 @@ function lookMisses(look) {
   return look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
 }
 
-// The camera moves the finishing's reframe drew where the model drew the shot static.
+// What the finishing drew where the model missed: the reframe's camera moves, the style texture's styles.
 function lookReframes(look) {
-  return look.checks.filter((c) => c.reframed).map((c) => `${c.dimension}: ${c.measured} drawn by the reframe`);
+  return look.checks.filter((c) => c.reframed || c.textured)
+    .map((c) => `${c.dimension}: ${c.measured} drawn by the ${c.reframed ? 'reframe' : 'style texture'}`);
 }
 
 // How closely the take looks as its prompt asks; what missed, and what the reframe drew, in the tooltip.
