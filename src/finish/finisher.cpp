@@ -3,10 +3,10 @@
 #include <cstdlib>
 
 #include "finish/deflicker.h"
-#include "finish/style_texture.h"
 #include "finish/gpu_passes.h"
 #include "finish/letterbox.h"
 #include "finish/lut_grade.h"
+#include "finish/style_texture.h"
 #include "finish/upscale.h"
 #include "finish/vulkan_context.h"
 

@@ -4,6 +4,7 @@
 // keep their colours from frame to frame, and nothing is drawn where the model drew the style asked.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 

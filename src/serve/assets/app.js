@@ -331,15 +331,15 @@ function lookMisses(look) {
 }
 
 // What the finishing drew where the model missed: the reframe's camera moves, the style texture's styles.
-function lookReframes(look) {
+function lookFinishing(look) {
   return look.checks.filter((c) => c.reframed || c.textured)
     .map((c) => `${c.dimension}: ${c.measured} drawn by the ${c.reframed ? 'reframe' : 'style texture'}`);
 }
 
-// How closely the take looks as its prompt asks; what missed, and what the reframe drew, in the tooltip.
+// How closely the take looks as its prompt asks; what missed, and what the finishing drew, in the tooltip.
 function lookSummary(look) {
   if (!look || !look.asked) return null;
-  const notes = [...lookMisses(look), ...lookReframes(look)];
+  const notes = [...lookMisses(look), ...lookFinishing(look)];
   return h('span', { title: notes.join('\n') || 'every measured look as asked' }, 'look ', h('b', { text: `${look.matched}/${look.asked}` }), ' as asked');
 }
 
