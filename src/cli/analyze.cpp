@@ -32,8 +32,7 @@ struct RecordedAnalysis {
   nlohmann::json analysis;
   std::string take;  // "shot s1 take 2"
   std::string size;  // generation size "64x32"
-  std::optional<world::CameraMove> reframed;  // the camera move the take's finishing drew (finish/reframe.h)
-  std::optional<world::Style> textured;       // the style whose texture it drew (finish/style_texture.h)
+  finish::FinishDecisions finishing;  // what the take's finishing drew (finish/finish_decisions.h)
 };
 
 // The analysis recorded in a take file's tags; nullopt for anything else (a directory, a video
@@ -53,8 +52,7 @@ std::optional<RecordedAnalysis> recorded_analysis(const std::filesystem::path& c
   if (!analysis.is_object() || !analysis.contains("style")) return std::nullopt;
   return RecordedAnalysis{std::move(analysis),
                           "shot " + probe.metadata["shotgen_shot"] + " take " + probe.metadata["shotgen_take"],
-                          probe.metadata["shotgen_size"], finish::recorded_reframe(probe.metadata["shotgen_finish"]),
-                          finish::recorded_texture(probe.metadata["shotgen_finish"])};
+                          probe.metadata["shotgen_size"], finish::recorded_decisions(probe.metadata["shotgen_finish"])};
 }
 
 void print_text(const nlohmann::json& a) {
@@ -86,8 +84,8 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
     const auto recorded = options->measure_file ? std::nullopt : recorded_analysis(options->clip);
     nlohmann::json analysis = recorded ? recorded->analysis
                                        : analyze::to_json(analyze::analyze_clip(analyze::read_clip(options->clip)));
-    if (recorded && recorded->reframed) analysis["reframed"] = world::word(*recorded->reframed);
-    if (recorded && recorded->textured) analysis["textured"] = world::word(*recorded->textured);
+    if (recorded && recorded->finishing.reframe) analysis["reframed"] = world::word(*recorded->finishing.reframe);
+    if (recorded && recorded->finishing.texture) analysis["textured"] = world::word(*recorded->finishing.texture);
     if (options->json) {
       analysis["source"] = recorded ? "take" : "frames";
       std::cout << analysis.dump(2) << "\n";
@@ -98,12 +96,12 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
                   "(--measure-file measures this file's frames)\n",
                   recorded->take.c_str(), recorded->size.c_str());
     print_text(analysis);
-    if (recorded && recorded->reframed)
+    if (recorded && recorded->finishing.reframe)
       std::printf("finishing:   the reframe drew a %s over the static frames the model drew (the MP4 moves)\n",
-                  std::string(world::word(*recorded->reframed)).c_str());
-    if (recorded && recorded->textured)
+                  std::string(world::word(*recorded->finishing.reframe)).c_str());
+    if (recorded && recorded->finishing.texture)
       std::printf("finishing:   the style texture drew %s texture over the frames the model drew in another style\n",
-                  std::string(world::word(*recorded->textured)).c_str());
+                  std::string(world::word(*recorded->finishing.texture)).c_str());
   });
 }
 

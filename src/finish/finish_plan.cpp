@@ -83,29 +83,15 @@ std::string FinishPlan::block_hash() const { return sha256_hex(to_json().dump())
 
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
                              int source_width, int source_height, int source_frames,
-                             std::optional<world::CameraMove> reframed, std::optional<world::Style> textured) {
+                             const FinishDecisions& drawn) {
   nlohmann::json record = plan.to_json();
   record["block_hash"] = plan.block_hash();
   record["grain_seed"] = grain_seed(take_seed);
   record["device"] = device;
   record["source"] = {{"width", source_width}, {"height", source_height}, {"frames", source_frames}};
-  if (reframed) record["reframed"] = world::word(*reframed);
-  if (textured) record["textured"] = world::word(*textured);
+  if (drawn.reframe) record["reframed"] = world::word(*drawn.reframe);
+  if (drawn.texture) record["textured"] = world::word(*drawn.texture);
   return record;
-}
-
-std::optional<world::CameraMove> recorded_reframe(const std::string& finish_json) {
-  if (finish_json.empty()) return std::nullopt;
-  const auto record = nlohmann::json::parse(finish_json, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || !record.contains("reframed") || !record["reframed"].is_string()) return std::nullopt;
-  return world::camera_move_from_words(record["reframed"].get<std::string>());
-}
-
-std::optional<world::Style> recorded_texture(const std::string& finish_json) {
-  if (finish_json.empty()) return std::nullopt;
-  const auto record = nlohmann::json::parse(finish_json, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || !record.contains("textured") || !record["textured"].is_string()) return std::nullopt;
-  return world::style_from_words(record["textured"].get<std::string>());
 }
 
 std::string recorded_block_hash(const std::string& finish_json) {

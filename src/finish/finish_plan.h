@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "film/film.h"
 #include "finish/cube_lut.h"
+#include "finish/finish_decisions.h"
 #include "finish/grain.h"
 #include "finish/palette_lock.h"
 #include "world/attributes.h"
@@ -62,18 +63,12 @@ struct FinishPlan {
 
 // What a take records about its finishing (takes.finish_json and the MP4's shotgen_finish tag):
 // the plan, its hash, the grain seed, the device that ran it, the generated frames' size and the
-// camera move the reframe drew ("reframed": "push in"; absent when it drew none) and the style whose
-// texture the style texture drew ("textured": "photoreal"; absent when it drew none).
+// decisions the finishing drew (finish_decisions.h: "reframed": "push in", "textured": "photoreal";
+// each absent when it drew none).
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
                              int source_width, int source_height, int source_frames,
-                             std::optional<world::CameraMove> reframed = std::nullopt,
-                             std::optional<world::Style> textured = std::nullopt);
+                             const FinishDecisions& drawn = {});
 
-// The camera move a take's finishing drew digitally, read from its finish record; none for a take
-// the reframe left as drawn, or an empty or old record.
-std::optional<world::CameraMove> recorded_reframe(const std::string& finish_json);
-// The style whose texture a take's finishing drew, read from its finish record; none when it drew none.
-std::optional<world::Style> recorded_texture(const std::string& finish_json);
 
 // A take's recorded block hash, "" when the take was never finished (an empty or old record).
 std::string recorded_block_hash(const std::string& finish_json);

@@ -79,21 +79,22 @@ Finisher Finisher::open(FinishDevice device, const std::function<void(const std:
 }
 
 Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
-                      std::optional<world::CameraMove> reframe, std::optional<world::Style> texture) {
+                      const FinishDecisions& decisions) {
   if (plan.passes.empty()) return generated;
   // The deflicker and the style texture need the whole clip and run on the CPU at the generation
   // size (see deflicker.h, style_texture.h); every other pass works frame by frame.
   Clip source = generated;
   if (plan.has(film::FinishPass::Deflicker)) source = deflicker(source, static_cast<float>(plan.deflicker));
-  if (texture && plan.has(film::FinishPass::StyleTexture)) source = draw_style_texture(source, *texture, take_seed);
+  if (decisions.texture && plan.has(film::FinishPass::StyleTexture))
+    source = draw_style_texture(source, *decisions.texture, take_seed);
   const std::uint32_t seed = grain_seed(take_seed);
-  const bool reframing = reframe && plan.has(film::FinishPass::Reframe);
+  const bool reframing = decisions.reframe && plan.has(film::FinishPass::Reframe);
   Clip finished;
   finished.frames.reserve(source.frames.size());
   for (std::size_t i = 0; i < source.frames.size(); ++i) {
     const auto frame = static_cast<std::uint32_t>(i);
     const CropWindow window =
-        reframing ? reframe_window(*reframe, static_cast<float>(plan.reframe_zoom), i, source.frames.size()) : CropWindow{};
+        reframing ? reframe_window(*decisions.reframe, static_cast<float>(plan.reframe_zoom), i, source.frames.size()) : CropWindow{};
     finished.frames.push_back(gpu_ ? gpu_->finish_frame(source.frames[i], plan, seed, frame, window)
                                    : finish_frame_reference(source.frames[i], plan, seed, frame, window));
   }

@@ -46,11 +46,11 @@ class Finisher {
 
   // The generated clip through `plan` (the deflicker over the whole clip first, then the style
   // texture, then each frame's passes): frame i's grain is seeded by the take's seed and i;
-  // `reframe` is the camera move the upscale draws (plan.reframe_for) and `texture` the style whose
-  // texture is drawn (plan.style_texture_for): the take's prompt and analysis decide both. A plan
-  // without passes returns the clip unchanged.
+  // `decisions` are what the take's prompt and analysis decided the finishing draws
+  // (plan.reframe_for, plan.style_texture_for): the camera move the upscale's window draws, the
+  // style whose texture is drawn. A plan without passes returns the clip unchanged.
   Clip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
-              std::optional<world::CameraMove> reframe, std::optional<world::Style> texture = std::nullopt);
+              const FinishDecisions& decisions = {});
   // One frame of a transition (see transition.h).
   Image transition(const Image& outgoing, const Image& incoming, TransitionStyle style, float incoming_weight);
 

@@ -184,7 +184,8 @@ Clip draw_flat_fills(const Clip& clip) {
   // A surface between two of the main colours would flip between them as the model's drawing
   // breathes from frame to frame; it keeps the fill it had in the previous frame (at the point the
   // camera moved it from) unless another colour is clearly nearer.
-  const std::vector<analyze::FrameStep> steps = analyze::frame_steps(analyze::planes_of(clip));
+  const std::vector<analyze::Planes> planes = analyze::planes_of(clip);
+  const std::vector<analyze::FrameStep> steps = analyze::frame_steps(planes);
   const float cx = (w - 1) / 2.0f, cy = (h - 1) / 2.0f;
   Clip out;
   out.frames.reserve(clip.frames.size());
@@ -211,14 +212,14 @@ Clip draw_flat_fills(const Clip& clip) {
     fills = majority3x3(labels, w, h);
     // Rain, snow and sparks are drawn over the fills as they were: the world's flat clips have
     // them too, and a fill would swallow them.
-    const analyze::Planes planes = analyze::planes_of(clip.frames[t]);
-    const std::vector<float> background = analyze::median3x3(planes.luma, w, h);
+    const std::vector<float>& luma = planes[t].luma;
+    const std::vector<float> background = analyze::median3x3(luma, w, h);
     Image frame(w, h);
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) {
         const std::size_t p = static_cast<std::size_t>(y) * w + x;
         std::uint8_t* px = frame.pixel(x, y);
-        if (planes.luma[p] - background[p] > kParticleLift) {
+        if (luma[p] - background[p] > kParticleLift) {
           std::copy_n(clip.frames[t].pixel(x, y), 3, px);
           continue;
         }

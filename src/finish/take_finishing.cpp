@@ -119,11 +119,11 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     const Clip& generated = sources[i];
     // The source frames are the model's, losslessly: measured again, they give the camera the
     // take's analysis recorded.
-    const auto reframe = plan.reframe_for(take.positive, drawn_camera_move(generated));
-    const auto texture = plan.style_texture_for(take.positive, drawn_style(generated));
-    const Clip finished = finisher.finish(generated, plan, take.seed, reframe, texture);
+    const FinishDecisions decisions{plan.reframe_for(take.positive, drawn_camera_move(generated)),
+                                    plan.style_texture_for(take.positive, drawn_style(generated))};
+    const Clip finished = finisher.finish(generated, plan, take.seed, decisions);
     const auto record = finish_record(plan, take.seed, finisher.device(), generated.width(), generated.height(),
-                                      generated.frame_count(), reframe, texture);
+                                      generated.frame_count(), decisions);
 
     media::EncodeOptions encode;
     encode.fps = film.info.fps;

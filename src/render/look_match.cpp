@@ -55,20 +55,20 @@ std::string LookMatch::finishing_note() const {
 }
 
 LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
-                     std::optional<world::CameraMove> reframed, std::optional<world::Style> textured) {
+                     const finish::FinishDecisions& finishing) {
   LookMatch match;
   check(match.checks, "palette", "palette", world::palette_from_words(positive), analysis);
   check(match.checks, "lighting", "key", world::lighting_from_words(positive), analysis);
   check(match.checks, "style", "style", world::style_from_words(positive), analysis);
   check(match.checks, "camera", "camera", world::camera_move_from_words(positive), analysis);
-  if (reframed && !match.checks.empty() && match.checks.back().dimension == "camera" &&
+  if (finishing.reframe && !match.checks.empty() && match.checks.back().dimension == "camera" &&
       match.checks.back().measured == world::word(world::CameraMove::Static)) {
-    match.checks.back().measured = std::string(world::word(*reframed));
+    match.checks.back().measured = std::string(world::word(*finishing.reframe));
     match.checks.back().reframed = true;
   }
-  if (textured)
+  if (finishing.texture)
     for (auto& c : match.checks)
-      if (c.dimension == "style" && c.asked == world::word(*textured)) {
+      if (c.dimension == "style" && c.asked == world::word(*finishing.texture)) {
         c.measured = c.asked;
         c.textured = true;
       }

@@ -22,6 +22,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "finish/finish_decisions.h"
 #include "world/attributes.h"
 
 namespace shotgen::render {
@@ -50,12 +51,11 @@ struct LookMatch {
 };
 
 // `analysis` is a take's analysis_json as analyze::to_json writes it; a record without analysis
-// ("{}") matches nothing the prompt asks. `reframed`: the move the take's finishing drew (none when
-// it drew none), which stands for the camera the analysis measured static; `textured`: the style
-// whose texture it drew, which stands for the style the analysis measured.
+// ("{}") matches nothing the prompt asks. `finishing`: what the take's finishing drew — its move
+// stands for the camera the analysis measured static, its texture's style for the style the
+// analysis measured.
 LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
-                     std::optional<world::CameraMove> reframed = std::nullopt,
-                     std::optional<world::Style> textured = std::nullopt);
+                     const finish::FinishDecisions& finishing = {});
 
 // {"matched": 3, "asked": 5, "checks": [{"dimension": "camera", "asked": "push in", "measured":
 // "static camera", "matches": false}, ...]}; a check the reframe met carries "reframed": true, one

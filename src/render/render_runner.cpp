@@ -158,8 +158,8 @@ class Runner {
     const auto analysis = analyze::analyze_clip(clip);
     const nlohmann::json measured = analyze::to_json(analysis);
     c.analysis_json = measured.dump();
-    c.reframe = c.finish_plan.reframe_for(c.spec.positive, analysis.motion.camera);
-    c.texture = c.finish_plan.style_texture_for(c.spec.positive, analysis.style.style);
+    c.finishing = {c.finish_plan.reframe_for(c.spec.positive, analysis.motion.camera),
+                   c.finish_plan.style_texture_for(c.spec.positive, analysis.style.style)};
     check_negative(c, analysis);
     if (!c.next_job) queue_another_take_if_look_missed(c, measured);
   }

@@ -77,8 +77,7 @@ bool take_of_job_looks_as_asked(const db::Database& db, const std::string& job_i
 LookMatch take_look_match(const db::TakeRecord& take) {
   // A record whose analysis is unreadable matches nothing: it still counts as a take, last.
   const auto analysis = nlohmann::json::parse(take.analysis_json, nullptr, /*allow_exceptions=*/false);
-  return look_match(take.positive, analysis, finish::recorded_reframe(take.finish_json),
-                    finish::recorded_texture(take.finish_json));
+  return look_match(take.positive, analysis, finish::recorded_decisions(take.finish_json));
 }
 
 namespace {

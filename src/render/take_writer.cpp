@@ -132,9 +132,9 @@ void TakeWriter::write(EncodeTask& task) {
     // Finishing runs between the model and the encoder. Its record is part of the take record
     // (and so of the MP4's tags); the generated frames are kept losslessly so that
     // `shotgen finish` can finish the take again without generating it.
-    const Clip finished = finisher_.finish(task.clip, c.finish_plan, c.job.seed, c.reframe, c.texture);
+    const Clip finished = finisher_.finish(task.clip, c.finish_plan, c.job.seed, c.finishing);
     take.finish_json = finish::finish_record(c.finish_plan, c.job.seed, finisher_.device(), task.clip.width(),
-                                             task.clip.height(), task.clip.frame_count(), c.reframe, c.texture)
+                                             task.clip.height(), task.clip.frame_count(), c.finishing)
                            .dump();
     take.source_path = paths.source;
     finish_seconds = seconds_since(start);

@@ -45,12 +45,9 @@ struct TakeContext {
   std::optional<NewJob> another_take;
   finish::FinishPlan finish_plan;  // the shot's [finish]
   std::string analysis_json = "{}";  // analyze::to_json of the generated frames
-  // The camera move the finishing's reframe draws, decided on the prompt and that analysis
-  // (finish_plan.reframe_for).
-  std::optional<world::CameraMove> reframe;
-  // The style whose texture the finishing's style texture draws, decided likewise
-  // (finish_plan.style_texture_for).
-  std::optional<world::Style> texture;
+  // What the finishing draws where the model missed (the reframe's move, the style texture's
+  // style), decided on the prompt and that analysis (finish_plan.reframe_for, style_texture_for).
+  finish::FinishDecisions finishing;
 };
 
 // A generated clip on its way to becoming a take.

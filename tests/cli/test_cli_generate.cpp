@@ -20,6 +20,13 @@ std::vector<std::string> bundled_model_args(const std::string& prompt, const fs:
           "--seed", "5", "--steps", "8", "--frames", "8", "--out", out.string()};
 }
 
+// `shotgen analyze --json` of a frame folder.
+nlohmann::json analyzed(const fs::path& dir) {
+  const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  return nlohmann::json::parse(text.out);
+}
+
 std::vector<std::string> generate_args(const fs::path& out, const std::string& seed) {
   return {"generate", "--model", tiny_model(), "--prompt", "green (sky:1.3)", "--negative", "red",
           "--seed", seed, "--steps", "3", "--frames", "6", "--size", "32x16", "--out", out.string()};
@@ -80,11 +87,7 @@ TEST(CliGenerate, DeflickerSteadiesTheWrittenClip) {
   // The first frame too (the pass runs forward and back), and the analyzer's flicker goes down.
   EXPECT_NE(testing::read_text(tmp.path() / "drawn" / "frame_0000.png"),
             testing::read_text(tmp.path() / "steady" / "frame_0000.png"));
-  auto flicker = [](const fs::path& dir) {
-    const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
-    EXPECT_EQ(text.exit_code, 0) << text.err;
-    return nlohmann::json::parse(text.out)["flicker"].get<double>();
-  };
+  auto flicker = [](const fs::path& dir) { return analyzed(dir)["flicker"].get<double>(); };
   EXPECT_LT(flicker(tmp.path() / "steady"), 0.8 * flicker(tmp.path() / "drawn"));
 }
 
@@ -95,11 +98,7 @@ TEST(CliGenerate, ReframeDrawsTheAskedMoveTheModelDrewStatic) {
   auto args = [&](const std::string& dir) {
     return bundled_model_args("a quiet harbor at golden hour, push in", tmp.path() / dir);
   };
-  auto camera = [](const fs::path& dir) {
-    const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
-    EXPECT_EQ(text.exit_code, 0) << text.err;
-    return nlohmann::json::parse(text.out)["camera"]["class"].get<std::string>();
-  };
+  auto camera = [](const fs::path& dir) { return analyzed(dir)["camera"]["class"].get<std::string>(); };
   ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
   ASSERT_EQ(camera(tmp.path() / "drawn"), "static camera");
   auto moved = args("moved");
@@ -119,11 +118,7 @@ TEST(CliGenerate, StyleTextureDrawsTheAskedStyleTheModelMissed) {
   auto args = [&](const std::string& dir) {
     return bundled_model_args("flat 2D animation, a quiet harbor at golden hour, static camera", tmp.path() / dir);
   };
-  auto style = [](const fs::path& dir) {
-    const auto text = testing::run_shotgen({"analyze", "--json", dir.string()});
-    EXPECT_EQ(text.exit_code, 0) << text.err;
-    return nlohmann::json::parse(text.out)["style"]["class"].get<std::string>();
-  };
+  auto style = [](const fs::path& dir) { return analyzed(dir)["style"]["class"].get<std::string>(); };
   ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
   ASSERT_NE(style(tmp.path() / "drawn"), "flat 2D animation");
   auto textured = args("textured");

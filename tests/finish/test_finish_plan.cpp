@@ -141,11 +141,11 @@ TEST_F(FinishPlanTest, TheReframeTakesThePromptsCameraMoveAndNeedsTheUpscale) {
   EXPECT_EQ(without.reframe_for("slow push in", world::CameraMove::Static), std::nullopt);
 
   // The record says what was drawn; a take left as drawn records nothing.
-  EXPECT_EQ(recorded_reframe(finish_record(a, 1, "cpu reference", 64, 32, 8, world::CameraMove::PushIn).dump()),
+  EXPECT_EQ(recorded_decisions(finish_record(a, 1, "cpu reference", 64, 32, 8, {world::CameraMove::PushIn}).dump()).reframe,
             world::CameraMove::PushIn);
-  EXPECT_EQ(recorded_reframe(finish_record(a, 1, "cpu reference", 64, 32, 8).dump()), std::nullopt);
-  EXPECT_EQ(recorded_reframe(""), std::nullopt);
-  EXPECT_EQ(recorded_reframe("not json"), std::nullopt);
+  EXPECT_EQ(recorded_decisions(finish_record(a, 1, "cpu reference", 64, 32, 8).dump()).reframe, std::nullopt);
+  EXPECT_EQ(recorded_decisions("").reframe, std::nullopt);
+  EXPECT_EQ(recorded_decisions("not json").reframe, std::nullopt);
 
   // The style texture: the style the prompt names where the model drew another, only with the pass;
   // recorded like the reframe.
@@ -156,11 +156,12 @@ TEST_F(FinishPlanTest, TheReframeTakesThePromptsCameraMoveAndNeedsTheUpscale) {
   EXPECT_EQ(textured.style_texture_for("photorealistic, a harbor", world::Style::Photoreal), std::nullopt);
   EXPECT_EQ(textured.to_json()["passes"][0], nlohmann::json({{"pass", "style_texture"}}));
   EXPECT_NE(textured.block_hash(), a.block_hash());
-  EXPECT_EQ(recorded_texture(finish_record(textured, 1, "cpu reference", 64, 32, 8, std::nullopt,
-                                           world::Style::Flat2D).dump()),
+  EXPECT_EQ(recorded_decisions(finish_record(textured, 1, "cpu reference", 64, 32, 8, {.texture = world::Style::Flat2D})
+                                 .dump())
+                .texture,
             world::Style::Flat2D);
-  EXPECT_EQ(recorded_texture(finish_record(textured, 1, "cpu reference", 64, 32, 8).dump()), std::nullopt);
-  EXPECT_EQ(recorded_texture("not json"), std::nullopt);
+  EXPECT_EQ(recorded_decisions(finish_record(textured, 1, "cpu reference", 64, 32, 8).dump()).texture, std::nullopt);
+  EXPECT_EQ(recorded_decisions("not json").texture, std::nullopt);
 
   // Without the upscale: one problem for the film, not one per shot.
   const auto problems = check_finish(film(replaced(text, R"(passes = ["reframe", "upscale"])", R"(passes = ["reframe"])")),
@@ -256,12 +257,12 @@ TEST_F(FinishPlanTest, FinisherOnTheCpuFinishesEveryFrameWithItsOwnGrain) {
   clip.frames = {testing::gradient_image(64, 32), testing::gradient_image(64, 32)};
   auto finisher = Finisher::open(FinishDevice::Cpu, {});
   EXPECT_EQ(finisher.device(), "cpu reference");
-  const Clip finished = finisher.finish(clip, plan, 5, std::nullopt);
+  const Clip finished = finisher.finish(clip, plan, 5);
   ASSERT_EQ(finished.frame_count(), 2);
   EXPECT_EQ(finished.width(), 256);
   EXPECT_NE(finished.frames[0], finished.frames[1]);  // grain differs frame to frame
   EXPECT_EQ(finished.frames[1], finish_frame_reference(clip.frames[1], plan, grain_seed(5), 1));
-  EXPECT_EQ(finisher.finish(clip, FinishPlan{}, 5, std::nullopt), clip);  // no passes: untouched
+  EXPECT_EQ(finisher.finish(clip, FinishPlan{}, 5), clip);  // no passes: untouched
 }
 
 }  // namespace

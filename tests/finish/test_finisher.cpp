@@ -71,7 +71,7 @@ TEST(Finisher, WithoutAVulkanDeviceOneNoteAndTheCpuReference) {
     Clip clip;
     clip.frames = {gradient_image(32, 16), gradient_image(32, 16)};
     const FinishPlan plan = upscale_and_grain();
-    const Clip finished = finisher.finish(clip, plan, 99, std::nullopt);
+    const Clip finished = finisher.finish(clip, plan, 99);
     ASSERT_EQ(finished.frame_count(), 2);
     EXPECT_EQ(finished.frames[1].width, 64);
     EXPECT_EQ(max_difference(finished.frames[1], finish_frame_reference(clip.frames[1], plan, grain_seed(99), 1)), 0);
@@ -102,7 +102,7 @@ TEST(Finisher, TheDeflickerRunsOverTheWholeClipBeforeTheFramePasses) {
   ASSERT_NE(steadied, clip);
   for (FinishDevice device : {FinishDevice::Cpu, FinishDevice::Vulkan}) {  // Vulkan: lavapipe where there is no GPU
     Finisher finisher = Finisher::open(device, {});
-    const Clip finished = finisher.finish(clip, plan, 5, std::nullopt);
+    const Clip finished = finisher.finish(clip, plan, 5);
     ASSERT_EQ(finished.frame_count(), 6);
     for (std::uint32_t t = 0; t < 6; ++t) {
       const Image expected = finish_frame_reference(steadied.frames[t], plan, grain_seed(5), t);
@@ -119,16 +119,16 @@ TEST(Finisher, TheStyleTextureRunsOnTheSteadiedClipBeforeTheFramePasses) {
   plan.deflicker = 1.0;
   const Clip textured = draw_style_texture(deflicker(clip, 1.0f), world::Style::Photoreal, 5);
   Finisher finisher = Finisher::open(FinishDevice::Cpu, {});
-  const Clip finished = finisher.finish(clip, plan, 5, std::nullopt, world::Style::Photoreal);
+  const Clip finished = finisher.finish(clip, plan, 5, {.texture = world::Style::Photoreal});
   ASSERT_EQ(finished.frame_count(), 4);
   for (std::uint32_t t = 0; t < 4; ++t)
     EXPECT_EQ(finished.frames[t], finish_frame_reference(textured.frames[t], plan, grain_seed(5), t)) << t;
   // No style decided (the model drew the one asked), or a plan without the pass: no texture.
-  const Clip plain = finisher.finish(clip, plan, 5, std::nullopt);
+  const Clip plain = finisher.finish(clip, plan, 5);
   EXPECT_NE(plain, finished);
   FinishPlan without = plan;
   without.passes.erase(without.passes.begin() + 1);
-  EXPECT_EQ(finisher.finish(clip, without, 5, std::nullopt, world::Style::Photoreal), plain);
+  EXPECT_EQ(finisher.finish(clip, without, 5, {.texture = world::Style::Photoreal}), plain);
 }
 
 TEST(Finisher, DeviceNamesAndTheEnvironment) {

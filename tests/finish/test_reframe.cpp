@@ -98,10 +98,10 @@ TEST(Reframe, FinisherDrawsTheMoveIntoTheUpscaleOnlyWhereTheModelDrewNone) {
   for (FinishDevice device : {FinishDevice::Cpu, FinishDevice::Vulkan}) {  // Vulkan: lavapipe where there is no GPU
     Finisher finisher = Finisher::open(device, {});
     SCOPED_TRACE(finisher.device());
-    const Clip finished = finisher.finish(drawn, plan, 1, reframe);
+    const Clip finished = finisher.finish(drawn, plan, 1, {reframe});
     EXPECT_EQ(drawn_camera_move(finished), CameraMove::PushIn);
     // The first frame is the drawn frame's full crop; the last shows the middle 1/1.3 of it.
-    const Clip plain = finisher.finish(drawn, upscale_only, 1, upscale_only.reframe_for(prompt, CameraMove::Static));
+    const Clip plain = finisher.finish(drawn, upscale_only, 1, {upscale_only.reframe_for(prompt, CameraMove::Static)});
     EXPECT_EQ(upscale_only.reframe_for(prompt, CameraMove::Static), std::nullopt);
     EXPECT_LE(max_difference(finished.frames.front(), plain.frames.front()), 1);
     EXPECT_GT(max_difference(finished.frames.back(), plain.frames.back()), 20);
@@ -121,7 +121,7 @@ TEST(Reframe, FinisherDrawsTheMoveIntoTheUpscaleOnlyWhereTheModelDrewNone) {
   const auto left = plan.reframe_for(prompt, drawn_camera_move(panning));
   EXPECT_EQ(left, std::nullopt);
   Finisher finisher = Finisher::open(FinishDevice::Cpu, {});
-  EXPECT_EQ(finisher.finish(panning, plan, 1, left), finisher.finish(panning, upscale_only, 1, std::nullopt));
+  EXPECT_EQ(finisher.finish(panning, plan, 1, {left}), finisher.finish(panning, upscale_only, 1));
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ TEST(StyleTexture, FlatFillsKeepFewColoursAcrossTheClip) {
   std::set<std::tuple<int, int, int>> colours;
   for (const Image& frame : flat.frames)
     for (std::size_t i = 0; i < frame.rgb.size(); i += 3) colours.insert({frame.rgb[i], frame.rgb[i + 1], frame.rgb[i + 2]});
-  // Each of the clip's main colours, and its outline shade.
+  // Each of the clip's main colours, and its outline shade (clear air: no particle kept as drawn).
   EXPECT_LE(colours.size(), static_cast<std::size_t>(2 * kFlatColours));
   EXPECT_GE(colours.size(), 3u);
 }

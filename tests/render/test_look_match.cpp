@@ -48,7 +48,7 @@ TEST(LookMatch, OnlyWhatThePromptNamesCounts) {
 
 TEST(LookMatch, AMoveTheReframeDrewCountsAsTheMoveAndSaysSo) {
   const auto measured = analysis("teal and orange", "night", "painterly", "static camera", "a crowd");
-  const auto look = look_match("push in, night, teal and orange", measured, world::CameraMove::PushIn);
+  const auto look = look_match("push in, night, teal and orange", measured, {world::CameraMove::PushIn});
   ASSERT_EQ(look.asked(), 3);
   EXPECT_TRUE(look.as_asked());
   EXPECT_TRUE(look.checks[2].reframed);
@@ -59,7 +59,7 @@ TEST(LookMatch, AMoveTheReframeDrewCountsAsTheMoveAndSaysSo) {
   // Without it, or over a move the model drew, the analysis stands.
   EXPECT_EQ(look_match("push in, night, teal and orange", measured).finishing_note(), "");
   const auto drawn = look_match("push in, night", analysis("warm", "night", "painterly", "pan left", "one figure"),
-                                world::CameraMove::PushIn);
+                                {world::CameraMove::PushIn});
   EXPECT_FALSE(drawn.checks[1].reframed);
   EXPECT_EQ(drawn.misses(), "camera: asked push in, measured pan left");
   EXPECT_FALSE(to_json(drawn)["checks"][1].contains("reframed"));
@@ -67,8 +67,8 @@ TEST(LookMatch, AMoveTheReframeDrewCountsAsTheMoveAndSaysSo) {
 
 TEST(LookMatch, AStyleTheStyleTextureDrewCountsAsTheStyleAndSaysSo) {
   const auto measured = analysis("warm palette", "night", "painterly", "static camera", "a crowd");
-  const auto look = look_match("photorealistic, push in, night", measured, world::CameraMove::PushIn,
-                               world::Style::Photoreal);
+  const auto look = look_match("photorealistic, push in, night", measured,
+                               {world::CameraMove::PushIn, world::Style::Photoreal});
   ASSERT_EQ(look.asked(), 3);
   EXPECT_TRUE(look.as_asked());
   EXPECT_TRUE(look.checks[1].textured);
@@ -77,7 +77,7 @@ TEST(LookMatch, AStyleTheStyleTextureDrewCountsAsTheStyleAndSaysSo) {
             "style: photoreal drawn by the style texture; camera: push in drawn by the reframe");
   EXPECT_EQ(to_json(look)["checks"][1]["textured"], true);
   // A texture of another style than the prompt's (a record from another prompt) stands for nothing.
-  const auto other = look_match("photorealistic, night", measured, std::nullopt, world::Style::Flat2D);
+  const auto other = look_match("photorealistic, night", measured, {.texture = world::Style::Flat2D});
   EXPECT_FALSE(other.checks[1].textured);
   EXPECT_EQ(other.misses(), "style: asked photoreal, measured painterly");
 }

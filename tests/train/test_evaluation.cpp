@@ -259,15 +259,11 @@ TEST(Evaluation, StyleTextureMeasuresTheStylesAFilmWouldShow) {
   // other clips (the random model draws no style on purpose), no fewer style matches, the world's
   // clips untouched, the setting in the report.
   const auto [drawn, textured] = reports_before_and_after([](EvaluationOptions& o) { o.style_texture = true; }, false);
-  const auto style_row = [](const EvaluationReport& r) {
-    for (const AdherenceRow& row : r.adherence)
-      if (row.dimension == "style") return row;
-    ADD_FAILURE() << "no style row";
-    return AdherenceRow{};
-  };
+  const AdherenceRow &drawn_style = drawn.adherence[3], &textured_style = textured.adherence[3];
+  ASSERT_EQ(drawn_style.dimension, "style");
   EXPECT_NE(textured.generated_flicker, drawn.generated_flicker);
-  EXPECT_GE(style_row(textured).matches, style_row(drawn).matches);
-  EXPECT_EQ(style_row(textured).world_matches, style_row(drawn).world_matches);
+  EXPECT_GE(textured_style.matches, drawn_style.matches);
+  EXPECT_EQ(textured_style.world_matches, drawn_style.world_matches);
   EXPECT_EQ(textured.world_flicker, drawn.world_flicker);
   EXPECT_EQ(to_json(textured)["settings"]["style_texture"], true);
   EXPECT_NE(format_report(textured).find("style texture"), std::string::npos);

@@ -1,0 +1,25 @@
+#pragma once
+// What a take's finishing draws where the model missed what the take's prompt asks, decided per
+// take from the prompt and the model's frames (the take's analysis): the camera move the reframe
+// draws over a shot the model drew static (reframe.h), the style whose texture the style texture
+// draws over a shot the model drew in another style (style_texture.h). The Finisher draws them, the
+// take's finish record keeps them ("reframed", "textured"), and the look check and `shotgen
+// analyze` read them back: the film shows them.
+#include <optional>
+#include <string>
+
+#include "world/attributes.h"
+
+namespace shotgen::finish {
+
+struct FinishDecisions {
+  std::optional<world::CameraMove> reframe;
+  std::optional<world::Style> texture;
+  bool operator==(const FinishDecisions&) const = default;
+};
+
+// The decisions a take's finish record (takes.finish_json, the MP4's shotgen_finish tag) keeps;
+// none for an empty, old or unreadable record.
+FinishDecisions recorded_decisions(const std::string& finish_json);
+
+}  // namespace shotgen::finish
