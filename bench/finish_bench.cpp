@@ -27,10 +27,11 @@
 #include "db/project_store.h"
 #include "film/film_loader.h"
 #include "finish/deflicker.h"
-#include "finish/style_texture.h"
 #include "finish/finisher.h"
 #include "finish/gpu_passes.h"
+#include "finish/palette_match.h"
 #include "finish/source_frames.h"
+#include "finish/style_texture.h"
 #include "finish/upscale.h"
 #include "finish/vulkan_context.h"
 #include "media/png.h"
@@ -131,7 +132,7 @@ finish::FinishPlan chain_plan(const std::vector<std::string>& passes) {
     film.finish.passes->clear();
     for (const auto& name : passes) {
       const auto pass = film::finish_pass_from_name(name);
-      if (!pass) throw Error("unknown pass '" + name + "'", "--passes", "deflicker, style_texture, grade, palette_lock, upscale, grain, letterbox");
+      if (!pass) throw Error("unknown pass '" + name + "'", "--passes", "deflicker, style_texture, palette_match, grade, palette_lock, upscale, grain, letterbox");
       film.finish.passes->push_back(*pass);
     }
   }
@@ -206,9 +207,27 @@ void run_chain(int frames, int repeats, const std::vector<std::string>& passes) 
       style_texture[std::string(world::word(style))] = {{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
     }
   }
+  // The palette match, the third clip pass: a clip recoloured into monochrome and into pastel (its
+  // reference clip drawn, ranked and read per clip).
+  json palette_match = nullptr;
+  if (plan.has(film::FinishPass::PaletteMatch)) {
+    palette_match = json::object();
+    for (const world::Palette palette : {world::Palette::Monochrome, world::Palette::Pastel}) {
+      double best = 1e30, best_cpu = 1e30;
+      for (int r = 0; r < repeats; ++r) {
+        const auto start = Clock::now();
+        const double cpu_start = process_cpu_seconds();
+        const Clip matched = finish::match_palette(clip, palette, 1234);
+        best = std::min(best, seconds_since(start) / matched.frame_count());
+        best_cpu = std::min(best_cpu, (process_cpu_seconds() - cpu_start) / matched.frame_count());
+      }
+      palette_match[std::string(world::word(palette))] = {{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
+    }
+  }
   std::cout << json{{"chain", plan.to_json()["passes"]},
                     {"deflicker_on_the_cpu", deflicker},
                     {"style_texture_on_the_cpu", style_texture},
+                    {"palette_match_on_the_cpu", palette_match},
                     {"from", "128x64"},
                     {"to", "512x256"},
                     {"frames", frames},

@@ -86,6 +86,7 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
                                        : analyze::to_json(analyze::analyze_clip(analyze::read_clip(options->clip)));
     if (recorded && recorded->finishing.reframe) analysis["reframed"] = world::word(*recorded->finishing.reframe);
     if (recorded && recorded->finishing.texture) analysis["textured"] = world::word(*recorded->finishing.texture);
+    if (recorded && recorded->finishing.palette) analysis["palette_matched"] = world::word(*recorded->finishing.palette);
     if (options->json) {
       analysis["source"] = recorded ? "take" : "frames";
       std::cout << analysis.dump(2) << "\n";
@@ -102,6 +103,9 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
     if (recorded && recorded->finishing.texture)
       std::printf("finishing:   the style texture drew %s texture over the frames the model drew in another style\n",
                   std::string(world::word(*recorded->finishing.texture)).c_str());
+    if (recorded && recorded->finishing.palette)
+      std::printf("finishing:   the palette match recoloured the frames the model drew in another palette into %s\n",
+                  std::string(world::word(*recorded->finishing.palette)).c_str());
   });
 }
 

@@ -16,9 +16,7 @@
 #include "core/nearest_name.h"
 #include "engine/engine.h"
 #include "film/film.h"
-#include "finish/deflicker.h"
-#include "finish/reframe.h"
-#include "finish/style_texture.h"
+#include "finish/clip_finishing.h"
 #include "media/png.h"
 #include "media/video_encoder.h"
 #include "world/layout_guide.h"
@@ -45,9 +43,9 @@ struct GenerateOptions {
   std::string device = "auto";
   std::vector<std::string> references;
   double fps = 12.0;
-  double deflicker = 0.0;  // the finishing deflicker pass on the clip before it is written (0: as drawn)
-  std::optional<double> reframe;  // the finishing reframe's zoom: the prompt's camera move where the model drew none
-  bool style_texture = false;     // the finishing style texture where the model drew another style than asked
+  // The finishing passes the clip goes through before it is written (none: as the model drew it):
+  // the deflicker, the style texture, the palette match, the reframe.
+  finish::ClipFinishing finishing;
   double layout_guide = 0.0;      // the layout guide's share of the starting point (0: pure noise)
   std::string guide_out;          // also write the layout guide's frames here
 };
@@ -144,23 +142,14 @@ void run_generate(const GenerateOptions& options) {
       });
 
   const std::filesystem::path out = options.out;
-  // As a film's finishing does: the style texture and the reframe decide on the frames as drawn,
-  // then the deflicker, the texture, the move.
-  std::optional<world::CameraMove> reframed;
-  if (options.reframe)
-    reframed = finish::digital_move(request.positive, finish::drawn_camera_move(clips.front()));
-  std::optional<world::Style> textured;
-  if (options.style_texture) textured = finish::texture_style(request.positive, finish::drawn_style(clips.front()));
-  Clip clip = options.deflicker > 0 ? finish::deflicker(clips.front(), static_cast<float>(options.deflicker))
-                                    : clips.front();
-  if (textured) {
-    clip = finish::draw_style_texture(clip, *textured, request.seed);
-    std::cerr << "style texture: " << world::word(*textured) << " drawn (the model drew the clip in another style)\n";
-  }
-  if (reframed) {
-    clip = finish::reframe_clip(clip, *reframed, static_cast<float>(*options.reframe));
-    std::cerr << "reframe: " << world::word(*reframed) << " drawn digitally (the model drew the clip static)\n";
-  }
+  const auto [clip, drawn] = finish::finish_clip(clips.front(), request.positive, request.seed, options.finishing);
+  if (drawn.texture)
+    std::cerr << "style texture: " << world::word(*drawn.texture) << " drawn (the model drew the clip in another style)\n";
+  if (drawn.palette)
+    std::cerr << "palette match: recoloured into " << world::word(*drawn.palette)
+              << " (the model drew the clip in another palette)\n";
+  if (drawn.reframe)
+    std::cerr << "reframe: " << world::word(*drawn.reframe) << " drawn digitally (the model drew the clip static)\n";
   media::write_frame_pngs(out, clip);
   media::EncodeOptions encode;
   encode.fps = options.fps;
@@ -169,8 +158,9 @@ void run_generate(const GenerateOptions& options) {
                      {"shotgen_negative", options.negative},
                      {"shotgen_seed", std::to_string(options.seed)},
                      {"shotgen_model", model_dir.filename().string()}};
-  if (textured) encode.metadata["shotgen_style_texture"] = std::string(world::word(*textured));
-  if (reframed) encode.metadata["shotgen_reframed"] = std::string(world::word(*reframed));
+  if (drawn.texture) encode.metadata["shotgen_style_texture"] = std::string(world::word(*drawn.texture));
+  if (drawn.palette) encode.metadata["shotgen_palette_match"] = std::string(world::word(*drawn.palette));
+  if (drawn.reframe) encode.metadata["shotgen_reframed"] = std::string(world::word(*drawn.reframe));
   media::encode_mp4(out / "clip.mp4", clip, encode);
   if (guide && !options.guide_out.empty()) media::write_frame_pngs(options.guide_out, *guide);
   std::cout << "wrote " << clip.frame_count() << " frames (" << width << "x" << height << ") and clip.mp4 to "
@@ -206,20 +196,24 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--fps", options->fps, "Frame rate of clip.mp4")
       ->capture_default_str()
       ->check(number_above(0, film::kMaxFps));
-  sub->add_option("--deflicker", options->deflicker,
+  sub->add_option("--deflicker", options->finishing.deflicker,
                   "Steady the clip's frame-to-frame shimmer with the finishing deflicker pass at this strength "
                   "(0 = the frames as the model drew them, 1 = as the demo film finishes its takes)")
       ->capture_default_str()
       ->check(number_in(0, 1));
-  sub->add_option("--reframe", options->reframe,
+  sub->add_option("--reframe", options->finishing.reframe,
                   "Where the prompt asks a camera move (push in, pan left, ...) and the model drew the clip static, "
                   "draw the move digitally with the finishing reframe: a crop window this many times smaller at "
                   "its tightest (1.05..2; 1.3 as a film's default)")
       ->check(number_in(film::kMinReframeZoom, film::kMaxReframeZoom));
-  sub->add_flag("--style-texture", options->style_texture,
+  sub->add_flag("--style-texture", options->finishing.style_texture,
                "Where the prompt names a style (photorealistic, hand-painted, flat 2D animation) and the model drew "
                "the clip in another, draw that style's texture (grain, brushstrokes, flat fills and outlines) with "
                "the finishing style_texture");
+  sub->add_flag("--palette-match", options->finishing.palette_match,
+               "Where the prompt names a palette (monochrome, pastel, teal and orange, ...) and the model drew the "
+               "clip in another, recolour it into that palette with the finishing palette_match (its brightness "
+               "kept)");
   sub->add_option("--reference", options->references, "Reference image: PNG[:ignore=lighting,texture] (repeatable)");
   sub->add_option("--layout-guide", options->layout_guide,
                   "Start from the prompt's layout guide (the world's animatic of its figures, composition, lens and "

@@ -58,19 +58,22 @@ void setup_model_eval(CLI::App& model, const GlobalOptions& global) {
   sub->add_option("--noise-follows-camera", o.noise_follows_camera,
                   "on/off: move the shared starting noise as each prompt's camera move asks (default: the model's "
                   "noise_follows_camera)");
-  sub->add_option("--deflicker", o.deflicker,
+  sub->add_option("--deflicker", o.finishing.deflicker,
                   "Put every generated clip through the finishing deflicker pass at this strength (0..1) before "
                   "measuring it, as a film with deflicker in its [finish] passes shows it")
       ->capture_default_str();
-  sub->add_option("--reframe", o.reframe,
+  sub->add_option("--reframe", o.finishing.reframe,
                   "Draw the camera move a prompt asks digitally where the model drew the clip static (the finishing "
                   "reframe, crop zoom 1.05..2), as a film with reframe in its [finish] passes shows it; 0: off")
       ->capture_default_str();
-  sub->add_flag("--style-texture", o.style_texture,
+  sub->add_flag("--style-texture", o.finishing.style_texture,
                "Draw the texture of the style a prompt names (grain, brushstrokes, flat fills) into a clip the "
                "model drew in another style (the finishing style_texture), as a film with style_texture in its "
                "[finish] passes shows it");
-  sub->add_option("--palette-lock", o.palette_lock,
+  sub->add_flag("--palette-match", o.finishing.palette_match,
+               "Recolour a clip the model drew in another palette than its prompt names into that palette (the "
+               "finishing palette_match), as a film with palette_match in its [finish] passes shows it");
+  sub->add_option("--palette-lock", o.finishing.palette_lock,
                   "Pull every generated clip toward the palette its prompt names with the finishing palette lock at "
                   "this strength (0..1), as a film with palette_lock in its [finish] passes shows it; 0: off")
       ->capture_default_str();

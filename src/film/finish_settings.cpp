@@ -6,7 +6,7 @@ namespace shotgen::film {
 namespace {
 
 constexpr std::array<std::string_view, kFinishPassCount> kPassNames = {
-    "deflicker", "style_texture", "grade", "palette_lock", "reframe", "upscale", "grain", "letterbox"};
+    "deflicker", "style_texture", "palette_match", "grade", "palette_lock", "reframe", "upscale", "grain", "letterbox"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> enum_from(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -37,8 +37,8 @@ std::optional<FinishPass> finish_pass_from_name(std::string_view name) { return 
 
 const std::array<FinishPass, kFinishPassCount>& all_finish_passes() {
   static const std::array<FinishPass, kFinishPassCount> passes = {
-      FinishPass::Deflicker, FinishPass::StyleTexture, FinishPass::Grade, FinishPass::PaletteLock,
-      FinishPass::Reframe,   FinishPass::Upscale,      FinishPass::Grain, FinishPass::Letterbox};
+      FinishPass::Deflicker, FinishPass::StyleTexture, FinishPass::PaletteMatch, FinishPass::Grade, FinishPass::PaletteLock,
+      FinishPass::Reframe,   FinishPass::Upscale,      FinishPass::Grain,        FinishPass::Letterbox};
   return passes;
 }
 

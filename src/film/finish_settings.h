@@ -15,13 +15,14 @@ namespace shotgen::film {
 // The passes in the order they run, whatever order `passes` lists them in: the deflicker first, on
 // the frames as the model drew them (it aligns frames by their camera motion, which the other
 // passes do not change), the style texture on the steadied frames (it too needs the whole clip),
-// then colour work at the small generation size (16x fewer pixels), then the
+// the palette match (one colour mapping for the whole clip), then colour work at the small
+// generation size (16x fewer pixels), then the
 // reframe (a digital camera move: it moves the upscale's crop window, so the frame is resampled
 // once), the upscale, then grain at the output size (grain is a property of the projected image),
 // then the matte.
-enum class FinishPass { Deflicker, StyleTexture, Grade, PaletteLock, Reframe, Upscale, Grain, Letterbox };
-inline constexpr std::size_t kFinishPassCount = 8;
-// "deflicker", "style_texture", "grade", "palette_lock", "reframe", "upscale", "grain", "letterbox"
+enum class FinishPass { Deflicker, StyleTexture, PaletteMatch, Grade, PaletteLock, Reframe, Upscale, Grain, Letterbox };
+inline constexpr std::size_t kFinishPassCount = 9;
+// "deflicker", "style_texture", "palette_match", "grade", "palette_lock", "reframe", "upscale", "grain", "letterbox"
 std::string_view finish_pass_name(FinishPass pass);
 std::optional<FinishPass> finish_pass_from_name(std::string_view name);
 const std::array<FinishPass, kFinishPassCount>& all_finish_passes();

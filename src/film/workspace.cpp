@@ -70,10 +70,10 @@ atmosphere = "clear"            # clear, fog, rain, snow, dust
 # scenes and shots override keys with `finish = { ... }`. `shotgen finish` re-finishes takes.
 # Also: "grade", "palette_lock", "grain", "letterbox" (needs aspect); they run in a fixed order.
 [finish]
-passes = ["deflicker", "style_texture", "reframe", "upscale"]
+passes = ["deflicker", "style_texture", "palette_match", "reframe", "upscale"]
 # steady the shimmer; the texture of the style the prompt names (grain, brushstrokes, flat fills)
-# where the model drew another; a camera move the model drew static made digitally; sharp upscale
-# to [film] size
+# where the model drew another; the palette the prompt names where the model drew another; a camera
+# move the model drew static made digitally; sharp upscale to [film] size
 # deflicker = 1.0            # how strongly (0..1); figures that move, rain and flashes stay as drawn
 # reframe_zoom = 1.3         # how far a digital push in goes (1.05..2)
 # lut = "luts/print.cube"    # the grade: a .cube 3D LUT from Resolve, Premiere or OCIO

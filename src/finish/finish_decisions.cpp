@@ -13,6 +13,8 @@ FinishDecisions recorded_decisions(const std::string& finish_json) {
     drawn.reframe = world::camera_move_from_words(record["reframed"].get<std::string>());
   if (record.contains("textured") && record["textured"].is_string())
     drawn.texture = world::style_from_words(record["textured"].get<std::string>());
+  if (record.contains("palette_matched") && record["palette_matched"].is_string())
+    drawn.palette = world::palette_from_words(record["palette_matched"].get<std::string>());
   return drawn;
 }
 

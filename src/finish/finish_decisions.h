@@ -2,9 +2,10 @@
 // What a take's finishing draws where the model missed what the take's prompt asks, decided per
 // take from the prompt and the model's frames (the take's analysis): the camera move the reframe
 // draws over a shot the model drew static (reframe.h), the style whose texture the style texture
-// draws over a shot the model drew in another style (style_texture.h). The Finisher draws them, the
-// take's finish record keeps them ("reframed", "textured"), and the look check and `shotgen
-// analyze` read them back: the film shows them.
+// draws over a shot the model drew in another style (style_texture.h), the palette the palette
+// match recolours a shot the model drew in another palette into (palette_match.h). The Finisher
+// draws them, the take's finish record keeps them ("reframed", "textured", "palette_matched"), and
+// the look check and `shotgen analyze` read them back: the film shows them.
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@ namespace shotgen::finish {
 struct FinishDecisions {
   std::optional<world::CameraMove> reframe;
   std::optional<world::Style> texture;
+  std::optional<world::Palette> palette;
   bool operator==(const FinishDecisions&) const = default;
 };
 

@@ -8,6 +8,7 @@
 #include "core/path_within.h"
 #include "core/regular_file.h"
 #include "finish/reframe.h"
+#include "finish/palette_match.h"
 #include "finish/style_texture.h"
 
 namespace fs = std::filesystem;
@@ -38,6 +39,11 @@ std::optional<world::Style> FinishPlan::style_texture_for(std::string_view posit
   return texture_style(positive, drawn);
 }
 
+std::optional<world::Palette> FinishPlan::palette_match_for(std::string_view positive, world::Palette drawn) const {
+  if (!has(film::FinishPass::PaletteMatch)) return std::nullopt;
+  return palette_to_match(positive, drawn);
+}
+
 nlohmann::json FinishPlan::to_json() const {
   nlohmann::json steps = nlohmann::json::array();
   for (film::FinishPass pass : passes) {
@@ -50,6 +56,7 @@ nlohmann::json FinishPlan::to_json() const {
         step["zoom"] = reframe_zoom;
         break;
       case film::FinishPass::StyleTexture:  // no parameters: what it draws follows the prompt
+      case film::FinishPass::PaletteMatch:  // likewise
         break;
       case film::FinishPass::Grade:
         step["lut"] = lut_path;
@@ -91,6 +98,7 @@ nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, co
   record["source"] = {{"width", source_width}, {"height", source_height}, {"frames", source_frames}};
   if (drawn.reframe) record["reframed"] = world::word(*drawn.reframe);
   if (drawn.texture) record["textured"] = world::word(*drawn.texture);
+  if (drawn.palette) record["palette_matched"] = world::word(*drawn.palette);
   return record;
 }
 

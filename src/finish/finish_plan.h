@@ -53,6 +53,10 @@ struct FinishPlan {
   // measured `drawn`: none without the pass, for a prompt naming no style, or when the model drew
   // the style asked (style_texture.h: texture_style).
   std::optional<world::Style> style_texture_for(std::string_view positive, world::Style drawn) const;
+  // The palette the palette match recolours a take of the prompt `positive` whose model frames
+  // measured `drawn` into: none without the pass, for a prompt naming no palette, or when the model
+  // drew the palette asked (palette_match.h: palette_to_match).
+  std::optional<world::Palette> palette_match_for(std::string_view positive, world::Palette drawn) const;
   GrainParams grain_params() const { return {static_cast<float>(grain), static_cast<float>(grain_size)}; }
   // The passes and their parameters (LUT by path and hash): what decides the pixels, apart from
   // the frames and the take's seed.
@@ -63,7 +67,8 @@ struct FinishPlan {
 
 // What a take records about its finishing (takes.finish_json and the MP4's shotgen_finish tag):
 // the plan, its hash, the grain seed, the device that ran it, the generated frames' size and the
-// decisions the finishing drew (finish_decisions.h: "reframed": "push in", "textured": "photoreal";
+// decisions the finishing drew (finish_decisions.h: "reframed": "push in", "textured": "photoreal",
+// "palette_matched": "monochrome";
 // each absent when it drew none).
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
                              int source_width, int source_height, int source_frames,

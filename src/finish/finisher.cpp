@@ -6,6 +6,7 @@
 #include "finish/gpu_passes.h"
 #include "finish/letterbox.h"
 #include "finish/lut_grade.h"
+#include "finish/palette_match.h"
 #include "finish/style_texture.h"
 #include "finish/upscale.h"
 #include "finish/vulkan_context.h"
@@ -34,6 +35,7 @@ Image finish_frame_reference(const Image& generated, const FinishPlan& plan, std
     switch (pass) {
       case film::FinishPass::Deflicker: break;  // a clip pass: Finisher::finish runs it before the frame passes
       case film::FinishPass::StyleTexture: break;  // likewise
+      case film::FinishPass::PaletteMatch: break;  // likewise
       case film::FinishPass::Reframe: break;    // the upscale shows `window`
       case film::FinishPass::Grade:
         grade_reference(image, *plan.lut, plan.interpolation, static_cast<float>(plan.lut_strength));
@@ -81,12 +83,15 @@ Finisher Finisher::open(FinishDevice device, const std::function<void(const std:
 Clip Finisher::finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
                       const FinishDecisions& decisions) {
   if (plan.passes.empty()) return generated;
-  // The deflicker and the style texture need the whole clip and run on the CPU at the generation
-  // size (see deflicker.h, style_texture.h); every other pass works frame by frame.
+  // The deflicker, the style texture and the palette match need the whole clip and run on the CPU
+  // at the generation size (see deflicker.h, style_texture.h, palette_match.h); every other pass
+  // works frame by frame.
   Clip source = generated;
   if (plan.has(film::FinishPass::Deflicker)) source = deflicker(source, static_cast<float>(plan.deflicker));
   if (decisions.texture && plan.has(film::FinishPass::StyleTexture))
     source = draw_style_texture(source, *decisions.texture, take_seed);
+  if (decisions.palette && plan.has(film::FinishPass::PaletteMatch))
+    source = match_palette(source, *decisions.palette, take_seed);
   const std::uint32_t seed = grain_seed(take_seed);
   const bool reframing = decisions.reframe && plan.has(film::FinishPass::Reframe);
   Clip finished;

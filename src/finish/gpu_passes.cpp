@@ -290,6 +290,7 @@ Image GpuPasses::finish_frame(const Image& generated, const FinishPlan& plan, st
       switch (pass) {
         case film::FinishPass::Deflicker: break;  // a clip pass, run on the CPU by Finisher::finish
         case film::FinishPass::StyleTexture: break;  // likewise
+        case film::FinishPass::PaletteMatch: break;  // likewise
         case film::FinishPass::Reframe: break;    // the upscale shows `window`
         case film::FinishPass::Grade:
           s.record_grade(c, *current, *table, width, height, *plan.lut, plan.interpolation,

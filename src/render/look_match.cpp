@@ -19,7 +19,7 @@ std::string measured_class(const nlohmann::json& analysis, const char* key) {
 template <class Value>
 void check(std::vector<LookCheck>& checks, const char* dimension, const char* analysis_key, std::optional<Value> asked,
            const nlohmann::json& analysis) {
-  if (asked) checks.push_back({dimension, std::string(world::word(*asked)), measured_class(analysis, analysis_key)});
+  if (asked) checks.push_back({dimension, std::string(world::word(*asked)), measured_class(analysis, analysis_key), ""});
 }
 
 }  // namespace
@@ -32,7 +32,7 @@ int LookMatch::matched() const {
 
 int LookMatch::drawn_matched() const {
   int count = 0;
-  for (const auto& c : checks) count += c.matches() && !c.reframed && !c.textured;
+  for (const auto& c : checks) count += c.matches() && c.drawn_by.empty();
   return count;
 }
 
@@ -48,9 +48,7 @@ std::string LookMatch::misses() const {
 std::string LookMatch::finishing_note() const {
   std::string out;
   for (const auto& c : checks)
-    if (c.reframed || c.textured)
-      out += (out.empty() ? "" : "; ") + c.dimension + ": " + c.measured + " drawn by the " +
-             (c.reframed ? "reframe" : "style texture");
+    if (!c.drawn_by.empty()) out += (out.empty() ? "" : "; ") + c.dimension + ": " + c.measured + " drawn by the " + c.drawn_by;
   return out;
 }
 
@@ -64,14 +62,18 @@ LookMatch look_match(std::string_view positive, const nlohmann::json& analysis,
   if (finishing.reframe && !match.checks.empty() && match.checks.back().dimension == "camera" &&
       match.checks.back().measured == world::word(world::CameraMove::Static)) {
     match.checks.back().measured = std::string(world::word(*finishing.reframe));
-    match.checks.back().reframed = true;
+    match.checks.back().drawn_by = "reframe";
   }
-  if (finishing.texture)
+  // The style texture and the palette match draw what the prompt asks over whatever the model drew.
+  const auto drawn_over = [&](const char* dimension, std::string_view drawn, const char* pass) {
     for (auto& c : match.checks)
-      if (c.dimension == "style" && c.asked == world::word(*finishing.texture)) {
+      if (c.dimension == dimension && c.asked == drawn) {
         c.measured = c.asked;
-        c.textured = true;
+        c.drawn_by = pass;
       }
+  };
+  if (finishing.texture) drawn_over("style", world::word(*finishing.texture), "style texture");
+  if (finishing.palette) drawn_over("palette", world::word(*finishing.palette), "palette match");
   return match;
 }
 
@@ -79,8 +81,7 @@ nlohmann::json to_json(const LookMatch& look) {
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : look.checks) {
     nlohmann::json check = {{"dimension", c.dimension}, {"asked", c.asked}, {"measured", c.measured}, {"matches", c.matches()}};
-    if (c.reframed) check["reframed"] = true;
-    if (c.textured) check["textured"] = true;
+    if (!c.drawn_by.empty()) check["drawn_by"] = c.drawn_by;
     checks.push_back(std::move(check));
   }
   return {{"matched", look.matched()}, {"asked", look.asked()}, {"checks", checks}};

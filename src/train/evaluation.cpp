@@ -16,10 +16,6 @@
 #include "engine/engine.h"
 #include "film/film.h"
 #include "film/finish_settings.h"
-#include "finish/deflicker.h"
-#include "finish/palette_lock.h"
-#include "finish/reframe.h"
-#include "finish/style_texture.h"
 #include "train/autoencoder_round_trip.h"
 #include "world/attributes.h"
 #include "world/layout_guide.h"
@@ -126,7 +122,7 @@ class Renderer {
                                                    requests.begin() + static_cast<std::ptrdiff_t>(last));
       for (engine::GenerationRequest& request : batch) prepare(request);
       std::vector<Clip> drawn = engine_.generate(batch, settings_);
-      for (std::size_t i = 0; i < drawn.size(); ++i) clips.push_back(as_finished(drawn[i], batch[i]));
+      for (std::size_t i = 0; i < drawn.size(); ++i) clips.push_back(finish::finish_clip(drawn[i], batch[i].positive, batch[i].seed, options_.finishing).clip);
       done_ += static_cast<int>(batch.size());
       if (progress_) progress_(stage, done_, total_);
     }
@@ -145,26 +141,6 @@ class Renderer {
   }
 
  private:
-  // The clip as the finishing passes the options name leave it, in the Finisher's order: the
-  // deflicker, the style texture where the prompt names a style the model drew another in, the
-  // palette lock toward the palette the prompt names, the reframe where the prompt asks a camera
-  // move the model drew static (texture and move decided on the drawn frames, as the Finisher does).
-  Clip as_finished(Clip clip, const engine::GenerationRequest& request) const {
-    std::optional<world::CameraMove> move;
-    if (options_.reframe > 0) move = finish::digital_move(request.positive, finish::drawn_camera_move(clip));
-    std::optional<world::Style> style;
-    if (options_.style_texture) style = finish::texture_style(request.positive, finish::drawn_style(clip));
-    if (options_.deflicker > 0) clip = finish::deflicker(clip, static_cast<float>(options_.deflicker));
-    if (style) clip = finish::draw_style_texture(clip, *style, request.seed);
-    if (options_.palette_lock > 0)
-      if (const auto palette = world::palette_from_words(request.positive))
-        if (const auto tones = finish::palette_tones(world::word(*palette)))
-          for (Image& frame : clip.frames)
-            finish::palette_lock_reference(frame, *tones, static_cast<float>(options_.palette_lock));
-    if (move) clip = finish::reframe_clip(clip, *move, static_cast<float>(options_.reframe));
-    return clip;
-  }
-
   engine::Engine& engine_;
   const EvaluationOptions& options_;
   const EvaluationProgress& progress_;
@@ -271,9 +247,10 @@ void EvaluationOptions::validate() const {
   require(width > 0 && height > 0 && width % 16 == 0 && height % 16 == 0, "must be multiples of 16", "--size");
   require(batch >= 1, "must be at least 1", "--batch");
   require(guidance > 0.0, "must be positive", "--guidance");
-  require(deflicker >= 0.0 && deflicker <= 1.0, "must be between 0 and 1", "--deflicker");
-  require(palette_lock >= 0.0 && palette_lock <= 1.0, "must be between 0 and 1", "--palette-lock");
-  require(reframe == 0.0 || (reframe >= film::kMinReframeZoom && reframe <= film::kMaxReframeZoom),
+  require(finishing.deflicker >= 0.0 && finishing.deflicker <= 1.0, "must be between 0 and 1", "--deflicker");
+  require(finishing.palette_lock >= 0.0 && finishing.palette_lock <= 1.0, "must be between 0 and 1", "--palette-lock");
+  require(finishing.reframe == 0.0 ||
+              (finishing.reframe >= film::kMinReframeZoom && finishing.reframe <= film::kMaxReframeZoom),
           "must be 0 (off) or between 1.05 and 2", "--reframe");
   require(layout_guide >= 0.0 && layout_guide <= film::kMaxLayoutGuide,
           "must be between 0 and " + shortest_decimal(film::kMaxLayoutGuide), "--layout-guide");
@@ -667,10 +644,11 @@ json to_json(const EvaluationReport& r) {
                 {"guidance", o.guidance},
                 {"frame_noise_correlation", r.frame_noise_correlation},
                 {"noise_follows_camera", r.noise_follows_camera},
-                {"deflicker", o.deflicker},
-                {"reframe", o.reframe},
-                {"style_texture", o.style_texture},
-                {"palette_lock", o.palette_lock},
+                {"deflicker", o.finishing.deflicker},
+                {"reframe", o.finishing.reframe},
+                {"style_texture", o.finishing.style_texture},
+                {"palette_match", o.finishing.palette_match},
+                {"palette_lock", o.finishing.palette_lock},
                 {"layout_guide", o.layout_guide},
                 {"camera_noise_subcells", r.camera_noise_subcells},
                 {"shift", r.shift},
@@ -730,10 +708,11 @@ std::string format_report(const EvaluationReport& r) {
                                                        "x" + std::to_string(r.camera_noise_subcells) + " sub-cells, ");
   out << "model " << (r.model.empty() ? "(random weights)" : r.model) << ": " << o.steps << " steps, shift "
       << fixed(r.shift, 1) << ", guidance " << fixed(o.guidance, 1) << ", " << correlation
-      << (o.deflicker > 0 ? "deflicker " + fixed(o.deflicker, 2) + ", " : "")
-      << (o.style_texture ? "style texture, " : "")
-      << (o.palette_lock > 0 ? "palette lock " + fixed(o.palette_lock, 2) + ", " : "")
-      << (o.reframe > 0 ? "reframe " + fixed(o.reframe, 2) + ", " : "")
+      << (o.finishing.deflicker > 0 ? "deflicker " + fixed(o.finishing.deflicker, 2) + ", " : "")
+      << (o.finishing.style_texture ? "style texture, " : "")
+      << (o.finishing.palette_match ? "palette match, " : "")
+      << (o.finishing.palette_lock > 0 ? "palette lock " + fixed(o.finishing.palette_lock, 2) + ", " : "")
+      << (o.finishing.reframe > 0 ? "reframe " + fixed(o.finishing.reframe, 2) + ", " : "")
       << (o.layout_guide > 0 ? "layout guide " + fixed(o.layout_guide, 2) + ", " : "") << o.frames << " frames "
       << o.width << "x" << o.height << ", seed " << o.seed << ", " << o.clips_per_cell << " clips per cell\n\n";
   std::snprintf(line, sizeof line, "%-36s %10s %14s %20s\n", "adherence (measured = prompt)", "model", "world clips",

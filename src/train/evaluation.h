@@ -43,8 +43,11 @@
 //   the move digitally (the finishing reframe, finish/reframe.h, crop zoom Z) after the deflicker.
 //   With --style-texture a generated clip whose prompt names a style the model drew another in gets
 //   that style's texture (finish/style_texture.h) after the deflicker, before the reframe.
+//   With --palette-match a generated clip whose prompt names a palette the model drew another in is
+//   recoloured into it (finish/palette_match.h) after the style texture.
 //   With --palette-lock S a generated clip whose prompt names a palette is pulled toward it with the
-//   finishing palette lock at strength S, after the style texture.
+//   finishing palette lock at strength S, after the palette match.
+//   (All of them as finish/clip_finishing.h finishes a clip.)
 //   speed       wall time of one 16-frame shot at the evaluation size and steps (target ≤ 30 s on
 //               the 2-core CPU machine).
 #include <cstdint>
@@ -57,6 +60,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "finish/clip_finishing.h"
 #include "train/caption_use.h"
 
 namespace shotgen::engine {
@@ -74,19 +78,11 @@ struct EvaluationOptions {
   std::optional<double> frame_noise_correlation;
   // engine::SamplerSettings::noise_follows_camera (each prompt's camera move); unset: the model's
   std::optional<bool> noise_follows_camera;
-  // The finishing deflicker pass (finish/deflicker.h) on every generated clip before it is
-  // measured, as a film with `deflicker` in its [finish] passes gets it; 0: the model's clips as drawn.
-  double deflicker = 0.0;
-  // The finishing reframe's crop zoom (finish/reframe.h) for every generated clip whose prompt asks
-  // a camera move the model drew static, as a film with `reframe` in its passes gets it; 0: none.
-  double reframe = 0.0;
-  // The finishing style texture (finish/style_texture.h) on every generated clip whose prompt names
-  // a style the model drew another in, as a film with `style_texture` in its passes gets it.
-  bool style_texture = false;
-  // The finishing palette lock (finish/palette_lock.h) at this strength on every generated clip whose
-  // prompt names a palette, toward that palette, as a film with `palette_lock` in its passes pulls a
-  // shot toward its [look] palette; 0: none.
-  double palette_lock = 0.0;
+  // The finishing passes every generated clip goes through before it is measured, as a film with
+  // them in its [finish] passes shows its takes (finish/clip_finishing.h: the deflicker, the style
+  // texture, the palette match, the palette lock toward the palette the prompt names, the reframe);
+  // none: the model's clips as drawn.
+  finish::ClipFinishing finishing;
   // Every clip starts from its prompt's layout guide (world/layout_guide.h) with this share of the
   // starting point (engine::SamplerSettings::guide_share), as a film with [render] layout_guide
   // renders; 0: from pure noise.

@@ -130,6 +130,28 @@ TEST(CliGenerate, StyleTextureDrawsTheAskedStyleTheModelMissed) {
   EXPECT_NE(testing::read_text(tmp.path() / "textured" / "clip.mp4").find("shotgen_style_texture"), std::string::npos);
 }
 
+TEST(CliGenerate, PaletteMatchRecoloursAClipTheModelDrewInAnotherPalette) {
+  // The bundled model draws a night harbor asked in monochrome in colours; --palette-match
+  // recolours it into greys of the same brightness, and the analyzer reads monochrome.
+  testing::TempDir tmp;
+  auto args = [&](const std::string& dir) {
+    return bundled_model_args("monochrome, a quiet harbor at night, static camera", tmp.path() / dir);
+  };
+  ASSERT_EQ(testing::run_shotgen(args("drawn")).exit_code, 0);
+  const auto drawn = analyzed(tmp.path() / "drawn");
+  ASSERT_NE(drawn["palette"]["class"], "monochrome");
+  auto matched = args("matched");
+  matched.push_back("--palette-match");
+  const auto result = testing::run_shotgen(matched);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("palette match: recoloured into monochrome"), std::string::npos) << result.err;
+  const auto grey = analyzed(tmp.path() / "matched");
+  EXPECT_EQ(grey["palette"]["class"], "monochrome");
+  EXPECT_EQ(grey["key"]["class"], drawn["key"]["class"]);
+  EXPECT_NEAR(grey["key"]["mean_luma"].get<double>(), drawn["key"]["mean_luma"].get<double>(), 0.005);
+  EXPECT_NE(testing::read_text(tmp.path() / "matched" / "clip.mp4").find("shotgen_palette_match"), std::string::npos);
+}
+
 TEST(CliGenerate, ALayoutGuideStartsTheClipAndCanBeWrittenBeside) {
   testing::TempDir tmp;
   auto guided = [&](const std::string& dir) {

@@ -163,6 +163,20 @@ TEST_F(FinishPlanTest, TheReframeTakesThePromptsCameraMoveAndNeedsTheUpscale) {
   EXPECT_EQ(recorded_decisions(finish_record(textured, 1, "cpu reference", 64, 32, 8).dump()).texture, std::nullopt);
   EXPECT_EQ(recorded_decisions("not json").texture, std::nullopt);
 
+  // The palette match: the palette the prompt names where the model drew another, only with the
+  // pass; recorded like the others.
+  FinishPlan matched = a;
+  matched.passes.insert(matched.passes.begin(), film::FinishPass::PaletteMatch);
+  EXPECT_EQ(a.palette_match_for("monochrome, a harbor", world::Palette::GreenTones), std::nullopt);
+  EXPECT_EQ(matched.palette_match_for("monochrome, a harbor", world::Palette::GreenTones), world::Palette::Monochrome);
+  EXPECT_EQ(matched.palette_match_for("monochrome, a harbor", world::Palette::Monochrome), std::nullopt);
+  EXPECT_EQ(matched.to_json()["passes"][0], nlohmann::json({{"pass", "palette_match"}}));
+  EXPECT_NE(matched.block_hash(), a.block_hash());
+  const auto record = finish_record(matched, 1, "cpu reference", 64, 32, 8, {.palette = world::Palette::Pastel});
+  EXPECT_EQ(record["palette_matched"], "pastel");
+  EXPECT_EQ(recorded_decisions(record.dump()).palette, world::Palette::Pastel);
+  EXPECT_EQ(recorded_decisions(finish_record(matched, 1, "cpu reference", 64, 32, 8).dump()).palette, std::nullopt);
+
   // Without the upscale: one problem for the film, not one per shot.
   const auto problems = check_finish(film(replaced(text, R"(passes = ["reframe", "upscale"])", R"(passes = ["reframe"])")),
                                      dir_.path());

@@ -10,6 +10,7 @@
 
 #include "finish/deflicker.h"
 #include "finish/finisher.h"
+#include "finish/palette_match.h"
 #include "finish/style_texture.h"
 #include "finish/vulkan_context.h"
 #include "finish_fixtures.h"
@@ -129,6 +130,26 @@ TEST(Finisher, TheStyleTextureRunsOnTheSteadiedClipBeforeTheFramePasses) {
   FinishPlan without = plan;
   without.passes.erase(without.passes.begin() + 1);
   EXPECT_EQ(finisher.finish(clip, without, 5, {.texture = world::Style::Photoreal}), plain);
+}
+
+TEST(Finisher, ThePaletteMatchRunsAfterTheStyleTextureBeforeTheFramePasses) {
+  Clip clip;
+  for (std::uint32_t t = 0; t < 4; ++t) clip.frames.push_back(gradient_image(32, 16));
+  FinishPlan plan = upscale_and_grain();
+  plan.passes.insert(plan.passes.begin(), {film::FinishPass::StyleTexture, film::FinishPass::PaletteMatch});
+  const FinishDecisions decided{.texture = world::Style::Photoreal, .palette = world::Palette::Monochrome};
+  const Clip matched = match_palette(draw_style_texture(clip, world::Style::Photoreal, 5), world::Palette::Monochrome, 5);
+  Finisher finisher = Finisher::open(FinishDevice::Cpu, {});
+  const Clip finished = finisher.finish(clip, plan, 5, decided);
+  ASSERT_EQ(finished.frame_count(), 4);
+  for (std::uint32_t t = 0; t < 4; ++t)
+    EXPECT_EQ(finished.frames[t], finish_frame_reference(matched.frames[t], plan, grain_seed(5), t)) << t;
+  // No palette decided, or a plan without the pass: the texture alone.
+  const Clip textured = finisher.finish(clip, plan, 5, {.texture = world::Style::Photoreal});
+  EXPECT_NE(textured, finished);
+  FinishPlan without = plan;
+  without.passes.erase(without.passes.begin() + 1);
+  EXPECT_EQ(finisher.finish(clip, without, 5, decided), textured);
 }
 
 TEST(Finisher, DeviceNamesAndTheEnvironment) {

@@ -51,18 +51,18 @@ TEST(LookMatch, AMoveTheReframeDrewCountsAsTheMoveAndSaysSo) {
   const auto look = look_match("push in, night, teal and orange", measured, {world::CameraMove::PushIn});
   ASSERT_EQ(look.asked(), 3);
   EXPECT_TRUE(look.as_asked());
-  EXPECT_TRUE(look.checks[2].reframed);
+  EXPECT_EQ(look.checks[2].drawn_by, "reframe");
   EXPECT_EQ(look.matched(), 3);
   EXPECT_EQ(look.drawn_matched(), 2);
   EXPECT_EQ(look.finishing_note(), "camera: push in drawn by the reframe");
-  EXPECT_EQ(to_json(look)["checks"][2]["reframed"], true);
+  EXPECT_EQ(to_json(look)["checks"][2]["drawn_by"], "reframe");
   // Without it, or over a move the model drew, the analysis stands.
   EXPECT_EQ(look_match("push in, night, teal and orange", measured).finishing_note(), "");
   const auto drawn = look_match("push in, night", analysis("warm", "night", "painterly", "pan left", "one figure"),
                                 {world::CameraMove::PushIn});
-  EXPECT_FALSE(drawn.checks[1].reframed);
+  EXPECT_EQ(drawn.checks[1].drawn_by, "");
   EXPECT_EQ(drawn.misses(), "camera: asked push in, measured pan left");
-  EXPECT_FALSE(to_json(drawn)["checks"][1].contains("reframed"));
+  EXPECT_FALSE(to_json(drawn)["checks"][1].contains("drawn_by"));
 }
 
 TEST(LookMatch, AStyleTheStyleTextureDrewCountsAsTheStyleAndSaysSo) {
@@ -71,15 +71,31 @@ TEST(LookMatch, AStyleTheStyleTextureDrewCountsAsTheStyleAndSaysSo) {
                                {world::CameraMove::PushIn, world::Style::Photoreal});
   ASSERT_EQ(look.asked(), 3);
   EXPECT_TRUE(look.as_asked());
-  EXPECT_TRUE(look.checks[1].textured);
+  EXPECT_EQ(look.checks[1].drawn_by, "style texture");
   EXPECT_EQ(look.drawn_matched(), 1);
   EXPECT_EQ(look.finishing_note(),
             "style: photoreal drawn by the style texture; camera: push in drawn by the reframe");
-  EXPECT_EQ(to_json(look)["checks"][1]["textured"], true);
+  EXPECT_EQ(to_json(look)["checks"][1]["drawn_by"], "style texture");
   // A texture of another style than the prompt's (a record from another prompt) stands for nothing.
   const auto other = look_match("photorealistic, night", measured, {.texture = world::Style::Flat2D});
-  EXPECT_FALSE(other.checks[1].textured);
+  EXPECT_EQ(other.checks[1].drawn_by, "");
   EXPECT_EQ(other.misses(), "style: asked photoreal, measured painterly");
+}
+
+TEST(LookMatch, APaletteThePaletteMatchDrewCountsAsThePaletteAndSaysSo) {
+  const auto measured = analysis("green tones", "night", "painterly", "static camera", "one figure");
+  const auto look = look_match("monochrome, night, hand-painted", measured, {.palette = world::Palette::Monochrome});
+  ASSERT_EQ(look.asked(), 3);
+  EXPECT_TRUE(look.as_asked());
+  EXPECT_EQ(look.checks[0].measured, "monochrome");
+  EXPECT_EQ(look.checks[0].drawn_by, "palette match");
+  EXPECT_EQ(look.drawn_matched(), 2);
+  EXPECT_EQ(look.finishing_note(), "palette: monochrome drawn by the palette match");
+  EXPECT_EQ(to_json(look)["checks"][0]["drawn_by"], "palette match");
+  // A palette of another record's prompt stands for nothing; the model's measure stands.
+  const auto other = look_match("pastel, night", measured, {.palette = world::Palette::Monochrome});
+  EXPECT_EQ(other.checks[0].drawn_by, "");
+  EXPECT_EQ(other.misses(), "palette: asked pastel, measured green tones");
 }
 
 TEST(LookMatch, ARecordWithoutAnalysisMatchesNothing) {

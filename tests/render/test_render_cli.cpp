@@ -214,7 +214,7 @@ TEST(RenderCli, ATakeTheReframeMovedSaysSoInTakeListAndAnalyze) {
   ASSERT_EQ(take["analysis"]["camera"]["class"], "static camera");
   const auto camera = take["look"]["checks"].back();
   EXPECT_EQ(camera["measured"], "push in");
-  EXPECT_EQ(camera["reframed"], true);
+  EXPECT_EQ(camera["drawn_by"], "reframe");
   EXPECT_NE(ws.shotgen({"take", "list", "only"}).out.find("camera: push in drawn by the reframe"), std::string::npos);
   const std::string mp4 = (ws.root / take["mp4"].get<std::string>()).string();
   EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json"}).out)["reframed"], "push in");
@@ -236,7 +236,7 @@ TEST(RenderCli, ATakeTheStyleTextureDrewSaysSoInTakeListAndAnalyze) {
   for (const auto& check : take["look"]["checks"])
     if (check["dimension"] == "style") style = check;
   EXPECT_EQ(style["measured"], "flat 2D animation");
-  EXPECT_EQ(style["textured"], true);
+  EXPECT_EQ(style["drawn_by"], "style texture");
   EXPECT_NE(ws.shotgen({"take", "list", "only"}).out.find("style: flat 2D animation drawn by the style texture"),
             std::string::npos);
   const std::string mp4 = (ws.root / take["mp4"].get<std::string>()).string();
@@ -248,6 +248,33 @@ TEST(RenderCli, ATakeTheStyleTextureDrewSaysSoInTakeListAndAnalyze) {
   ASSERT_EQ(ws.shotgen({"finish", "only:1"}).exit_code, 0);
   EXPECT_EQ(shotgen::testing::read_text(mp4), mp4_before);
   EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json"}).out)["textured"], "flat 2D animation");
+}
+
+TEST(RenderCli, ThePaletteMatchRecoloursATakeIntoThePaletteAskedAndSaysSo) {
+  // The tiny model draws unrelated colour noise: the monochrome the style block asks for is the
+  // palette match's.
+  FilmSpec spec;
+  spec.shots = {{"only"}};
+  spec.style_block = "Monochrome hand-painted 2D animation.";
+  spec.extra_toml = "[finish]\npasses = [\"palette_match\", \"upscale\"]\n";
+  CliWorkspace ws(spec);
+  ASSERT_EQ(ws.shotgen({"render", "only", "--model", tiny_model_dir().string()}).exit_code, 0);
+  const auto take = nlohmann::json::parse(ws.shotgen({"take", "list", "only", "--json"}).out)[0];
+  ASSERT_NE(take["analysis"]["palette"]["class"], "monochrome");
+  EXPECT_EQ(take["look"]["checks"][0]["dimension"], "palette");
+  EXPECT_EQ(take["look"]["checks"][0]["measured"], "monochrome");
+  EXPECT_EQ(take["look"]["checks"][0]["drawn_by"], "palette match");
+  EXPECT_NE(ws.shotgen({"take", "list", "only"}).out.find("palette: monochrome drawn by the palette match"),
+            std::string::npos);
+  const std::string mp4 = (ws.root / take["mp4"].get<std::string>()).string();
+  EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json"}).out)["palette_matched"], "monochrome");
+  // The MP4 is grey: its own frames measure monochrome.
+  EXPECT_EQ(nlohmann::json::parse(ws.shotgen({"analyze", mp4, "--json", "--measure-file"}).out)["palette"]["class"],
+            "monochrome");
+  // Finished again from its source frames, the take is recoloured alike.
+  const auto mp4_before = shotgen::testing::read_text(mp4);
+  ASSERT_EQ(ws.shotgen({"finish", "only:1"}).exit_code, 0);
+  EXPECT_EQ(shotgen::testing::read_text(mp4), mp4_before);
 }
 
 TEST(RenderCli, AssembleListsShotsWithoutTakes) {

@@ -212,7 +212,7 @@ TEST(Evaluation, RejectsBadOptions) {
   EXPECT_THROW(options.validate(), Error);
   for (double deflicker : {-0.1, 1.5}) {
     options = tiny_options();
-    options.deflicker = deflicker;
+    options.finishing.deflicker = deflicker;
     EXPECT_THROW(options.validate(), Error) << deflicker;
   }
   for (double guide : {-0.1, 0.6}) {
@@ -247,7 +247,7 @@ TEST(Evaluation, ALayoutGuideMeasuresTheClipsAGuidedFilmRenders) {
 TEST(Evaluation, DeflickerMeasuresTheClipsAFilmWouldShow) {
   // The same suite and seeds with every generated clip through the finishing deflicker: steadier
   // generated clips, the world's unchanged, the setting in the report.
-  const auto [drawn, steadied] = reports_before_and_after([](EvaluationOptions& o) { o.deflicker = 1.0; }, false);
+  const auto [drawn, steadied] = reports_before_and_after([](EvaluationOptions& o) { o.finishing.deflicker = 1.0; }, false);
   EXPECT_LT(steadied.generated_flicker, drawn.generated_flicker);
   EXPECT_EQ(steadied.world_flicker, drawn.world_flicker);
   EXPECT_EQ(to_json(steadied)["settings"]["deflicker"], 1.0);
@@ -258,7 +258,7 @@ TEST(Evaluation, StyleTextureMeasuresTheStylesAFilmWouldShow) {
   // The same suite and seeds with the style texture drawn where a clip missed its prompt's style:
   // other clips (the random model draws no style on purpose), no fewer style matches, the world's
   // clips untouched, the setting in the report.
-  const auto [drawn, textured] = reports_before_and_after([](EvaluationOptions& o) { o.style_texture = true; }, false);
+  const auto [drawn, textured] = reports_before_and_after([](EvaluationOptions& o) { o.finishing.style_texture = true; }, false);
   const AdherenceRow &drawn_style = drawn.adherence[3], &textured_style = textured.adherence[3];
   ASSERT_EQ(drawn_style.dimension, "style");
   EXPECT_NE(textured.generated_flicker, drawn.generated_flicker);
@@ -270,14 +270,28 @@ TEST(Evaluation, StyleTextureMeasuresTheStylesAFilmWouldShow) {
   EXPECT_EQ(format_report(drawn).find("style texture"), std::string::npos);
 }
 
+TEST(Evaluation, PaletteMatchMeasuresThePalettesAFilmWouldShow) {
+  // The same suite and seeds with clips that missed their prompt's palette recoloured into it: the
+  // random model draws no palette on purpose, so more palettes match; the world's clips untouched.
+  const auto [drawn, matched] = reports_before_and_after([](EvaluationOptions& o) { o.finishing.palette_match = true; }, false);
+  const AdherenceRow &drawn_palette = drawn.adherence[0], &matched_palette = matched.adherence[0];
+  ASSERT_EQ(drawn_palette.dimension, "palette");
+  EXPECT_GT(matched_palette.matches, drawn_palette.matches);
+  EXPECT_EQ(matched_palette.world_matches, drawn_palette.world_matches);
+  EXPECT_EQ(matched.world_flicker, drawn.world_flicker);
+  EXPECT_EQ(to_json(matched)["settings"]["palette_match"], true);
+  EXPECT_NE(format_report(matched).find("palette match"), std::string::npos);
+  EXPECT_EQ(format_report(drawn).find("palette match"), std::string::npos);
+}
+
 TEST(Evaluation, PaletteLockMeasuresThePalettesAFilmWouldShow) {
-  const auto [drawn, locked] = reports_before_and_after([](EvaluationOptions& o) { o.palette_lock = 0.5; }, false);
+  const auto [drawn, locked] = reports_before_and_after([](EvaluationOptions& o) { o.finishing.palette_lock = 0.5; }, false);
   EXPECT_NE(locked.generated_flicker, drawn.generated_flicker);
   EXPECT_EQ(locked.world_flicker, drawn.world_flicker);
   EXPECT_EQ(to_json(locked)["settings"]["palette_lock"], 0.5);
   EXPECT_NE(format_report(locked).find("palette lock 0.50"), std::string::npos);
   EvaluationOptions bad;
-  bad.palette_lock = 1.5;
+  bad.finishing.palette_lock = 1.5;
   EXPECT_THROW(bad.validate(), Error);
 }
 

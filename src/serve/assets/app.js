@@ -330,10 +330,11 @@ function lookMisses(look) {
   return look.checks.filter((c) => !c.matches).map((c) => `${c.dimension}: asked ${c.asked}, measured ${c.measured || 'nothing'}`);
 }
 
-// What the finishing drew where the model missed: the reframe's camera moves, the style texture's styles.
+// What the finishing drew where the model missed: the reframe's camera moves, the style texture's
+// styles, the palette match's palettes.
 function lookFinishing(look) {
-  return look.checks.filter((c) => c.reframed || c.textured)
-    .map((c) => `${c.dimension}: ${c.measured} drawn by the ${c.reframed ? 'reframe' : 'style texture'}`);
+  return look.checks.filter((c) => c.drawn_by)
+    .map((c) => `${c.dimension}: ${c.measured} drawn by the ${c.drawn_by}`);
 }
 
 // How closely the take looks as its prompt asks; what missed, and what the finishing drew, in the tooltip.
