@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <iostream>
 
 #include "db/migrations.h"
@@ -177,52 +178,36 @@ void run_chain(int frames, int repeats, const std::vector<std::string>& passes) 
   } else {
     std::cerr << "no Vulkan device: " << context.problem().message() << "\n";
   }
-  // The deflicker is a clip pass on the CPU (finish/deflicker.h): timed over the whole clip.
-  json deflicker = nullptr;
-  if (plan.has(film::FinishPass::Deflicker)) {
+  // The clip passes run on the CPU over the whole clip (the deflicker's and the texture's motion
+  // search, the fills' colour search, the palette match's ranking are per clip): each is timed so,
+  // best of the repeats, per frame.
+  const auto clip_pass_cost = [&](const std::function<Clip(const Clip&)>& pass) {
     double best = 1e30, best_cpu = 1e30;
     for (int r = 0; r < repeats; ++r) {
       const auto start = Clock::now();
       const double cpu_start = process_cpu_seconds();
-      const Clip steadied = finish::deflicker(clip, static_cast<float>(plan.deflicker));
-      best = std::min(best, seconds_since(start) / steadied.frame_count());
-      best_cpu = std::min(best_cpu, (process_cpu_seconds() - cpu_start) / steadied.frame_count());
+      const int frames_out = pass(clip).frame_count();
+      best = std::min(best, seconds_since(start) / frames_out);
+      best_cpu = std::min(best_cpu, (process_cpu_seconds() - cpu_start) / frames_out);
     }
-    deflicker = {{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
-  }
-  // The style texture is the other clip pass: each style timed over the whole clip (the flat fills'
-  // colour search and the grain's and strokes' motion search are per clip).
+    return json{{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
+  };
+  json deflicker = nullptr;
+  if (plan.has(film::FinishPass::Deflicker))
+    deflicker = clip_pass_cost([&](const Clip& c) { return finish::deflicker(c, static_cast<float>(plan.deflicker)); });
   json style_texture = nullptr;
   if (plan.has(film::FinishPass::StyleTexture)) {
     style_texture = json::object();
-    for (const world::Style style : {world::Style::Photoreal, world::Style::Painterly, world::Style::Flat2D}) {
-      double best = 1e30, best_cpu = 1e30;
-      for (int r = 0; r < repeats; ++r) {
-        const auto start = Clock::now();
-        const double cpu_start = process_cpu_seconds();
-        const Clip textured = finish::draw_style_texture(clip, style, 1234);
-        best = std::min(best, seconds_since(start) / textured.frame_count());
-        best_cpu = std::min(best_cpu, (process_cpu_seconds() - cpu_start) / textured.frame_count());
-      }
-      style_texture[std::string(world::word(style))] = {{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
-    }
+    for (const world::Style style : {world::Style::Photoreal, world::Style::Painterly, world::Style::Flat2D})
+      style_texture[std::string(world::word(style))] =
+          clip_pass_cost([&](const Clip& c) { return finish::draw_style_texture(c, style, 1234); });
   }
-  // The palette match, the third clip pass: a clip recoloured into monochrome and into pastel (its
-  // reference clip drawn, ranked and read per clip).
   json palette_match = nullptr;
   if (plan.has(film::FinishPass::PaletteMatch)) {
     palette_match = json::object();
-    for (const world::Palette palette : {world::Palette::Monochrome, world::Palette::Pastel}) {
-      double best = 1e30, best_cpu = 1e30;
-      for (int r = 0; r < repeats; ++r) {
-        const auto start = Clock::now();
-        const double cpu_start = process_cpu_seconds();
-        const Clip matched = finish::match_palette(clip, palette, 1234);
-        best = std::min(best, seconds_since(start) / matched.frame_count());
-        best_cpu = std::min(best_cpu, (process_cpu_seconds() - cpu_start) / matched.frame_count());
-      }
-      palette_match[std::string(world::word(palette))] = {{"ms_per_frame", best * 1000}, {"cpu_ms_per_frame", best_cpu * 1000}};
-    }
+    for (const world::Palette palette : {world::Palette::Monochrome, world::Palette::Pastel})
+      palette_match[std::string(world::word(palette))] =
+          clip_pass_cost([&](const Clip& c) { return finish::match_palette(c, palette, 1234); });
   }
   std::cout << json{{"chain", plan.to_json()["passes"]},
                     {"deflicker_on_the_cpu", deflicker},
