@@ -98,9 +98,18 @@ Ramp ramp_of(const Pixels& pixels, const std::vector<float>& rank) {
     total += mean_length;
     ++filled;
   }
-  // Steps no pixel fell in (a clip of a few distinct lumas) take the nearest filled step below.
+  // Steps no pixel fell in (a clip of a few distinct lumas: each luma's pixels share one rank) take
+  // the nearest filled step below, or above where none is below.
   for (int s = 1; s < kRampSteps; ++s)
-    if (counts[s] == 0) ramp.colour[s] = ramp.colour[s - 1];
+    if (counts[s] == 0 && counts[s - 1] != 0) {
+      ramp.colour[s] = ramp.colour[s - 1];
+      counts[s] = -1;  // filled from below
+    }
+  for (int s = kRampSteps - 2; s >= 0; --s)
+    if (counts[s] == 0) {
+      ramp.colour[s] = ramp.colour[s + 1];
+      counts[s] = -1;
+    }
   ramp.mean_length = filled > 0 ? total / static_cast<float>(filled) : 0.0f;
   return ramp;
 }

@@ -122,6 +122,14 @@ const Table<Mood>& mood_table() {
   return t;
 }
 
+const Table<Prop>& prop_table() {
+  static const Table<Prop> t = {
+      {Prop::Lantern, {"lantern", "lanterns"}},
+      {Prop::Lighthouse, {"lighthouse", "lighthouses"}},
+  };
+  return t;
+}
+
 template <class E>
 const std::vector<std::string_view>& phrases_in(const Table<E>& table, E value) {
   for (const auto& entry : table)
@@ -184,6 +192,7 @@ std::string_view word(Palette v) { return phrases_in(palette_table(), v).front()
 std::string_view word(Atmosphere v) { return phrases_in(atmosphere_table(), v).front(); }
 std::string_view word(Characters v) { return phrases_in(characters_table(), v).front(); }
 std::string_view word(Mood v) { return phrases_in(mood_table(), v).front(); }
+std::string_view word(Prop v) { return phrases_in(prop_table(), v).front(); }
 
 const std::vector<std::string_view>& phrasings(Style v) { return phrases_in(style_table(), v); }
 const std::vector<std::string_view>& phrasings(CameraMove v) { return phrases_in(camera_table(), v); }
@@ -210,6 +219,13 @@ std::optional<Characters> characters_from_words(std::string_view text) {
   return find_in(characters_reading_table(), text);
 }
 std::optional<Mood> mood_from_words(std::string_view text) { return find_in(mood_table(), text); }
+
+std::vector<Prop> props_from_words(std::string_view text) {
+  std::vector<Prop> named;
+  for (const auto& entry : prop_table())
+    if (find_in(Table<Prop>{entry}, text)) named.push_back(entry.value);
+  return named;
+}
 
 Mood mood_for(Lighting lighting, Palette palette, Atmosphere atmosphere) {
   if (lighting == Lighting::Night && atmosphere == Atmosphere::Fog) return Mood::Eerie;

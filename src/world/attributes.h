@@ -80,6 +80,15 @@ std::optional<Atmosphere> atmosphere_from_words(std::string_view text);
 std::optional<Characters> characters_from_words(std::string_view text);
 std::optional<Mood> mood_from_words(std::string_view text);
 
+// Things a script names that the world's clips never draw by themselves: read in prompts for the
+// layout guide (world/layout_guide.h), never written in captions — the world's training clips and
+// the trained models' words stay as they were.
+enum class Prop { Lantern, Lighthouse };
+inline constexpr std::array kProps = {Prop::Lantern, Prop::Lighthouse};
+std::string_view word(Prop v);  // "lantern", "lighthouse"
+// Every prop the text names (whole words, negations skipped as above), in kProps order.
+std::vector<Prop> props_from_words(std::string_view text);
+
 // The mood a combination evokes: night+fog eerie, golden hour+warm nostalgic, high-key+pastel
 // cheerful, low-key tense, rain melancholic, backlit mysterious, fog or snow dreamy, else calm.
 Mood mood_for(Lighting lighting, Palette palette, Atmosphere atmosphere);

@@ -28,7 +28,8 @@ ClipAttributes prompt_attributes(std::string_view prompt, std::uint64_t seed) {
 
 Clip draw_layout_guide(std::string_view prompt, std::uint64_t seed, int frames, int width, int height,
                        FigureCoverage* figures) {
-  return render_clip(prompt_attributes(prompt, seed), frames, width, height, seed ^ kGuideSalt, figures);
+  return render_clip(prompt_attributes(prompt, seed), frames, width, height, seed ^ kGuideSalt, figures,
+                     props_from_words(prompt));
 }
 
 }  // namespace shotgen::world

@@ -20,9 +20,10 @@ namespace shotgen::world {
 // is static, any other dimension it leaves open is drawn from the seed (as the world draws it).
 ClipAttributes prompt_attributes(std::string_view prompt, std::uint64_t seed);
 
-// The world's clip of prompt_attributes(prompt, seed), `frames` frames at width × height; with
-// `figures`, also where its figures are (as render_clip). Deterministic: the same arguments give
-// the same frames.
+// The world's clip of prompt_attributes(prompt, seed), with the props the prompt names
+// (props_from_words: a lighthouse, a lantern in the subject's hand), `frames` frames at width ×
+// height; with `figures`, also where its figures are (as render_clip). Deterministic: the same
+// arguments give the same frames.
 Clip draw_layout_guide(std::string_view prompt, std::uint64_t seed, int frames, int width, int height,
                        FigureCoverage* figures = nullptr);
 

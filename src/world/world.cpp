@@ -379,9 +379,36 @@ void paint_backdrop(Canvas& canvas, const ClipAttributes& a, const Layout& layou
 
 using Lamps = std::vector<std::array<float, 2>>;  // scene x, y of each street lamp's light
 
-// The sun or stars, the props and the figures over the backdrop; returns the lamps.
-Lamps paint_objects(Canvas& canvas, const ClipAttributes& a, const Layout& layout, float light_dir,
-                    std::uint64_t texture_salt, float W, float H) {
+// A lighthouse on the horizon, on the side of the frame away from the subject: a tall pale tower, a
+// roof and its lamp at the top. Returns where its light is.
+std::array<float, 2> paint_lighthouse(Painter& p, const Layout& layout, float W, float H, std::uint16_t id) {
+  const float x = layout.subject_x + (layout.subject_x < W / 2 ? 0.3f : -0.3f) * W;
+  const float base = layout.horizon + 0.02f * H;
+  const float tall = std::max(0.3f * H, 0.7f * layout.horizon), half = 0.045f * H;
+  const float top = base - tall, lamp_r = 0.045f * H;
+  const float depth = 0.7f;
+  p.paint({Shape::kRect, x - half, top, x + half, base}, kWall, 0, 1.15f, depth, id);
+  p.paint({Shape::kEllipse, x - lamp_r, top - 2 * lamp_r, x + lamp_r, top}, kLamp, 0, 1.1f, depth, id);
+  p.paint({Shape::kTriangle, x - 1.4f * half, top - 2 * lamp_r - 0.08f * H, x + 1.4f * half, top - 2 * lamp_r}, kRoof,
+          0, 1, depth, id);
+  return {x, top - lamp_r};
+}
+
+// A lantern held out at hand height on the side of the figure toward the frame's centre, hanging
+// from a short handle. Returns where its light is.
+std::array<float, 2> paint_lantern(Painter& p, const std::array<float, 3>& figure, float W, std::uint16_t id) {
+  const auto [fx, feet, h] = figure;
+  const float x = fx + (fx < W / 2 ? 0.3f : -0.3f) * h, y = feet - 0.45f * h, r = 0.08f * h;
+  const float depth = 0.29f;  // in front of its figure
+  p.paint({Shape::kRect, x - 0.015f * h, y - r - 0.12f * h, x + 0.015f * h, y - r}, kPole, 0, 1, depth, id);
+  p.paint({Shape::kEllipse, x - r, y - r, x + r, y + r}, kLamp, 0, 1.1f, depth, id);
+  return {x, y};
+}
+
+// The sun or stars, the props (with a lighthouse a script named) and the figures (a lantern in the
+// subject's hand) over the backdrop; returns the lamps.
+Lamps paint_objects(Canvas& canvas, const ClipAttributes& a, const Layout& layout, const std::vector<Prop>& named,
+                    float light_dir, std::uint64_t texture_salt, float W, float H) {
   Painter painter{canvas, a, light_dir};
   std::uint16_t next_id = 2;
   // The sun: low and to one side at golden hour, straight behind the subject when backlit.
@@ -408,6 +435,8 @@ Lamps paint_objects(Canvas& canvas, const ClipAttributes& a, const Layout& layou
     paint_prop(painter, static_cast<int>(prop[0]), prop[1], layout.horizon + 0.02f * H, prop[2], next_id++);
     if (prop[0] == 2) lamps.push_back({prop[1], layout.horizon + 0.02f * H - 1.0f * prop[2]});
   }
+  const auto has = [&](Prop prop) { return std::find(named.begin(), named.end(), prop) != named.end(); };
+  if (has(Prop::Lighthouse)) lamps.push_back(paint_lighthouse(painter, layout, W, H, next_id++));
   // Figures back to front (higher feet are further away).
   std::vector<std::size_t> order(layout.figures.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
@@ -419,6 +448,9 @@ Lamps paint_objects(Canvas& canvas, const ClipAttributes& a, const Layout& layou
     const auto& f = layout.figures[k];
     paint_figure(painter, f[0], f[1], f[2], static_cast<int>(k), figure_depth, next_id++);
   }
+  // The lantern is in the subject's hand: part of the figure, in front of it.
+  if (has(Prop::Lantern) && !layout.figures.empty())
+    lamps.push_back(paint_lantern(painter, layout.figures.front(), W, next_id++));
   return lamps;
 }
 
@@ -611,7 +643,7 @@ Image to_image(const std::vector<Rgb>& frame_rgb, int width, int height) {
 // layout, the texture, the light's side, the brush strokes, the particles), so a clip is the same
 // on every machine.
 Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std::uint64_t seed,
-                 FigureCoverage* figures) {
+                 FigureCoverage* figures, const std::vector<Prop>& props) {
   Rng rng(seed);
   const float W = static_cast<float>(width), H = static_cast<float>(height);
   const CameraPath camera{camera_step_pixels(height), camera_zoom_per_frame(frames), (frames - 1) / 2};
@@ -622,7 +654,7 @@ Clip render_clip(const ClipAttributes& a, int frames, int width, int height, std
   const std::uint64_t texture_salt = rng.next();
   const float light_dir = rng.chance(0.5) ? 1.0f : -1.0f;
   paint_backdrop(canvas, a, layout, H);
-  const Lamps lamps = paint_objects(canvas, a, layout, light_dir, texture_salt, W, H);
+  const Lamps lamps = paint_objects(canvas, a, layout, props, light_dir, texture_salt, W, H);
 
   const AirColours air = air_colours(a);
   const float stroke_angle = rng.range(0.35f, 1.2f) * (rng.chance(0.5) ? 1.0f : -1.0f);

@@ -28,9 +28,13 @@ struct FigureCoverage {
   std::vector<std::vector<float>> frames;
 };
 
-// With `figures`, also writes where the figures are; the clip is the same either way.
+// With `figures`, also writes where the figures are; the clip is the same either way. `props`: things
+// a script names that the world draws only when asked (the layout guide's), over the seed's scene —
+// a lighthouse on the horizon away from the subject, a lantern in the subject's hand; both are
+// lamps, so they glow at night and in low-key light. Without them the clip is the world's own: no
+// random number is drawn for them.
 Clip render_clip(const ClipAttributes& attributes, int frames, int width, int height, std::uint64_t seed,
-                 FigureCoverage* figures = nullptr);
+                 FigureCoverage* figures = nullptr, const std::vector<Prop>& props = {});
 
 int camera_step_pixels(int height);
 double camera_zoom_per_frame(int frames);

@@ -4,6 +4,7 @@
 // (no flicker of its own), and nothing is decided where the model drew the palette asked.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "analyze/motion.h"
@@ -97,6 +98,33 @@ TEST(PaletteMatch, OneMappingForTheWholeClip) {
   const double before = analyze::measure_motion(analyze::planes_of(pan)).flicker;
   const double after = analyze::measure_motion(analyze::planes_of(match_palette(pan, Palette::Pastel, 1))).flicker;
   EXPECT_LT(after, before * 1.1 + 0.05);
+}
+
+TEST(PaletteMatch, FlatFillsStayFlatAndTakeTheirRanksColour) {
+  // Two flat fills (a dark and a light green): each comes out one colour, in the palette asked —
+  // also where the fills leave most brightness ranks empty.
+  Clip clip;
+  for (int t = 0; t < 2; ++t) {
+    Image frame(32, 16);
+    for (int y = 0; y < 16; ++y)
+      for (int x = 0; x < 32; ++x) {
+        const std::uint8_t g = y < 8 ? 60 : 200;
+        std::uint8_t* p = frame.pixel(x, y);
+        p[0] = g / 3;
+        p[1] = g;
+        p[2] = g / 3;
+      }
+    clip.frames.push_back(frame);
+  }
+  const Clip warm = match_palette(clip, Palette::Warm, 2);
+  const Image& f = warm.frames[1];
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 32; ++x) EXPECT_TRUE(std::equal(f.pixel(x, y), f.pixel(x, y) + 3, f.pixel(0, y < 8 ? 0 : 8)));
+  for (const int row : {0, 8}) {
+    const std::uint8_t* p = f.pixel(0, row);
+    EXPECT_GT(p[0], p[2] + 4) << row;  // warm: red over blue, where it was green
+  }
+  EXPECT_LE(largest_luma_change(clip, warm), 1.0);
 }
 
 TEST(PaletteMatch, DeterministicAndSeeded) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "world/attributes.h"
+#include "world/captions.h"
 
 using namespace shotgen::world;
 
@@ -68,6 +69,22 @@ TEST(Attributes, ScriptWordsForTheCastAreReadButNeverCaptioned) {
   EXPECT_EQ(characters_from_words("not two characters"), std::nullopt);
   for (Characters c : kCharacters)
     for (auto phrase : phrasings(c)) EXPECT_EQ(std::string(phrase).find("character"), std::string::npos) << phrase;
+}
+
+TEST(Attributes, PropsAScriptNamesAreReadAsWholeWordsNegationsSkipped) {
+  using Props = std::vector<Prop>;
+  EXPECT_EQ(props_from_words("the lamplighter raises the lantern below the lighthouse"),
+            (Props{Prop::Lantern, Prop::Lighthouse}));
+  EXPECT_EQ(props_from_words("Lanterns swing in the wind"), Props{Prop::Lantern});
+  EXPECT_EQ(props_from_words("a young lamplighter walks"), Props{});  // whole words only
+  EXPECT_EQ(props_from_words("no lantern, only the lighthouse"), Props{Prop::Lighthouse});
+  EXPECT_EQ(word(Prop::Lighthouse), "lighthouse");
+  // Never in a world caption: the training clips' words stay as they were.
+  Rng rng(11);
+  for (int i = 0; i < 200; ++i) {
+    const ClipAttributes a = sample_attributes(rng);
+    EXPECT_EQ(props_from_words(caption_for(a, rng)), Props{});
+  }
 }
 
 TEST(Attributes, ParsingFindsWordsInPromptsAndSkipsNegations) {

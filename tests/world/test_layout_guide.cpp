@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <set>
 
 #include "world/layout_guide.h"
@@ -71,4 +73,58 @@ TEST(LayoutGuide, SameArgumentsSameFramesAndTheWordsPlaceTheSubject) {
     EXPECT_LT(left_column, 64) << seed;
     EXPECT_GT(right_column, 64) << seed;
   }
+}
+
+namespace {
+
+// The box around every pixel where two frames of the same size differ: x0, y0, x1, y1 (inclusive);
+// x0 = -1 when they are equal.
+std::array<int, 4> difference_box(const Image& a, const Image& b) {
+  std::array<int, 4> box{-1, -1, -1, -1};
+  for (int y = 0; y < a.height; ++y)
+    for (int x = 0; x < a.width; ++x)
+      if (!std::equal(a.pixel(x, y), a.pixel(x, y) + 3, b.pixel(x, y))) {
+        if (box[0] < 0) box = {x, y, x, y};
+        box = {std::min(box[0], x), std::min(box[1], y), std::max(box[2], x), std::max(box[3], y)};
+      }
+  return box;
+}
+
+double mean_luma(const Image& frame) {
+  double sum = 0;
+  for (std::size_t i = 0; i < frame.rgb.size(); i += 3)
+    sum += 0.2126 * frame.rgb[i] + 0.7152 * frame.rgb[i + 1] + 0.0722 * frame.rgb[i + 2];
+  return sum / (frame.rgb.size() / 3);
+}
+
+}  // namespace
+
+TEST(LayoutGuide, ALighthouseTheWordsNameStandsTallOnTheHorizon) {
+  // The same scene with and without the word: only a tall, narrow column of the frame changes.
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    const auto with = draw_layout_guide("one figure looks up at the lighthouse, golden hour, warm palette, clear", seed, 2, 128, 64);
+    const auto without = draw_layout_guide("one figure looks up at the harbor, golden hour, warm palette, clear", seed, 2, 128, 64);
+    const auto box = difference_box(with.frames[0], without.frames[0]);
+    ASSERT_GE(box[0], 0) << seed;
+    const int height = box[3] - box[1] + 1, width = box[2] - box[0] + 1;
+    EXPECT_GE(height, 64 / 4) << seed;      // tall (up to the frame's top where the horizon is high)
+    EXPECT_GE(height, 2 * width) << seed;   // a tower, not a house
+    EXPECT_LE(width, 128 * 0.15) << seed;   // narrow
+  }
+}
+
+TEST(LayoutGuide, ALanternTheWordsNameGlowsBesideTheSubjectAtNight) {
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    const auto with = draw_layout_guide("one figure carries a lantern, night, cool palette, clear", seed, 2, 128, 64);
+    const auto without = draw_layout_guide("one figure carries a bag, night, cool palette, clear", seed, 2, 128, 64);
+    const auto box = difference_box(with.frames[0], without.frames[0]);
+    ASSERT_GE(box[0], 0) << seed;
+    const double subject = subject_column("one figure carries a bag, night, cool palette, clear", seed);
+    EXPECT_LE(box[0], subject) << seed;  // the glow reaches over the subject
+    EXPECT_GE(box[2], subject) << seed;
+    EXPECT_GT(mean_luma(with.frames[0]), mean_luma(without.frames[0]) + 1.0) << seed;  // it lights the night
+  }
+  // "no lantern" draws none.
+  EXPECT_EQ(draw_layout_guide("one figure, no lantern, night", 1, 2, 128, 64),
+            draw_layout_guide("one figure, night", 1, 2, 128, 64));
 }
