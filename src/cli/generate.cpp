@@ -47,6 +47,7 @@ struct GenerateOptions {
   // the deflicker, the style texture, the palette match, the reframe.
   finish::ClipFinishing finishing;
   double layout_guide = 0.0;      // the layout guide's share of the starting point (0: pure noise)
+  bool as_film = false;           // the options above a new film renders a take with, unless given
   std::string guide_out;          // also write the layout guide's frames here
 };
 
@@ -169,6 +170,18 @@ void run_generate(const GenerateOptions& options) {
 
 }  // namespace
 
+// --as-film: each option a new film (`shotgen init`: its [render] layout_guide, its [finish] passes
+// at their default strengths) renders and finishes a take with, where the command line does not
+// give it.
+void take_new_film_settings(const CLI::App& sub, GenerateOptions& o) {
+  const auto given = [&](const char* name) { return sub.count(name) > 0; };
+  if (!given("--layout-guide")) o.layout_guide = film::kNewFilmLayoutGuide;
+  if (!given("--deflicker")) o.finishing.deflicker = film::kDefaultDeflicker;
+  if (!given("--style-texture")) o.finishing.style_texture = true;
+  if (!given("--palette-match")) o.finishing.palette_match = true;
+  if (!given("--reframe")) o.finishing.reframe = film::kDefaultReframeZoom;
+}
+
 void setup_generate(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<GenerateOptions>();
   CLI::App* sub = app.add_subcommand("generate", "Render one clip from a prompt (PNG frames + MP4), outside any project");
@@ -222,7 +235,13 @@ void setup_generate(CLI::App& app, const GlobalOptions& global) {
       ->check(number_in(0, film::kMaxLayoutGuide));
   sub->add_option("--guide-out", options->guide_out, "Also write the layout guide's frames to this directory")
       ->needs("--layout-guide");
-  sub->callback([options] { run_generate(*options); });
+  sub->add_flag("--as-film", options->as_film,
+                "Sample and finish the clip as a new film (shotgen init) renders its takes: --layout-guide 0.4 "
+                "--deflicker 1 --style-texture --palette-match --reframe 1.3; an option given explicitly wins");
+  sub->callback([options, sub] {
+    if (options->as_film) take_new_film_settings(*sub, *options);
+    run_generate(*options);
+  });
 }
 
 }  // namespace shotgen::cli

@@ -21,6 +21,7 @@ inline constexpr double kMaxFps = 240.0;
 inline constexpr double kMaxGuidance = 30.0;      // guidance and negative_scale (A1111's CFG scale ends at 30)
 inline constexpr int kMaxTakes = 1000;            // takes of one shot
 inline constexpr double kMaxLayoutGuide = 0.5;    // [render] layout_guide: above it the model traces the guide
+inline constexpr double kNewFilmLayoutGuide = 0.4;  // what `shotgen init` writes (and `generate --as-film` uses)
 
 // ---- Look fields -------------------------------------------------------------------------------
 // The order here is the order in which the assembler composes them after the shot's action.

@@ -152,6 +152,24 @@ TEST(CliGenerate, PaletteMatchRecoloursAClipTheModelDrewInAnotherPalette) {
   EXPECT_NE(testing::read_text(tmp.path() / "matched" / "clip.mp4").find("shotgen_palette_match"), std::string::npos);
 }
 
+TEST(CliGenerate, AsFilmIsANewFilmsGuideAndFinishingAndAGivenOptionWins) {
+  testing::TempDir tmp;
+  const std::string prompt = "monochrome, one character walks, push in, night";
+  auto args = [&](const std::string& dir, std::vector<std::string> extra) {
+    auto a = bundled_model_args(prompt, tmp.path() / dir);
+    a.insert(a.end(), extra.begin(), extra.end());
+    const auto result = testing::run_shotgen(a);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return testing::read_text(tmp.path() / dir / "frame_0004.png");
+  };
+  const auto film = args("film", {"--as-film"});
+  EXPECT_EQ(film, args("spelled", {"--layout-guide", "0.4", "--deflicker", "1", "--style-texture", "--palette-match",
+                                    "--reframe", "1.3"}));
+  EXPECT_NE(film, args("drawn", {}));
+  EXPECT_EQ(args("film_unsteadied", {"--as-film", "--deflicker", "0"}),
+            args("spelled_unsteadied", {"--layout-guide", "0.4", "--style-texture", "--palette-match", "--reframe", "1.3"}));
+}
+
 TEST(CliGenerate, ALayoutGuideStartsTheClipAndCanBeWrittenBeside) {
   testing::TempDir tmp;
   auto guided = [&](const std::string& dir) {

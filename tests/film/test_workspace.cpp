@@ -27,7 +27,12 @@ TEST(Workspace, InitScaffoldsALoadableWorkspace) {
   EXPECT_FALSE(film.negative.quality.empty());
   EXPECT_LE(film.negative.all_terms().size(), 12u);
   EXPECT_GE(film.shot_count(), 1u);
-  EXPECT_EQ(film.render.layout_guide, 0.4);  // a new film's words place its figures (README)
+  EXPECT_EQ(film.render.layout_guide, kNewFilmLayoutGuide);  // a new film's words place its figures (README)
+  // What `generate --as-film` finishes a clip with: a new film's passes.
+  ASSERT_TRUE(film.finish.passes);
+  EXPECT_EQ(*film.finish.passes, (std::vector<FinishPass>{FinishPass::Deflicker, FinishPass::StyleTexture,
+                                                          FinishPass::PaletteMatch, FinishPass::Reframe,
+                                                          FinishPass::Upscale}));
 }
 
 TEST(Workspace, ScaffoldExplainsEverySection) {
