@@ -90,6 +90,19 @@ std::array<int, 4> difference_box(const Image& a, const Image& b) {
   return box;
 }
 
+// The first frames of the guides of a prompt naming a prop and of the same prompt with another
+// word in its place, and the box where they differ.
+struct PropGuides {
+  Image with, without;
+  std::array<int, 4> box;
+};
+
+PropGuides prop_guides(const std::string& with, const std::string& without, std::uint64_t seed) {
+  PropGuides g{draw_layout_guide(with, seed, 2, 128, 64).frames[0], draw_layout_guide(without, seed, 2, 128, 64).frames[0], {}};
+  g.box = difference_box(g.with, g.without);
+  return g;
+}
+
 double mean_luma(const Image& frame) {
   double sum = 0;
   for (std::size_t i = 0; i < frame.rgb.size(); i += 3)
@@ -102,9 +115,9 @@ double mean_luma(const Image& frame) {
 TEST(LayoutGuide, ALighthouseTheWordsNameStandsTallOnTheHorizon) {
   // The same scene with and without the word: only a tall, narrow column of the frame changes.
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    const auto with = draw_layout_guide("one figure looks up at the lighthouse, golden hour, warm palette, clear", seed, 2, 128, 64);
-    const auto without = draw_layout_guide("one figure looks up at the harbor, golden hour, warm palette, clear", seed, 2, 128, 64);
-    const auto box = difference_box(with.frames[0], without.frames[0]);
+    const auto box = prop_guides("one figure looks up at the lighthouse, golden hour, warm palette, clear",
+                                 "one figure looks up at the harbor, golden hour, warm palette, clear", seed)
+                         .box;
     ASSERT_GE(box[0], 0) << seed;
     const int height = box[3] - box[1] + 1, width = box[2] - box[0] + 1;
     EXPECT_GE(height, 64 / 4) << seed;      // tall (up to the frame's top where the horizon is high)
@@ -115,14 +128,13 @@ TEST(LayoutGuide, ALighthouseTheWordsNameStandsTallOnTheHorizon) {
 
 TEST(LayoutGuide, ALanternTheWordsNameGlowsBesideTheSubjectAtNight) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    const auto with = draw_layout_guide("one figure carries a lantern, night, cool palette, clear", seed, 2, 128, 64);
-    const auto without = draw_layout_guide("one figure carries a bag, night, cool palette, clear", seed, 2, 128, 64);
-    const auto box = difference_box(with.frames[0], without.frames[0]);
-    ASSERT_GE(box[0], 0) << seed;
-    const double subject = subject_column("one figure carries a bag, night, cool palette, clear", seed);
-    EXPECT_LE(box[0], subject) << seed;  // the glow reaches over the subject
-    EXPECT_GE(box[2], subject) << seed;
-    EXPECT_GT(mean_luma(with.frames[0]), mean_luma(without.frames[0]) + 1.0) << seed;  // it lights the night
+    const std::string without = "one figure carries a bag, night, cool palette, clear";
+    const auto g = prop_guides("one figure carries a lantern, night, cool palette, clear", without, seed);
+    ASSERT_GE(g.box[0], 0) << seed;
+    const double subject = subject_column(without, seed);
+    EXPECT_LE(g.box[0], subject) << seed;  // the glow reaches over the subject
+    EXPECT_GE(g.box[2], subject) << seed;
+    EXPECT_GT(mean_luma(g.with), mean_luma(g.without) + 1.0) << seed;  // it lights the night
   }
   // "no lantern" draws none.
   EXPECT_EQ(draw_layout_guide("one figure, no lantern, night", 1, 2, 128, 64),
