@@ -108,6 +108,19 @@ const Table<Characters>& characters_reading_table() {
   }();
   return t;
 }
+// The phrasings and the bare words a film's [look] palette is written with ("warm", "cool": the
+// assembler writes the look's value as it is): read in prompts, never written in captions.
+const Table<Palette>& palette_reading_table() {
+  static const Table<Palette> t = [] {
+    Table<Palette> all = palette_table();
+    for (auto& entry : all) {
+      if (entry.value == Palette::Warm) entry.phrases.push_back("warm");
+      if (entry.value == Palette::Cool) entry.phrases.push_back("cool");
+    }
+    return all;
+  }();
+  return t;
+}
 const Table<Mood>& mood_table() {
   static const Table<Mood> t = {
       {Mood::Eerie, {"eerie", "unsettling", "ghostly"}},
@@ -211,7 +224,7 @@ std::optional<Composition> composition_from_words(std::string_view text) {
   return find_in(composition_table(), text);
 }
 std::optional<Lighting> lighting_from_words(std::string_view text) { return find_in(lighting_table(), text); }
-std::optional<Palette> palette_from_words(std::string_view text) { return find_in(palette_table(), text); }
+std::optional<Palette> palette_from_words(std::string_view text) { return find_in(palette_reading_table(), text); }
 std::optional<Atmosphere> atmosphere_from_words(std::string_view text) {
   return find_in(atmosphere_table(), text);
 }

@@ -71,6 +71,16 @@ TEST(Attributes, ScriptWordsForTheCastAreReadButNeverCaptioned) {
     for (auto phrase : phrasings(c)) EXPECT_EQ(std::string(phrase).find("character"), std::string::npos) << phrase;
 }
 
+TEST(Attributes, AFilmsBareLookPaletteIsReadButNeverCaptioned) {
+  // The assembler writes a shot's [look] palette as film.toml gives it: "warm", "cool".
+  EXPECT_EQ(palette_from_words("walks along the harbor wall. pan right, golden hour, warm, clear"), Palette::Warm);
+  EXPECT_EQ(palette_from_words("hides in a doorway. low-key, cool, rain"), Palette::Cool);
+  EXPECT_EQ(palette_from_words("teal and orange, a warm night"), Palette::TealOrange);  // the earliest mention
+  EXPECT_EQ(palette_from_words("a warmhearted scene, not cool"), std::nullopt);
+  for (Palette p : kPalettes)
+    for (auto phrase : phrasings(p)) EXPECT_TRUE(phrase != "warm" && phrase != "cool") << phrase;
+}
+
 TEST(Attributes, PropsAScriptNamesAreReadAsWholeWordsNegationsSkipped) {
   using Props = std::vector<Prop>;
   EXPECT_EQ(props_from_words("the lamplighter raises the lantern below the lighthouse"),
