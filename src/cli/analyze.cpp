@@ -71,6 +71,26 @@ void print_text(const nlohmann::json& a) {
   std::printf("flicker:     %.2f (mean |luma change| after motion compensation, 0..255)\n", a["flicker"].get<double>());
 }
 
+// What a take's finishing drew where the model missed, under the finish record's keys.
+void add_finishing(nlohmann::json& analysis, const finish::FinishDecisions& drawn) {
+  if (drawn.reframe) analysis["reframed"] = world::word(*drawn.reframe);
+  if (drawn.texture) analysis["textured"] = world::word(*drawn.texture);
+  if (drawn.palette) analysis["palette_matched"] = world::word(*drawn.palette);
+}
+
+void print_finishing(const finish::FinishDecisions& drawn) {
+  const auto word = [](auto value) { return std::string(world::word(value)); };
+  if (drawn.reframe)
+    std::printf("finishing:   the reframe drew a %s over the static frames the model drew (the MP4 moves)\n",
+                word(*drawn.reframe).c_str());
+  if (drawn.texture)
+    std::printf("finishing:   the style texture drew %s texture over the frames the model drew in another style\n",
+                word(*drawn.texture).c_str());
+  if (drawn.palette)
+    std::printf("finishing:   the palette match recoloured the frames the model drew in another palette into %s\n",
+                word(*drawn.palette).c_str());
+}
+
 }  // namespace
 
 void setup_analyze(CLI::App& app, const GlobalOptions& global) {
@@ -84,9 +104,7 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
     const auto recorded = options->measure_file ? std::nullopt : recorded_analysis(options->clip);
     nlohmann::json analysis = recorded ? recorded->analysis
                                        : analyze::to_json(analyze::analyze_clip(analyze::read_clip(options->clip)));
-    if (recorded && recorded->finishing.reframe) analysis["reframed"] = world::word(*recorded->finishing.reframe);
-    if (recorded && recorded->finishing.texture) analysis["textured"] = world::word(*recorded->finishing.texture);
-    if (recorded && recorded->finishing.palette) analysis["palette_matched"] = world::word(*recorded->finishing.palette);
+    if (recorded) add_finishing(analysis, recorded->finishing);
     if (options->json) {
       analysis["source"] = recorded ? "take" : "frames";
       std::cout << analysis.dump(2) << "\n";
@@ -97,15 +115,7 @@ void setup_analyze(CLI::App& app, const GlobalOptions& global) {
                   "(--measure-file measures this file's frames)\n",
                   recorded->take.c_str(), recorded->size.c_str());
     print_text(analysis);
-    if (recorded && recorded->finishing.reframe)
-      std::printf("finishing:   the reframe drew a %s over the static frames the model drew (the MP4 moves)\n",
-                  std::string(world::word(*recorded->finishing.reframe)).c_str());
-    if (recorded && recorded->finishing.texture)
-      std::printf("finishing:   the style texture drew %s texture over the frames the model drew in another style\n",
-                  std::string(world::word(*recorded->finishing.texture)).c_str());
-    if (recorded && recorded->finishing.palette)
-      std::printf("finishing:   the palette match recoloured the frames the model drew in another palette into %s\n",
-                  std::string(world::word(*recorded->finishing.palette)).c_str());
+    if (recorded) print_finishing(recorded->finishing);
   });
 }
 

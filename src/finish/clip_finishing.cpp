@@ -1,5 +1,6 @@
 #include "finish/clip_finishing.h"
 
+#include "analyze/clip_analysis.h"
 #include "finish/deflicker.h"
 #include "finish/palette_lock.h"
 #include "finish/palette_match.h"
@@ -11,10 +12,15 @@ namespace shotgen::finish {
 
 FinishedClip finish_clip(const Clip& drawn, std::string_view positive, std::uint64_t seed, const ClipFinishing& finishing) {
   FinishedClip out{drawn, {}};
+  if (drawn.frames.empty()) return out;
   FinishDecisions& decided = out.decisions;
-  if (finishing.reframe > 0) decided.reframe = digital_move(positive, drawn_camera_move(drawn));
-  if (finishing.style_texture) decided.texture = texture_style(positive, drawn_style(drawn));
-  if (finishing.palette_match) decided.palette = palette_to_match(positive, drawn_palette(drawn));
+  if (finishing.reframe > 0 || finishing.style_texture || finishing.palette_match) {
+    // One analysis of the frames as drawn decides every pass, as a render's analysis does.
+    const analyze::ClipAnalysis measured = analyze::analyze_clip(drawn);
+    if (finishing.reframe > 0) decided.reframe = digital_move(positive, measured.motion.camera);
+    if (finishing.style_texture) decided.texture = texture_style(positive, measured.style.style);
+    if (finishing.palette_match) decided.palette = palette_to_match(positive, measured.palette.palette);
+  }
 
   if (finishing.deflicker > 0) out.clip = deflicker(out.clip, static_cast<float>(finishing.deflicker));
   if (decided.texture) out.clip = draw_style_texture(out.clip, *decided.texture, seed);

@@ -13,6 +13,14 @@
 
 namespace shotgen::finish {
 
+// What a prompt asks of one dimension where the model drew something else: `asked`, or none when
+// the prompt asks nothing of it or the model drew what it asks.
+template <class Value>
+std::optional<Value> missed(std::optional<Value> asked, Value drawn) {
+  if (!asked || *asked == drawn) return std::nullopt;
+  return asked;
+}
+
 struct FinishDecisions {
   std::optional<world::CameraMove> reframe;
   std::optional<world::Style> texture;

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <set>
 
+#include "analyze/clip_analysis.h"
 #include "core/atomic_file.h"
 #include "core/hash.h"
 #include "core/path_within.h"
 #include "core/regular_file.h"
-#include "finish/reframe.h"
 #include "finish/palette_match.h"
+#include "finish/reframe.h"
 #include "finish/style_texture.h"
 
 namespace fs = std::filesystem;
@@ -42,6 +43,11 @@ std::optional<world::Style> FinishPlan::style_texture_for(std::string_view posit
 std::optional<world::Palette> FinishPlan::palette_match_for(std::string_view positive, world::Palette drawn) const {
   if (!has(film::FinishPass::PaletteMatch)) return std::nullopt;
   return palette_to_match(positive, drawn);
+}
+
+FinishDecisions FinishPlan::decisions_for(std::string_view positive, const analyze::ClipAnalysis& drawn) const {
+  return {reframe_for(positive, drawn.motion.camera), style_texture_for(positive, drawn.style.style),
+          palette_match_for(positive, drawn.palette.palette)};
 }
 
 nlohmann::json FinishPlan::to_json() const {

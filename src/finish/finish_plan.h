@@ -22,6 +22,10 @@
 #include "finish/palette_lock.h"
 #include "world/attributes.h"
 
+namespace shotgen::analyze {
+struct ClipAnalysis;
+}
+
 namespace shotgen::finish {
 
 struct FinishPlan {
@@ -57,6 +61,9 @@ struct FinishPlan {
   // measured `drawn` into: none without the pass, for a prompt naming no palette, or when the model
   // drew the palette asked (palette_match.h: palette_to_match).
   std::optional<world::Palette> palette_match_for(std::string_view positive, world::Palette drawn) const;
+  // All three for a take of the prompt `positive` whose model frames measured `drawn` (the take's
+  // analysis): what the Finisher draws where the model missed.
+  FinishDecisions decisions_for(std::string_view positive, const analyze::ClipAnalysis& drawn) const;
   GrainParams grain_params() const { return {static_cast<float>(grain), static_cast<float>(grain_size)}; }
   // The passes and their parameters (LUT by path and hash): what decides the pixels, apart from
   // the frames and the take's seed.
@@ -68,12 +75,10 @@ struct FinishPlan {
 // What a take records about its finishing (takes.finish_json and the MP4's shotgen_finish tag):
 // the plan, its hash, the grain seed, the device that ran it, the generated frames' size and the
 // decisions the finishing drew (finish_decisions.h: "reframed": "push in", "textured": "photoreal",
-// "palette_matched": "monochrome";
-// each absent when it drew none).
+// "palette_matched": "monochrome"; each absent when it drew none).
 nlohmann::json finish_record(const FinishPlan& plan, std::uint64_t take_seed, const std::string& device,
                              int source_width, int source_height, int source_frames,
                              const FinishDecisions& drawn = {});
-
 
 // A take's recorded block hash, "" when the take was never finished (an empty or old record).
 std::string recorded_block_hash(const std::string& finish_json);

@@ -1,8 +1,8 @@
 #pragma once
 // Where the finishing passes run: a Vulkan device (shaders/*.comp) or their CPU reference, which
 // give the same pixels within 1/255. The deflicker, the style texture and the palette match, which
-// need the whole clip at the generation size, run on the CPU either way. The render pipeline, `shotgen finish` and `shotgen assemble`
-// hold one Finisher; no Vulkan type appears here.
+// need the whole clip at the generation size, run on the CPU either way. The render pipeline,
+// `shotgen finish` and `shotgen assemble` hold one Finisher; no Vulkan type appears here.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,8 +47,8 @@ class Finisher {
   // The generated clip through `plan` (the deflicker over the whole clip first, then the style
   // texture, the palette match, then each frame's passes): frame i's grain is seeded by the take's
   // seed and i; `decisions` are what the take's prompt and analysis decided the finishing draws
-  // (plan.reframe_for, style_texture_for, palette_match_for): the camera move the upscale's window
-  // draws, the style whose texture is drawn, the palette the clip is recoloured into. A plan without passes returns the clip unchanged.
+  // (plan.decisions_for): the camera move the upscale's window draws, the style whose texture is
+  // drawn, the palette the clip is recoloured into. A plan without passes returns the clip unchanged.
   Clip finish(const Clip& generated, const FinishPlan& plan, std::uint64_t take_seed,
               const FinishDecisions& decisions = {});
   // One frame of a transition (see transition.h).

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "analyze/key.h"
-#include "analyze/palette.h"
 #include "analyze/planes.h"
+#include "finish/finish_decisions.h"
 #include "finish/pixel_math.h"
 #include "world/rng.h"
 #include "world/world.h"
@@ -31,6 +31,9 @@ struct Pixels {
 
 Pixels pixels_of(const Clip& clip) {
   Pixels out;
+  const std::size_t count = clip.frames.size() * static_cast<std::size_t>(clip.width()) * clip.height();
+  out.luma.reserve(count);
+  out.relative.reserve(count);
   for (const Image& frame : clip.frames)
     for (std::size_t i = 0; i < frame.rgb.size(); i += 3) {
       const float r = frame.rgb[i] / 255.0f, g = frame.rgb[i + 1] / 255.0f, b = frame.rgb[i + 2] / 255.0f;
@@ -99,17 +102,16 @@ Ramp ramp_of(const Pixels& pixels, const std::vector<float>& rank) {
     ++filled;
   }
   // Steps no pixel fell in (a clip of a few distinct lumas: each luma's pixels share one rank) take
-  // the nearest filled step below, or above where none is below.
-  for (int s = 1; s < kRampSteps; ++s)
-    if (counts[s] == 0 && counts[s - 1] != 0) {
-      ramp.colour[s] = ramp.colour[s - 1];
-      counts[s] = -1;  // filled from below
+  // the colour of the nearest filled step below, or above where none is below.
+  if (filled > 0) {
+    int last = -1;
+    for (int s = 0; s < kRampSteps; ++s) {
+      if (counts[s] > 0) last = s;
+      else if (last >= 0) ramp.colour[s] = ramp.colour[last];
     }
-  for (int s = kRampSteps - 2; s >= 0; --s)
-    if (counts[s] == 0) {
-      ramp.colour[s] = ramp.colour[s + 1];
-      counts[s] = -1;
-    }
+    const int first = static_cast<int>(std::find_if(counts.begin(), counts.end(), [](float n) { return n > 0; }) - counts.begin());
+    for (int s = 0; s < first; ++s) ramp.colour[s] = ramp.colour[first];
+  }
   ramp.mean_length = filled > 0 ? total / static_cast<float>(filled) : 0.0f;
   return ramp;
 }
@@ -141,12 +143,8 @@ Colour fitted(float y, Colour chroma) {
 }  // namespace
 
 std::optional<world::Palette> palette_to_match(std::string_view positive, world::Palette drawn) {
-  const auto asked = world::palette_from_words(positive);
-  if (!asked || *asked == drawn) return std::nullopt;
-  return asked;
+  return missed(world::palette_from_words(positive), drawn);
 }
-
-world::Palette drawn_palette(const Clip& clip) { return analyze::measure_palette(analyze::planes_of(clip)).palette; }
 
 Clip match_palette(const Clip& clip, world::Palette palette, std::uint64_t seed) {
   if (clip.frames.empty() || clip.width() == 0 || clip.height() == 0) return clip;

@@ -35,10 +35,6 @@ namespace shotgen::finish {
 // them), nothing for a prompt that names none or a clip the model drew in it.
 std::optional<world::Palette> palette_to_match(std::string_view positive, world::Palette drawn);
 
-// The palette measured on a clip's frames (analyze::measure_palette), what palette_to_match's
-// `drawn` is.
-world::Palette drawn_palette(const Clip& clip);
-
 // The clip recoloured into `palette`, its reference a world clip in that palette under the clip's
 // measured light, its other attributes drawn from `seed` (the take's seed). Deterministic; an
 // empty clip comes back unchanged.

@@ -2,9 +2,6 @@
 
 #include <cmath>
 
-#include "analyze/motion.h"
-#include "analyze/planes.h"
-
 namespace shotgen::finish {
 
 CropWindow reframe_window(world::CameraMove move, float zoom, std::size_t frame, std::size_t frame_count) {
@@ -46,9 +43,6 @@ std::optional<world::CameraMove> digital_move(std::string_view positive, world::
   return asked;
 }
 
-world::CameraMove drawn_camera_move(const Clip& clip) {
-  return analyze::measure_motion(analyze::planes_of(clip)).camera;
-}
 
 Clip reframe_clip(const Clip& clip, world::CameraMove move, float zoom) {
   if (clip.frames.empty()) return clip;

@@ -44,10 +44,6 @@ UpscaleGeometry within_window(const UpscaleGeometry& fitted, const CropWindow& w
 // the model drew moving.
 std::optional<world::CameraMove> digital_move(std::string_view positive, world::CameraMove drawn);
 
-// The camera move measured on a clip's frames (analyze::measure_motion), what digital_move's
-// `drawn` is and what the take's analysis records.
-world::CameraMove drawn_camera_move(const Clip& clip);
-
 // The clip at its own size with `move` drawn digitally (Lanczos-3, crop fit): what `model eval
 // --reframe` measures. The film's takes get the move inside their upscale instead (Finisher).
 Clip reframe_clip(const Clip& clip, world::CameraMove move, float zoom);

@@ -7,7 +7,7 @@
 
 #include "analyze/motion.h"
 #include "analyze/planes.h"
-#include "analyze/style.h"
+#include "finish/finish_decisions.h"
 #include "finish/pixel_math.h"
 #include "world/rng.h"
 
@@ -243,12 +243,8 @@ Clip draw_flat_fills(const Clip& clip) {
 }  // namespace
 
 std::optional<world::Style> texture_style(std::string_view positive, world::Style drawn) {
-  const auto asked = world::style_from_words(positive);
-  if (!asked || *asked == drawn) return std::nullopt;
-  return asked;
+  return missed(world::style_from_words(positive), drawn);
 }
-
-world::Style drawn_style(const Clip& clip) { return analyze::measure_style(analyze::planes_of(clip)).style; }
 
 Clip draw_style_texture(const Clip& clip, world::Style style, std::uint64_t seed) {
   if (clip.frames.empty() || clip.width() < 3 || clip.height() < 3) return clip;

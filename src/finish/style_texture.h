@@ -34,9 +34,6 @@ inline constexpr int kFlatColours = 8;
 // nothing for a prompt that names none or a clip the model drew in it.
 std::optional<world::Style> texture_style(std::string_view positive, world::Style drawn);
 
-// The style measured on a clip's frames (analyze::measure_style), what texture_style's `drawn` is.
-world::Style drawn_style(const Clip& clip);
-
 // The clip with `style`'s texture; `seed` places the grain and the strokes (the take's seed).
 // Deterministic; a clip of frames under 3x3 comes back unchanged.
 Clip draw_style_texture(const Clip& clip, world::Style style, std::uint64_t seed);

@@ -4,11 +4,10 @@
 #include <charconv>
 #include <map>
 
+#include "analyze/clip_analysis.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "finish/source_frames.h"
-#include "finish/palette_match.h"
-#include "finish/style_texture.h"
 #include "media/png.h"
 #include "media/resize.h"
 #include "media/video_encoder.h"
@@ -118,11 +117,9 @@ std::vector<RefinishedTake> refinish_takes(const fs::path& root, const film::Fil
     const db::TakeRecord& take = takes[i];
     const FinishPlan& plan = plans[i];
     const Clip& generated = sources[i];
-    // The source frames are the model's, losslessly: measured again, they give the camera the
-    // take's analysis recorded.
-    const FinishDecisions decisions{plan.reframe_for(take.positive, drawn_camera_move(generated)),
-                                    plan.style_texture_for(take.positive, drawn_style(generated)),
-                                    plan.palette_match_for(take.positive, drawn_palette(generated))};
+    // The source frames are the model's, losslessly: measured again, they give the analysis the
+    // take recorded, and so the decisions its render made.
+    const FinishDecisions decisions = plan.decisions_for(take.positive, analyze::analyze_clip(generated));
     const Clip finished = finisher.finish(generated, plan, take.seed, decisions);
     const auto record = finish_record(plan, take.seed, finisher.device(), generated.width(), generated.height(),
                                       generated.frame_count(), decisions);

@@ -151,16 +151,15 @@ class Runner {
   }
 
   // The take's one analysis, of the frames the model produced (recorded with the take and shown
-  // by `take list` and `shotgen analyze`), the reframe it decides (a move asked, drawn static), the
-  // style texture (a style asked, drawn in another), the palette match (a palette asked, drawn in
-  // another), and the two checks that read it: the re-route, then (best of N) whether the shot needs another take.
+  // by `take list` and `shotgen analyze`), what the finishing draws where it missed (a move asked
+  // and drawn static, a style or palette asked and drawn in another: finish_plan.decisions_for),
+  // and the two checks that read it: the re-route, then (best of N) whether the shot needs another
+  // take.
   void analyze_take(TakeContext& c, const Clip& clip) {
     const auto analysis = analyze::analyze_clip(clip);
     const nlohmann::json measured = analyze::to_json(analysis);
     c.analysis_json = measured.dump();
-    c.finishing = {c.finish_plan.reframe_for(c.spec.positive, analysis.motion.camera),
-                   c.finish_plan.style_texture_for(c.spec.positive, analysis.style.style),
-                   c.finish_plan.palette_match_for(c.spec.positive, analysis.palette.palette)};
+    c.finishing = c.finish_plan.decisions_for(c.spec.positive, analysis);
     check_negative(c, analysis);
     if (!c.next_job) queue_another_take_if_look_missed(c, measured);
   }

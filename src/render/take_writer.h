@@ -47,7 +47,7 @@ struct TakeContext {
   std::string analysis_json = "{}";  // analyze::to_json of the generated frames
   // What the finishing draws where the model missed (the reframe's move, the style texture's
   // style, the palette match's palette), decided on the prompt and that analysis
-  // (finish_plan.reframe_for, style_texture_for, palette_match_for).
+  // (finish_plan.decisions_for).
   finish::FinishDecisions finishing;
 };
 

@@ -9,6 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "analyze/motion.h"
+#include "analyze/palette.h"
+#include "analyze/planes.h"
+#include "analyze/style.h"
 #include "core/image.h"
 #include "finish/gpu_passes.h"
 #include "finish/vulkan_context.h"
@@ -60,6 +64,16 @@ inline GpuPasses& gpu() {
     throw std::runtime_error("no Vulkan device");
   }
   return *passes;
+}
+
+// What the analyzers measure on a clip (its take's analysis would record the same): the camera
+// move, style and palette the finishing's decisions compare with the prompt's.
+inline world::CameraMove drawn_camera_move(const Clip& clip) {
+  return analyze::measure_motion(analyze::planes_of(clip)).camera;
+}
+inline world::Style drawn_style(const Clip& clip) { return analyze::measure_style(analyze::planes_of(clip)).style; }
+inline world::Palette drawn_palette(const Clip& clip) {
+  return analyze::measure_palette(analyze::planes_of(clip)).palette;
 }
 
 }  // namespace shotgen::finish::testing

@@ -8,10 +8,15 @@
 #include "finish/palette_match.h"
 #include "finish/reframe.h"
 #include "finish/style_texture.h"
+#include "finish_fixtures.h"
 #include "world/world.h"
 
 namespace shotgen::finish {
 namespace {
+
+using testing::drawn_camera_move;
+using testing::drawn_palette;
+using testing::drawn_style;
 
 constexpr const char* kPrompt = "flat 2D animation, monochrome, push in, night";
 

@@ -12,11 +12,13 @@
 #include "analyze/planes.h"
 #include "finish/palette_match.h"
 #include "finish/pixel_math.h"
+#include "finish_fixtures.h"
 #include "world/world.h"
 
 namespace shotgen::finish {
 namespace {
 
+using testing::drawn_palette;
 using world::Palette;
 
 Clip world_clip(Palette palette, world::Lighting lighting, std::uint64_t seed,

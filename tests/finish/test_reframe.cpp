@@ -15,6 +15,7 @@ namespace shotgen::finish {
 namespace {
 
 using world::CameraMove;
+using testing::drawn_camera_move;
 using testing::max_difference;
 
 // A world clip the camera does not move in, clear air (nothing moves on its own but figures).

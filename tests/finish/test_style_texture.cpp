@@ -11,11 +11,13 @@
 #include "analyze/motion.h"
 #include "analyze/planes.h"
 #include "finish/style_texture.h"
+#include "finish_fixtures.h"
 #include "world/world.h"
 
 namespace shotgen::finish {
 namespace {
 
+using testing::drawn_style;
 using world::Style;
 
 Clip world_clip(world::CameraMove camera, Style style, std::uint64_t seed, int frames = 8) {
